@@ -1,0 +1,49 @@
+/**
+ * The embedded S3 server of the local backend (s3rver on 127.0.0.1), holding charts on disk
+ * so a printed link opens the PNG in a browser.
+ *
+ * s3rver knows only its own dummy key; the local signer key is registered with it so that
+ * links signed with that key are accepted. s3rver checks the key id and the expiry of a
+ * presigned URL, never its signature: tests recompute signatures themselves.
+ */
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import S3rver from 's3rver';
+
+const require = createRequire(import.meta.url);
+
+interface S3rverAccountModule {
+  DUMMY_ACCOUNT: { createKeyPair(accessKeyId: string, secretAccessKey: string): void };
+}
+
+export interface LocalS3 {
+  endpoint: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export async function startLocalS3(options: {
+  directory: string;
+  port: number;
+  bucket: string;
+  /** Keys accepted besides s3rver's own (the local signer's). */
+  keys: { accessKeyId: string; secretAccessKey: string }[];
+}): Promise<LocalS3> {
+  const accounts = require('s3rver/lib/models/account') as S3rverAccountModule;
+  for (const key of options.keys) {
+    accounts.DUMMY_ACCOUNT.createKeyPair(key.accessKeyId, key.secretAccessKey);
+  }
+  const server = new S3rver({
+    address: '127.0.0.1',
+    port: options.port,
+    directory: options.directory,
+    silent: true,
+    configureBuckets: [{ name: options.bucket, configs: [] }],
+  });
+  const address = (await server.run()) as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${address.port}`,
+    port: address.port,
+    stop: () => server.close(),
+  };
+}

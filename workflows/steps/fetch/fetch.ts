@@ -1,0 +1,200 @@
+/**
+ * Fetch: the billing metric (and a requested CloudWatch metric) as daily series.
+ *
+ * Cost comes from `AWS/Billing EstimatedCharges` (`Currency=USD`), cumulative month-to-date,
+ * published only in us-east-1. One ListMetrics walk finds the series, then GetMetricData
+ * reads all of them at once: up to 500 series per call, one point per UTC day (Period
+ * 86400, Maximum). Never one call per service or per day: each call is billed.
+ */
+import type { Dimension, MetricDataQuery } from '@aws-sdk/client-cloudwatch';
+import { InvalidRequestError } from '../../../common/errors.ts';
+import type { DailySeries, FetchedData, ReportRequest } from '../../contract.ts';
+import { addDays, dayStart, periodWindow, requiredFetchWindow, utcDay } from '../../dates.ts';
+import type { MetricsApi } from './metrics-api.ts';
+
+export const BILLING_NAMESPACE = 'AWS/Billing';
+export const BILLING_METRIC = 'EstimatedCharges';
+/** GetMetricData's limit of queries per call. */
+export const MAX_QUERIES_PER_CALL = 500;
+const DAY_SECONDS = 86_400;
+
+export interface FetchClients {
+  /** CloudWatch in the billing region (us-east-1). */
+  billing: MetricsApi;
+  /** CloudWatch in the region of the requested metric (the deployment's region). */
+  metrics: MetricsApi;
+}
+
+interface SeriesQuery {
+  name: string;
+  namespace: string;
+  metricName: string;
+  dimensions: Dimension[];
+  stat: string;
+}
+
+function dims(dimensions: Dimension[] | undefined): Map<string, string> {
+  return new Map((dimensions ?? []).map((d) => [d.Name ?? '', d.Value ?? '']));
+}
+
+async function listBillingSeries(
+  api: MetricsApi,
+): Promise<{ existing: Map<string, string>[]; calls: number }> {
+  const found: Map<string, string>[] = [];
+  let nextToken: string | undefined;
+  let calls = 0;
+  do {
+    const page = await api.listMetrics({
+      Namespace: BILLING_NAMESPACE,
+      MetricName: BILLING_METRIC,
+      NextToken: nextToken,
+    });
+    calls += 1;
+    for (const metric of page.Metrics ?? []) found.push(dims(metric.Dimensions));
+    nextToken = page.NextToken;
+  } while (nextToken);
+  return { existing: found, calls };
+}
+
+function billingQuery(name: string, d: Map<string, string>): SeriesQuery {
+  return {
+    name,
+    namespace: BILLING_NAMESPACE,
+    metricName: BILLING_METRIC,
+    dimensions: [...d].map(([Name, Value]) => ({ Name, Value })),
+    stat: 'Maximum',
+  };
+}
+
+/** Picks the total and the breakdown (services, or the requested accounts) from what exists. */
+export function selectBillingQueries(
+  request: ReportRequest,
+  existing: Map<string, string>[],
+): { total: SeriesQuery | null; breakdown: SeriesQuery[]; by: 'service' | 'account' } {
+  const usd = existing.filter((d) => d.get('Currency') === 'USD');
+  const only = (...keys: string[]) =>
+    usd.filter((d) => d.size === keys.length + 1 && keys.every((k) => d.has(k)));
+  const totalDims = only()[0];
+  const total = totalDims ? billingQuery('Total', totalDims) : null;
+  if (request.accounts && request.accounts.length > 0) {
+    const wanted = new Set(request.accounts);
+    const breakdown = only('LinkedAccount')
+      .filter((d) => wanted.has(d.get('LinkedAccount') ?? ''))
+      .map((d) => billingQuery(d.get('LinkedAccount') ?? '', d));
+    return { total, breakdown, by: 'account' };
+  }
+  const service = request.service?.toLowerCase();
+  const breakdown = only('ServiceName')
+    .filter((d) => !service || d.get('ServiceName')?.toLowerCase() === service)
+    .map((d) => billingQuery(d.get('ServiceName') ?? '', d));
+  return { total, breakdown, by: 'service' };
+}
+
+function toMetricDataQuery(q: SeriesQuery, id: string): MetricDataQuery {
+  return {
+    Id: id,
+    Label: q.name,
+    ReturnData: true,
+    MetricStat: {
+      Metric: { Namespace: q.namespace, MetricName: q.metricName, Dimensions: q.dimensions },
+      Period: DAY_SECONDS,
+      Stat: q.stat,
+    },
+  };
+}
+
+/** Reads every query as daily points, 500 queries per GetMetricData call, following NextToken. */
+export async function readDailySeries(
+  api: MetricsApi,
+  queries: SeriesQuery[],
+  window: { from: string; to: string },
+): Promise<{ series: DailySeries[]; calls: number }> {
+  const points = queries.map(() => new Map<string, number>());
+  let calls = 0;
+  for (let start = 0; start < queries.length; start += MAX_QUERIES_PER_CALL) {
+    const batch = queries.slice(start, start + MAX_QUERIES_PER_CALL);
+    let nextToken: string | undefined;
+    do {
+      const out = await api.getMetricData({
+        MetricDataQueries: batch.map((q, i) => toMetricDataQuery(q, `m${start + i}`)),
+        StartTime: dayStart(window.from),
+        EndTime: dayStart(addDays(window.to, 1)),
+        ScanBy: 'TimestampAscending',
+        NextToken: nextToken,
+      });
+      calls += 1;
+      for (const result of out.MetricDataResults ?? []) {
+        const index = Number(result.Id?.slice(1));
+        const target = points[index];
+        if (!target) continue;
+        const timestamps = result.Timestamps ?? [];
+        const values = result.Values ?? [];
+        timestamps.forEach((t, i) => {
+          const day = utcDay(new Date(t));
+          const value = values[i] ?? 0;
+          // Daily maximum even if a source returns several points a day.
+          target.set(day, Math.max(target.get(day) ?? Number.NEGATIVE_INFINITY, value));
+        });
+      }
+      nextToken = out.NextToken;
+    } while (nextToken);
+  }
+  const series = queries.map((q, i) => {
+    const days = [...(points[i] ?? new Map<string, number>())].sort(([a], [b]) =>
+      a.localeCompare(b),
+    );
+    return { name: q.name, dates: days.map(([d]) => d), values: days.map(([, v]) => v) };
+  });
+  return { series, calls };
+}
+
+function metricLabel(request: ReportRequest): string {
+  const m = request.metric;
+  if (!m) return '';
+  const d = m.dimensions.map((x) => `${x.name}=${x.value}`).join(' ');
+  return `${m.namespace} ${m.metricName}${d ? ` ${d}` : ''} (${m.stat})`;
+}
+
+export async function fetchCosts(
+  clients: FetchClients,
+  request: ReportRequest,
+  asOf: Date,
+): Promise<FetchedData> {
+  if (Number.isNaN(asOf.getTime())) throw new InvalidRequestError('asOf is not a valid date.');
+  const window = requiredFetchWindow(request.period, asOf);
+  const listed = await listBillingSeries(clients.billing);
+  const selected = selectBillingQueries(request, listed.existing);
+  const queries = [...(selected.total ? [selected.total] : []), ...selected.breakdown];
+  const billing = await readDailySeries(clients.billing, queries, window);
+  const total = selected.total ? (billing.series[0] ?? null) : null;
+  const breakdown = billing.series.slice(selected.total ? 1 : 0);
+
+  let metric: FetchedData['metric'];
+  let metricCalls = 0;
+  if (request.metric) {
+    const m = request.metric;
+    const query: SeriesQuery = {
+      name: metricLabel(request),
+      namespace: m.namespace,
+      metricName: m.metricName,
+      dimensions: m.dimensions.map((d) => ({ Name: d.name, Value: d.value })),
+      stat: m.stat,
+    };
+    const metricWindow = periodWindow(request.period, asOf);
+    const read = await readDailySeries(clients.metrics, [query], metricWindow);
+    metricCalls = read.calls;
+    const series = read.series[0] as DailySeries;
+    metric = { ...series, stat: m.stat, unit: `${m.metricName} (${m.stat}) per day` };
+  }
+
+  return {
+    from: window.from,
+    to: window.to,
+    asOf: asOf.toISOString(),
+    total,
+    breakdown,
+    breakdownBy: selected.by,
+    ...(metric ? { metric } : {}),
+    apiCalls: { getMetricData: billing.calls + metricCalls, listMetrics: listed.calls },
+  };
+}

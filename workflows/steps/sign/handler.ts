@@ -1,0 +1,70 @@
+/**
+ * Sign step handler: reads the signer user's key from the parameter store (cached) and
+ * presigns the stored chart, `{..., chart}` → `+ link`.
+ */
+import { S3Client } from '@aws-sdk/client-s3';
+import { s3Config } from '../../../common/aws-clients.ts';
+import type { CostbotConfig } from '../../../common/config.ts';
+import { createLogger, type Logger } from '../../../common/log.ts';
+import type { ParameterReader } from '../../../common/parameters.ts';
+import type { PostState, SignState } from '../../contract.ts';
+import { signChartLink } from './sign.ts';
+
+export interface SignDeps {
+  parameters: ParameterReader;
+  names: { accessKeyId: string; secretAccessKey: string };
+  /** An S3 client signing with these static credentials (same region/endpoint as the bucket). */
+  signingClient: (credentials: { accessKeyId: string; secretAccessKey: string }) => S3Client;
+  expiresInSeconds: number;
+  log: Logger;
+  now?: () => Date;
+}
+
+export function signDepsFromConfig(
+  config: CostbotConfig,
+  env: Record<string, string | undefined>,
+  parameters: ParameterReader,
+): SignDeps {
+  return {
+    parameters,
+    names: {
+      accessKeyId: config.parameterNames.signerAccessKeyId,
+      secretAccessKey: config.parameterNames.signerSecretAccessKey,
+    },
+    signingClient: (credentials) => new S3Client({ ...s3Config(env), credentials }),
+    expiresInSeconds: config.linkExpiresSeconds,
+    log: createLogger({ step: 'sign' }, { level: config.logLevel }),
+  };
+}
+
+export function createSignHandler(deps: SignDeps) {
+  const clients = new Map<string, S3Client>();
+  return async function signHandler(state: SignState): Promise<PostState> {
+    const values = await deps.parameters.get([deps.names.accessKeyId, deps.names.secretAccessKey]);
+    const credentials = {
+      accessKeyId: values[deps.names.accessKeyId] as string,
+      secretAccessKey: values[deps.names.secretAccessKey] as string,
+    };
+    let client = clients.get(credentials.accessKeyId);
+    if (!client) {
+      client = deps.signingClient(credentials);
+      clients.set(credentials.accessKeyId, client);
+    }
+    const link = await signChartLink({
+      client,
+      credentials,
+      source: deps.names.accessKeyId,
+      bucket: state.chart.bucket,
+      key: state.chart.key,
+      expiresInSeconds: deps.expiresInSeconds,
+      now: deps.now?.() ?? new Date(),
+    });
+    deps.log.info('link signed', {
+      requestId: state.request.requestId,
+      key: state.chart.key,
+      expiresAt: link.expiresAt,
+      accessKeyId: link.accessKeyId,
+    });
+    return { ...state, link };
+  };
+}
