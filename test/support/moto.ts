@@ -96,17 +96,18 @@ async function useExternal(url: string): Promise<MotoServer> {
  * The child is `sh` running moto_server in the background plus a watchdog that reads the
  * child's stdin, a pipe only this process writes to: at EOF (this process closed it or died,
  * however it died) the watchdog kills moto. `sh` puts background jobs' stdin on /dev/null,
- * hence the copy on fd 3. Always SIGKILL: moto_server turns SIGTERM into sys.exit(), which
- * once left it running (sleeping) for good; it keeps no state worth a clean shutdown.
+ * hence the copy on fd 3. Everything kills the whole process group with SIGKILL (`kill -9 0`):
+ * the binary may be a wrapper (a pyenv shim, a script) that forks the real server, and moto
+ * keeps no state worth a clean shutdown.
  */
 const WRAPPER = `
 exec 3<&0
 "$@" 3<&- </dev/null &
 pid=$!
-{ while read -r _ <&3; do :; done; kill -9 "$pid" 2>/dev/null; } &
+{ while read -r _ <&3; do :; done; kill -9 0; } &
 watchdog=$!
 exec 3<&-
-trap 'kill -9 "$pid" 2>/dev/null' TERM INT HUP
+trap 'kill -9 0' TERM INT HUP
 wait "$pid"
 status=$?
 kill "$watchdog" 2>/dev/null
@@ -168,6 +169,7 @@ async function spawnMoto(bin: string): Promise<MotoServer> {
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
+      child.ref(); // else an otherwise idle process exits before 'exit' arrives
       child.stdin?.end();
       killGroup('SIGKILL');
       await exited;

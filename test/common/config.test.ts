@@ -1,0 +1,225 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { loadConfig } from '../../common/config.ts';
+import { ConfigError } from '../../common/errors.ts';
+
+/** Runs `loadConfig(env)` expecting a `ConfigError`, and returns it. */
+function configError(env: Record<string, string>): ConfigError {
+  let caught: unknown;
+  try {
+    loadConfig(env);
+  } catch (error) {
+    caught = error;
+  }
+  assert.ok(caught instanceof ConfigError, `expected a ConfigError, got ${String(caught)}`);
+  return caught;
+}
+
+describe('Function: loadConfig', () => {
+  it('returns every default for an empty environment', () => {
+    // Prepare
+    const env = {};
+
+    // Act
+    const config = loadConfig(env);
+
+    // Assess
+    assert.deepEqual(config, {
+      backend: 'local',
+      bucket: 'costbot-charts',
+      chartPrefix: 'charts/',
+      parameterNames: {
+        signerAccessKeyId: '/costbot/signer/access-key-id',
+        signerSecretAccessKey: '/costbot/signer/secret-access-key',
+        slackBotToken: '/costbot/slack/bot-token',
+        slackSigningSecret: '/costbot/slack/signing-secret',
+      },
+      parameterCacheTtlSeconds: 300,
+      linkExpiresSeconds: 604_800,
+      billingRegion: 'us-east-1',
+      topN: 5,
+      digestChannel: '#costs',
+      localDir: '.costbot',
+      localS3Port: 4568,
+      slackApiUrl: 'https://slack.com/api/',
+      logLevel: 'info',
+    });
+  });
+
+  it('treats blank values as unset', () => {
+    // Prepare
+    const env = { COSTBOT_BACKEND: '   ', COSTBOT_TOP_N: '' };
+
+    // Act
+    const config = loadConfig(env);
+
+    // Assess
+    assert.equal(config.backend, 'local');
+    assert.equal(config.topN, 5);
+  });
+
+  it('applies every override', () => {
+    // Prepare
+    const env = {
+      COSTBOT_BACKEND: 'aws',
+      COSTBOT_BUCKET: 'my-charts.example',
+      COSTBOT_CHART_PREFIX: 'reports/charts/',
+      COSTBOT_PARAM_SIGNER_ACCESS_KEY_ID: '/other/signer/id',
+      COSTBOT_PARAM_SIGNER_SECRET_ACCESS_KEY: '/other/signer/secret',
+      COSTBOT_PARAM_SLACK_BOT_TOKEN: 'plain-token-name',
+      COSTBOT_PARAM_SLACK_SIGNING_SECRET: '/other/slack/signing.secret',
+      COSTBOT_PARAMETER_CACHE_TTL_SECONDS: '0',
+      COSTBOT_LINK_EXPIRES_SECONDS: '3600',
+      COSTBOT_BILLING_REGION: 'eu-west-1',
+      COSTBOT_TOP_N: '20',
+      COSTBOT_DIGEST_CHANNEL: 'C0123ABCD',
+      COSTBOT_LOCAL_DIR: '/tmp/costbot-data',
+      COSTBOT_LOCAL_S3_PORT: '0',
+      SLACK_API_URL: 'http://127.0.0.1:3999/api',
+      LOG_LEVEL: 'debug',
+    };
+
+    // Act
+    const config = loadConfig(env);
+
+    // Assess
+    assert.deepEqual(config, {
+      backend: 'aws',
+      bucket: 'my-charts.example',
+      chartPrefix: 'reports/charts/',
+      parameterNames: {
+        signerAccessKeyId: '/other/signer/id',
+        signerSecretAccessKey: '/other/signer/secret',
+        slackBotToken: 'plain-token-name',
+        slackSigningSecret: '/other/slack/signing.secret',
+      },
+      parameterCacheTtlSeconds: 0,
+      linkExpiresSeconds: 3600,
+      billingRegion: 'eu-west-1',
+      topN: 20,
+      digestChannel: 'C0123ABCD',
+      localDir: '/tmp/costbot-data',
+      localS3Port: 0,
+      // A trailing slash is added so relative method names resolve below it.
+      slackApiUrl: 'http://127.0.0.1:3999/api/',
+      logLevel: 'debug',
+    });
+  });
+
+  it('accepts the limits of the link lifetime, 1 and 604800 seconds', () => {
+    // Prepare
+    const low = { COSTBOT_LINK_EXPIRES_SECONDS: '1' };
+    const high = { COSTBOT_LINK_EXPIRES_SECONDS: '604800' };
+
+    // Act
+    const lowConfig = loadConfig(low);
+    const highConfig = loadConfig(high);
+
+    // Assess
+    assert.equal(lowConfig.linkExpiresSeconds, 1);
+    assert.equal(highConfig.linkExpiresSeconds, 604_800);
+  });
+
+  const invalid: { name: string; env: Record<string, string>; setting: string }[] = [
+    { name: 'an unknown backend', env: { COSTBOT_BACKEND: 'gcp' }, setting: 'COSTBOT_BACKEND' },
+    {
+      name: 'a bucket name with upper case and underscores',
+      env: { COSTBOT_BUCKET: 'My_Bucket' },
+      setting: 'COSTBOT_BUCKET',
+    },
+    { name: 'a two-letter bucket name', env: { COSTBOT_BUCKET: 'ab' }, setting: 'COSTBOT_BUCKET' },
+    {
+      name: 'a prefix without a trailing slash',
+      env: { COSTBOT_CHART_PREFIX: 'charts' },
+      setting: 'COSTBOT_CHART_PREFIX',
+    },
+    {
+      name: 'a prefix starting with a slash',
+      env: { COSTBOT_CHART_PREFIX: '/charts/' },
+      setting: 'COSTBOT_CHART_PREFIX',
+    },
+    {
+      name: 'a link lifetime of 0 seconds',
+      env: { COSTBOT_LINK_EXPIRES_SECONDS: '0' },
+      setting: 'COSTBOT_LINK_EXPIRES_SECONDS',
+    },
+    {
+      name: 'a link lifetime of 604801 seconds (over the SigV4 maximum)',
+      env: { COSTBOT_LINK_EXPIRES_SECONDS: '604801' },
+      setting: 'COSTBOT_LINK_EXPIRES_SECONDS',
+    },
+    {
+      name: 'a non-integer link lifetime',
+      env: { COSTBOT_LINK_EXPIRES_SECONDS: '1.5' },
+      setting: 'COSTBOT_LINK_EXPIRES_SECONDS',
+    },
+    { name: 'a topN of 0', env: { COSTBOT_TOP_N: '0' }, setting: 'COSTBOT_TOP_N' },
+    { name: 'a topN of 21', env: { COSTBOT_TOP_N: '21' }, setting: 'COSTBOT_TOP_N' },
+    {
+      name: 'a cache TTL that is negative',
+      env: { COSTBOT_PARAMETER_CACHE_TTL_SECONDS: '-1' },
+      setting: 'COSTBOT_PARAMETER_CACHE_TTL_SECONDS',
+    },
+    {
+      name: 'a channel name without #',
+      env: { COSTBOT_DIGEST_CHANNEL: 'costs' },
+      setting: 'COSTBOT_DIGEST_CHANNEL',
+    },
+    {
+      name: 'a channel name with upper case',
+      env: { COSTBOT_DIGEST_CHANNEL: '#Costs' },
+      setting: 'COSTBOT_DIGEST_CHANNEL',
+    },
+    {
+      name: 'a region that is not a region name',
+      env: { COSTBOT_BILLING_REGION: 'us_east_1' },
+      setting: 'COSTBOT_BILLING_REGION',
+    },
+    {
+      name: 'a Slack API URL that is not a URL',
+      env: { SLACK_API_URL: 'slack.com/api' },
+      setting: 'SLACK_API_URL',
+    },
+    {
+      name: 'a Slack API URL with a non-http protocol',
+      env: { SLACK_API_URL: 'ftp://slack.com/api/' },
+      setting: 'SLACK_API_URL',
+    },
+    {
+      name: 'a parameter name with //',
+      env: { COSTBOT_PARAM_SLACK_BOT_TOKEN: '/costbot//slack/bot-token' },
+      setting: 'COSTBOT_PARAM_SLACK_BOT_TOKEN',
+    },
+    {
+      name: 'a parameter name with a space',
+      env: { COSTBOT_PARAM_SIGNER_ACCESS_KEY_ID: '/costbot/signer/access key' },
+      setting: 'COSTBOT_PARAM_SIGNER_ACCESS_KEY_ID',
+    },
+    {
+      name: 'an unknown log level',
+      env: { LOG_LEVEL: 'verbose' },
+      setting: 'LOG_LEVEL',
+    },
+    {
+      name: 'a port above 65535',
+      env: { COSTBOT_LOCAL_S3_PORT: '65536' },
+      setting: 'COSTBOT_LOCAL_S3_PORT',
+    },
+  ];
+
+  for (const c of invalid) {
+    it(`rejects ${c.name} with a ConfigError naming ${c.setting}`, () => {
+      // Prepare
+      const value = Object.values(c.env)[0] ?? '';
+
+      // Act
+      const error = configError(c.env);
+
+      // Assess
+      assert.equal(error.setting, c.setting);
+      assert.equal(error.name, 'ConfigError');
+      assert.ok(error.message.startsWith(`${c.setting}: `), error.message);
+      assert.ok(error.message.includes(value.trim()), error.message);
+    });
+  }
+});
