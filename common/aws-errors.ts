@@ -49,7 +49,9 @@ export interface AwsCallContext {
 
 export function classifyAwsError(error: unknown, context: AwsCallContext): CostbotError {
   const e = (typeof error === 'object' && error !== null ? error : {}) as SdkErrorShape;
-  const code = e.name ?? e.Code ?? e.code ?? 'UnknownError';
+  // Node socket errors (ECONNRESET, ...) are plain `Error`s: their `code` says what happened.
+  const specificName = e.name === 'Error' ? undefined : e.name;
+  const code = specificName ?? e.Code ?? e.code ?? e.name ?? 'UnknownError';
   const status = e.$metadata?.httpStatusCode;
   const what = `${context.service} ${context.operation}`;
   const detail = e.message ?? String(error);

@@ -41,6 +41,7 @@ async function listBillingSeries(
   api: MetricsApi,
 ): Promise<{ existing: Map<string, string>[]; calls: number }> {
   const found: Map<string, string>[] = [];
+  const seen = new Set<string>();
   let nextToken: string | undefined;
   let calls = 0;
   do {
@@ -50,7 +51,15 @@ async function listBillingSeries(
       NextToken: nextToken,
     });
     calls += 1;
-    for (const metric of page.Metrics ?? []) found.push(dims(metric.Dimensions));
+    for (const metric of page.Metrics ?? []) {
+      const d = dims(metric.Dimensions);
+      // Emulators (and paging races) can list one series twice; query it once.
+      const key = JSON.stringify([...d].sort());
+      if (!seen.has(key)) {
+        seen.add(key);
+        found.push(d);
+      }
+    }
     nextToken = page.NextToken;
   } while (nextToken);
   return { existing: found, calls };

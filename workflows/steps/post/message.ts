@@ -116,7 +116,8 @@ export function reportMessage(input: {
       },
     ],
   });
-  const text = `${title(request, summary)}: ${usd(summary.monthToDate)} month to date${
+  // Notification text is mrkdwn too: a service name must not become a mention there either.
+  const text = `${escapeMrkdwn(title(request, summary))}: ${usd(summary.monthToDate)} month to date${
     y ? `, ${usd(y.amount)} yesterday` : ''
   }.`;
   return { text, blocks };
