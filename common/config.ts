@@ -40,6 +40,13 @@ export interface CostbotConfig {
   localS3Port: number;
   /** Slack Web API base URL; the local console stands in for Slack by serving it. */
   slackApiUrl: string;
+  /** The deployed state machine the bot starts (`aws` backend). */
+  stateMachineArn: string | null;
+  /** Channels (ids or #names) and users allowed to run `/aws-cost`; empty: everyone. */
+  allowedChannels: string[];
+  allowedUsers: string[];
+  /** Local bot and console port on 127.0.0.1. */
+  port: number;
   logLevel: LogLevel;
 }
 
@@ -92,6 +99,19 @@ export const SETTINGS = {
     default: 'https://slack.com/api/',
     doc: 'Slack Web API base URL (the local console serves one).',
   },
+  COSTBOT_STATE_MACHINE_ARN: {
+    default: '',
+    doc: 'ARN of the deployed state machine the bot starts (`aws` backend; set by the deploy).',
+  },
+  COSTBOT_ALLOWED_CHANNELS: {
+    default: '',
+    doc: 'Comma-separated channel ids allowed to use `/aws-cost`; empty: all.',
+  },
+  COSTBOT_ALLOWED_USERS: {
+    default: '',
+    doc: 'Comma-separated user ids allowed to use `/aws-cost`; empty: all.',
+  },
+  PORT: { default: '3000', doc: 'Local bot and Slack console port on 127.0.0.1.' },
   LOG_LEVEL: { default: 'info', doc: '`debug`, `info`, `warn` or `error`.' },
 } as const satisfies Record<string, { default: string; doc: string }>;
 
@@ -128,6 +148,25 @@ function url(env: Env, name: keyof typeof SETTINGS): string {
     throw new ConfigError(name, `must be an http(s) URL; got "${value}".`);
   }
   return value.endsWith('/') ? value : `${value}/`;
+}
+
+function list(env: Env, name: keyof typeof SETTINGS, item: RegExp): string[] {
+  const values = read(env, name)
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
+  const bad = values.find((v) => !item.test(v));
+  if (bad !== undefined) throw new ConfigError(name, `"${bad}" is not a valid Slack id.`);
+  return values;
+}
+
+function stateMachineArn(env: Env): string | null {
+  const value = read(env, 'COSTBOT_STATE_MACHINE_ARN');
+  if (!value) return null;
+  if (!/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/.test(value)) {
+    throw new ConfigError('COSTBOT_STATE_MACHINE_ARN', `is not a state machine ARN: "${value}".`);
+  }
+  return value;
 }
 
 function parameterName(env: Env, name: keyof typeof SETTINGS): string {
@@ -180,6 +219,10 @@ export function loadConfig(env: Env = process.env): CostbotConfig {
     localDir: read(env, 'COSTBOT_LOCAL_DIR'),
     localS3Port: integer(env, 'COSTBOT_LOCAL_S3_PORT', 0, 65_535),
     slackApiUrl: url(env, 'SLACK_API_URL'),
+    stateMachineArn: stateMachineArn(env),
+    allowedChannels: list(env, 'COSTBOT_ALLOWED_CHANNELS', /^[CGD][A-Z0-9]{6,}$/),
+    allowedUsers: list(env, 'COSTBOT_ALLOWED_USERS', /^[UW][A-Z0-9]{6,}$/),
+    port: integer(env, 'PORT', 0, 65_535),
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const),
   };
 }

@@ -33,6 +33,8 @@ export interface Backend {
   parameters: ParameterReader;
   /** Local backend only: the embedded S3 server. */
   s3?: LocalS3;
+  /** Local backend only: an S3 client for the embedded server with the given signer key. */
+  signingClient?: (credentials: { accessKeyId: string; secretAccessKey: string }) => S3Client;
   stop(): Promise<void>;
 }
 
@@ -96,6 +98,7 @@ export async function localBackend(
   return {
     parameters,
     s3,
+    signingClient: s3ClientFor,
     handlers: {
       fetch: createFetchHandler({
         clients,

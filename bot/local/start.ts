@@ -1,56 +1,42 @@
 /**
- * `npm start`: the bot on embedded defaults. Starts the local backend (demo metrics, S3
- * server on loopback, parameter file), runs an on-demand month-to-date report through the
- * synthesized state machine, prints the message, and keeps serving the chart until Ctrl-C.
- *
- * The Slack side (the `/aws-cost` command and a local Slack console) is not built yet: the
- * message is printed in the terminal meanwhile.
+ * `npm start`: the bot on embedded defaults, with the local Slack console at
+ * http://127.0.0.1:3000 (PORT). Type `/aws-cost` there; the reply arrives with its chart.
+ * Ctrl-C stops the bot, the console and the local S3 server.
  */
-import { loadConfig } from '../../common/config.ts';
+import { parseArgs } from 'node:util';
 import { ConfigError } from '../../common/errors.ts';
-import { createBackend } from '../../workflows/backend.ts';
-import type { PostedState } from '../../workflows/contract.ts';
-import { terminalDelivery } from '../../workflows/local/terminal-slack.ts';
-import { newRequestId, runReport } from '../../workflows/report.ts';
+import { startLocalBot } from './server.ts';
 
-async function main(): Promise<number> {
-  const config = loadConfig(process.env);
-  const backend = await createBackend(config, process.env, {
-    delivery: terminalDelivery((text) => process.stdout.write(text)),
-  });
+const USAGE = `Usage: npm start [-- --help]
+
+Serves the bot (POST /slack/events) and a local Slack console (GET /) on 127.0.0.1:$PORT
+(default 3000). With COSTBOT_BACKEND unset, reports use demo metrics, an S3 server on
+127.0.0.1:$COSTBOT_LOCAL_S3_PORT (default 4568) and .costbot/parameters.json for secrets.
+Settings: README.md, "Settings".`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { help: { type: 'boolean', short: 'h' } } });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const bot = await startLocalBot(process.env);
   const stop = async () => {
-    await backend.stop();
+    await bot.stop();
     process.exit(0);
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  console.log(`costbot (${config.backend} backend): running an on-demand report…`);
-  const result = await runReport(backend, {
-    kind: 'command',
-    requestId: newRequestId('command'),
-    channel: config.digestChannel,
-    period: 'mtd',
-  });
-  if (result.status !== 'SUCCEEDED') {
-    console.error(`The report failed: ${result.error}: ${result.cause}`);
-    await backend.stop();
-    return 1;
-  }
-  const out = result.output as PostedState;
-  console.log(`\nChart link (valid until ${out.link.expiresAt}):\n${out.link.url}`);
-  if (!backend.s3) {
-    await backend.stop();
-    return 0;
-  }
-  console.log(`\nServing charts from ${backend.s3.endpoint}. Ctrl-C to stop.`);
-  await new Promise(() => {});
-  return 0;
+  console.log(
+    `costbot is running (${bot.config.backend} backend).\n` +
+      `  Slack console: ${bot.url}/  (type /aws-cost help)\n` +
+      `  Bot endpoint:  ${bot.url}/slack/events\n` +
+      (bot.backend.s3 ? `  Charts (S3):   ${bot.backend.s3.endpoint}\n` : '') +
+      'Ctrl-C to stop.',
+  );
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error instanceof ConfigError ? `Configuration error: ${error.message}` : error);
-    process.exit(error instanceof ConfigError ? 2 : 1);
-  },
-);
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? `Configuration error: ${error.message}` : error);
+  process.exit(error instanceof ConfigError ? 2 : 1);
+});

@@ -42,6 +42,10 @@ describe('Function: loadConfig', () => {
       localDir: '.costbot',
       localS3Port: 4568,
       slackApiUrl: 'https://slack.com/api/',
+      stateMachineArn: null,
+      allowedChannels: [],
+      allowedUsers: [],
+      port: 3000,
       logLevel: 'info',
     });
   });
@@ -76,6 +80,11 @@ describe('Function: loadConfig', () => {
       COSTBOT_LOCAL_DIR: '/tmp/costbot-data',
       COSTBOT_LOCAL_S3_PORT: '0',
       SLACK_API_URL: 'http://127.0.0.1:3999/api',
+      COSTBOT_STATE_MACHINE_ARN:
+        'arn:aws:states:us-east-1:123456789012:stateMachine:costbot-report',
+      COSTBOT_ALLOWED_CHANNELS: 'C0123ABCD, G0456EFGH',
+      COSTBOT_ALLOWED_USERS: 'U0123ABCD',
+      PORT: '8080',
       LOG_LEVEL: 'debug',
     };
 
@@ -102,6 +111,10 @@ describe('Function: loadConfig', () => {
       localS3Port: 0,
       // A trailing slash is added so relative method names resolve below it.
       slackApiUrl: 'http://127.0.0.1:3999/api/',
+      stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:costbot-report',
+      allowedChannels: ['C0123ABCD', 'G0456EFGH'],
+      allowedUsers: ['U0123ABCD'],
+      port: 8080,
       logLevel: 'debug',
     });
   });
@@ -194,6 +207,21 @@ describe('Function: loadConfig', () => {
       name: 'a parameter name with a space',
       env: { COSTBOT_PARAM_SIGNER_ACCESS_KEY_ID: '/costbot/signer/access key' },
       setting: 'COSTBOT_PARAM_SIGNER_ACCESS_KEY_ID',
+    },
+    {
+      name: 'a state machine ARN of another service',
+      env: { COSTBOT_STATE_MACHINE_ARN: 'arn:aws:lambda:us-east-1:123456789012:function:x' },
+      setting: 'COSTBOT_STATE_MACHINE_ARN',
+    },
+    {
+      name: 'an allowed channel that is not a channel id',
+      env: { COSTBOT_ALLOWED_CHANNELS: 'U0123ABCD' },
+      setting: 'COSTBOT_ALLOWED_CHANNELS',
+    },
+    {
+      name: 'an allowed user that is not a user id',
+      env: { COSTBOT_ALLOWED_USERS: 'alice' },
+      setting: 'COSTBOT_ALLOWED_USERS',
     },
     {
       name: 'an unknown log level',

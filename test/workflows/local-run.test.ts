@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { classifyAwsError } from '../../common/aws-errors.ts';
 import { type CostbotConfig, loadConfig } from '../../common/config.ts';
+import { SlackApiError, SlackRateLimitedError } from '../../common/errors.ts';
 import { createLogger } from '../../common/log.ts';
 import { type Backend, localBackend } from '../../workflows/backend.ts';
 import type { PostedState, ReportRequest } from '../../workflows/contract.ts';
@@ -19,7 +20,6 @@ import type { EventLog, ExecutionResult } from '../../workflows/local/runner.ts'
 import { runReport } from '../../workflows/report.ts';
 import { createFetchHandler } from '../../workflows/steps/fetch/handler.ts';
 import type { MetricsApi } from '../../workflows/steps/fetch/metrics-api.ts';
-import { SlackApiError, SlackRateLimitedError } from '../../common/errors.ts';
 import { messageText, RecordingSlack } from '../support/recording-slack.ts';
 
 const AS_OF = '2026-11-22T09:00:00Z';
@@ -159,7 +159,11 @@ describe('local report runs', () => {
       assert.equal(posted?.via, 'postMessage');
       assert.match(posted?.message.text ?? '', /^Morning cost digest · Month to date/);
       const output = result.output as PostedState;
-      assert.deepEqual(output.delivery, { via: 'postMessage', channel: CHANNEL, ts: output.delivery.ts });
+      assert.deepEqual(output.delivery, {
+        via: 'postMessage',
+        channel: CHANNEL,
+        ts: output.delivery.ts,
+      });
     });
 
     it('stores the chart under charts/2026/11/22/<requestId>.png', () => {
@@ -212,7 +216,11 @@ describe('local report runs', () => {
   it('replies to a command through its response_url', async () => {
     // Prepare
     const responseUrl = 'https://hooks.slack.com/commands/T0001/1234/abcd';
-    const req = request({ kind: 'command', requestId: 'command-20261122-0900-resp01', responseUrl });
+    const req = request({
+      kind: 'command',
+      requestId: 'command-20261122-0900-resp01',
+      responseUrl,
+    });
 
     // Act
     const result = await runReport(backend, req, { retryIntervalMs: 0 });

@@ -39,6 +39,15 @@ export function explainFailure(error: CaughtError): { name: string; text: string
   const denied = explainAccessDenied({ name: failure.name, message: failure.message });
   if (denied) return { name: failure.name, text: formatExplanation(denied) };
   const hint = GENERIC_HINTS[failure.name];
-  const text = `> ${escapeMrkdwn(failure.message).slice(0, 2500)}${hint ? `\n${hint}` : ''}`;
+  const text = `> ${escapeMrkdwn(failure.message.slice(0, 2500))}${hint ? `\n${hint}` : ''}`;
   return { name: failure.name, text };
+}
+
+/** The same explanation for an error caught in-process (e.g. by the bot), not by a Catch. */
+export function explainThrown(error: unknown): { name: string; text: string } {
+  const e = error instanceof Error ? error : new Error(String(error));
+  return explainFailure({
+    Error: e.name,
+    Cause: JSON.stringify({ errorType: e.name, errorMessage: e.message }),
+  });
 }

@@ -17,6 +17,16 @@ export interface SlackMessage {
   blocks: KnownBlock[];
 }
 
+/** Block and action ids the bot's button handlers find and replace. */
+export const BLOCK_IDS = { image: 'chart_image', link: 'chart_link', actions: 'report_actions' };
+export const ACTION_IDS = { refreshLink: 'refresh_link', last30Days: 'report_30d' };
+
+/** What the "Last 30 days" button carries: the same scope, another period. */
+export interface RerunValue {
+  service?: string;
+  accounts?: string[];
+}
+
 /** Slack's limit on an image block's `image_url`. */
 export const MAX_IMAGE_URL = 3000;
 
@@ -47,6 +57,63 @@ export function utcStamp(iso: string): string {
   const month = d.toLocaleString('en-US', { month: 'short', timeZone: 'UTC' });
   const time = d.toISOString().slice(11, 16);
   return `${month} ${d.getUTCDate()}, ${time} UTC`;
+}
+
+/** The chart link and its expiry: the block "Refresh link" replaces. */
+export function linkBlock(link: SignedLink): KnownBlock {
+  return {
+    type: 'context',
+    block_id: BLOCK_IDS.link,
+    elements: [
+      {
+        type: 'mrkdwn',
+        text: `<${link.url}|Open chart> · link expires ${utcStamp(link.expiresAt)}`,
+      },
+    ],
+  };
+}
+
+/**
+ * The blocks of a posted report with a fresh link: image and link replaced, the rest (the
+ * figures as they were) untouched. Used by "Refresh link": no re-render, no new fetch.
+ */
+export function withFreshLink(blocks: KnownBlock[], link: SignedLink): KnownBlock[] {
+  return blocks.map((block) => {
+    if (block.block_id === BLOCK_IDS.image && block.type === 'image') {
+      return { ...block, image_url: link.url };
+    }
+    if (block.block_id === BLOCK_IDS.link) return linkBlock(link);
+    return block;
+  });
+}
+
+function reportActions(key: string, request: ReportRequest, preset: string): KnownBlock {
+  const rerun: RerunValue = {
+    ...(request.service ? { service: request.service } : {}),
+    ...(request.accounts ? { accounts: request.accounts } : {}),
+  };
+  return {
+    type: 'actions',
+    block_id: BLOCK_IDS.actions,
+    elements: [
+      {
+        type: 'button',
+        action_id: ACTION_IDS.refreshLink,
+        text: { type: 'plain_text', text: 'Refresh link' },
+        value: key,
+      },
+      ...(preset === '30d'
+        ? []
+        : [
+            {
+              type: 'button' as const,
+              action_id: ACTION_IDS.last30Days,
+              text: { type: 'plain_text' as const, text: 'Last 30 days' },
+              value: JSON.stringify(rerun),
+            },
+          ]),
+    ],
+  };
 }
 
 function title(request: ReportRequest, summary: CostSummary): string {
@@ -103,19 +170,21 @@ export function reportMessage(input: {
   if (link.url.length <= MAX_IMAGE_URL) {
     blocks.push({
       type: 'image',
+      block_id: BLOCK_IDS.image,
       image_url: link.url,
       alt_text: escapeMrkdwn(summary.chart.title).slice(0, 2000),
     });
   }
-  blocks.push({
+  blocks.push(linkBlock(link), {
     type: 'context',
     elements: [
       {
         type: 'mrkdwn',
-        text: `<${link.url}|Open chart> · link expires ${utcStamp(link.expiresAt)} · as of ${utcStamp(summary.asOf)} · source: CloudWatch AWS/Billing`,
+        text: `as of ${utcStamp(summary.asOf)} · source: CloudWatch AWS/Billing`,
       },
     ],
   });
+  blocks.push(reportActions(input.chart.key, request, summary.period.preset));
   // Notification text is mrkdwn too: a service name must not become a mention there either.
   const text = `${escapeMrkdwn(title(request, summary))}: ${usd(summary.monthToDate)} month to date${
     y ? `, ${usd(y.amount)} yesterday` : ''

@@ -7,7 +7,7 @@ import { s3Config } from '../../../common/aws-clients.ts';
 import type { CostbotConfig } from '../../../common/config.ts';
 import { createLogger, type Logger } from '../../../common/log.ts';
 import type { ParameterReader } from '../../../common/parameters.ts';
-import type { PostState, SignState } from '../../contract.ts';
+import type { PostState, SignedLink, SignState } from '../../contract.ts';
 import { signChartLink } from './sign.ts';
 
 export interface SignDeps {
@@ -37,9 +37,13 @@ export function signDepsFromConfig(
   };
 }
 
-export function createSignHandler(deps: SignDeps) {
+/**
+ * Signs a link for a stored chart with the signer key from the parameter store. Shared by
+ * the Sign step and the bot's "Refresh link" button, which re-signs without re-rendering.
+ */
+export function createLinkSigner(deps: SignDeps) {
   const clients = new Map<string, S3Client>();
-  return async function signHandler(state: SignState): Promise<PostState> {
+  return async function signLink(chart: { bucket: string; key: string }): Promise<SignedLink> {
     const values = await deps.parameters.get([deps.names.accessKeyId, deps.names.secretAccessKey]);
     const credentials = {
       accessKeyId: values[deps.names.accessKeyId] as string,
@@ -50,20 +54,26 @@ export function createSignHandler(deps: SignDeps) {
       client = deps.signingClient(credentials);
       clients.set(credentials.accessKeyId, client);
     }
-    const link = await signChartLink({
+    return signChartLink({
       client,
       credentials,
       source: deps.names.accessKeyId,
-      bucket: state.chart.bucket,
-      key: state.chart.key,
+      bucket: chart.bucket,
+      key: chart.key,
       expiresInSeconds: deps.expiresInSeconds,
       now: deps.now?.() ?? new Date(),
     });
+  };
+}
+
+export function createSignHandler(deps: SignDeps) {
+  const signLink = createLinkSigner(deps);
+  return async function signHandler(state: SignState): Promise<PostState> {
+    const link = await signLink(state.chart);
     deps.log.info('link signed', {
       requestId: state.request.requestId,
       key: state.chart.key,
       expiresAt: link.expiresAt,
-      accessKeyId: link.accessKeyId,
     });
     return { ...state, link };
   };

@@ -1,0 +1,356 @@
+/**
+ * The `/aws-cost` slash command: its text parsed into what to do. Pure: no I/O, never throws,
+ * the same text always gives the same result.
+ *
+ * Grammar (keywords, periods and statistics are case-insensitive; words are separated by any
+ * run of whitespace; names keep their case):
+ *
+ *   command  := ''                                      report, month to date
+ *             | period                                  report for that period
+ *             | 'service' NAME [period]                 report for one service
+ *             | ('account' | 'accounts') IDS [period]   report for linked accounts
+ *             | 'chart' 'cost' [period]                 chart of daily cost
+ *             | 'chart' NAMESPACE METRIC DIM* [period] [stat]   (period, stat in either order)
+ *             | 'digest'                                post the morning digest now
+ *             | 'help' ...                              help (any further words are ignored)
+ *   period   := '7d' | '30d' | 'mtd' | 'last-month' | 'lastmonth'      default 'mtd'
+ *   NAME     := [A-Za-z0-9._-]{1,64}, one word, as AWS/Billing `ServiceName` (e.g. AmazonEC2)
+ *   IDS      := 12-digit account ids separated by commas and/or spaces; duplicates dropped
+ *   NAMESPACE:= [A-Za-z0-9._/#:-]{1,255} not starting with ':' (AWS/Lambda, MyApp/Orders)
+ *   METRIC   := [A-Za-z0-9._-]{1,255}, and not a period word
+ *   DIM      := Name=Value, at most 30, names unique. Name [A-Za-z0-9._:/-]{1,255}; Value
+ *               1..1024 printable ASCII characters other than = < > & " ' `
+ *   stat     := Sum (default) | Average | Maximum | Minimum | SampleCount | pNN | pNN.N
+ *               (percentiles p0 .. p99.9, no leading zero); written back in CloudWatch's spelling
+ *
+ * Decisions:
+ * - Checked before any parsing, in this order: more than {@link MAX_LENGTH} UTF-16 code units;
+ *   a control character (C0 other than tab, LF, CR, which count as whitespace; DEL; C1);
+ *   Slack markup, i.e. any raw `<` or `>` (mentions `<@U1>`, `<!channel>`, links `<http://x|y>`:
+ *   Slack escapes a typed `<` as `&lt;`, so a raw one is always markup); more than
+ *   {@link MAX_WORDS} words.
+ * - Slack's three entities (`&amp;` `&lt;` `&gt;`) are then decoded, so an error quotes what the
+ *   person typed. None of `& < >` is valid anywhere in the grammar.
+ * - `last month` (two words) is not accepted: periods are always one word. Words that look like
+ *   a period (starting with a digit or sign, or with `last`) get the unknown-period error, so
+ *   `-7d` and `99999999999d` never reach any number parsing.
+ * - Account names/aliases cannot be resolved offline, and the error says so.
+ * - `service` and `account` do not combine. A service name may not look like a period (`8d`);
+ *   a metric name may look like a statistic (`MyApp/Latency p99` is the metric `p99`) but not
+ *   be a period word.
+ * - Errors are one short sentence, safe as mrkdwn: the offending word is quoted, cut to
+ *   {@link QUOTE_MAX} characters and escaped with `escapeMrkdwn`; fixed text has no `< > &`.
+ */
+import type { MetricRequest, PeriodPreset } from '../../workflows/contract.ts';
+import { escapeMrkdwn } from '../../workflows/steps/post/message.ts';
+
+export type ParsedCommand =
+  | { kind: 'help' }
+  | { kind: 'report'; period: PeriodPreset; service?: string; accounts?: string[] }
+  /** No metric: a chart of cost. */
+  | { kind: 'chart'; period: PeriodPreset; metric?: MetricRequest }
+  | { kind: 'digest' };
+
+export type ParseResult = { ok: true; command: ParsedCommand } | { ok: false; error: string };
+
+/** Longest command text accepted, in UTF-16 code units (`text.length`). */
+export const MAX_LENGTH = 500;
+/** `chart` NAMESPACE METRIC, 30 dimensions, period and stat. */
+export const MAX_WORDS = 35;
+export const MAX_DIMENSIONS = 30;
+/** Characters of an offending word quoted in an error. */
+export const QUOTE_MAX = 40;
+
+/** mrkdwn usage text shown by `/aws-cost help` and after every error. */
+export const USAGE = [
+  '*Usage:* `/aws-cost [what] [period]`, period `7d`, `30d`, `mtd` (the default) or `last-month`, days in UTC.',
+  '• `/aws-cost`: cost report, month to date; `/aws-cost 7d`: the last 7 days (likewise `30d`, `last-month`)',
+  '• `/aws-cost service AmazonEC2 30d`: one service, one word as in the AWS/Billing `ServiceName`',
+  '• `/aws-cost account 123456789012,210987654321 7d`: linked accounts by 12-digit id (names cannot be looked up)',
+  '• `/aws-cost chart cost 30d`: a chart of daily cost',
+  '• `/aws-cost chart AWS/Lambda Duration FunctionName=api 7d p99`: a chart of a CloudWatch metric: namespace, metric name, up to 30 `Name=Value` dimensions, then period and statistic in either order (`Sum` by default, `Average`, `Maximum`, `Minimum`, `SampleCount` or a percentile such as `p50`, `p90`, `p99.9`)',
+  '• `/aws-cost digest`: post the morning digest now',
+  '• `/aws-cost help`: this help',
+].join('\n');
+
+/**
+ * The reply for a bad command: the error, then {@link USAGE}. The error is escaped for mrkdwn
+ * without escaping twice: `&amp;` `&lt;` `&gt;` already in it (as in every `parseCommand` error)
+ * are kept, any other `&` and every raw `<` `>` is escaped, so no text can form markup.
+ */
+export function usageReply(error: string): string {
+  const safe = error
+    .replace(/&(?!(?:amp|lt|gt);)/g, '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;');
+  return `${safe}\n\n${USAGE}`;
+}
+
+const PERIODS: Record<string, PeriodPreset> = {
+  '7d': '7d',
+  '30d': '30d',
+  mtd: 'mtd',
+  'last-month': 'last-month',
+  lastmonth: 'last-month',
+};
+
+const STATS: Record<string, string> = {
+  sum: 'Sum',
+  average: 'Average',
+  maximum: 'Maximum',
+  minimum: 'Minimum',
+  samplecount: 'SampleCount',
+};
+
+const PERIOD_HELP = 'use 7d, 30d, mtd or last-month';
+const STAT_HELP = 'use Sum, Average, Maximum, Minimum, SampleCount or a percentile p0 to p99.9';
+
+const SERVICE_NAME = /^[A-Za-z0-9._-]{1,64}$/;
+const ACCOUNT_ID = /^\d{12}$/;
+const ID_LIST = /^[\d,]+$/;
+const NAMESPACE = /^[A-Za-z0-9._/#-][A-Za-z0-9._/#:-]{0,254}$/;
+const METRIC_NAME = /^[A-Za-z0-9._-]{1,255}$/;
+const DIMENSION_NAME = /^[A-Za-z0-9._:/-]{1,255}$/;
+const DIMENSION_VALUE = /^[!#-%(-;?-_a-~]{1,1024}$/; // 0x21-0x7E minus " & ' < = > `
+const PERCENTILE = /^p(?:[1-9]?\d)(?:\.\d)?$/;
+/** C0 controls except tab, LF, CR; DEL; C1 controls. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+/** Slack markup: a whole `<...>` when it closes, else the bare bracket. */
+const MARKUP = /<[^<>]*>|[<>]/;
+
+/** `"word"`, cut to {@link QUOTE_MAX} characters (not splitting a surrogate pair), escaped. */
+function quote(word: string): string {
+  const chars = Array.from(word);
+  const cut = chars.length > QUOTE_MAX ? `${chars.slice(0, QUOTE_MAX).join('')}…` : word;
+  return `"${escapeMrkdwn(cut)}"`;
+}
+
+function fail(error: string): ParseResult {
+  return { ok: false, error };
+}
+
+function ok(command: ParsedCommand): ParseResult {
+  return { ok: true, command };
+}
+
+function periodOf(word: string): PeriodPreset | undefined {
+  return Object.hasOwn(PERIODS, word.toLowerCase()) ? PERIODS[word.toLowerCase()] : undefined;
+}
+
+/** Words meant as a period but not one: `8d`, `-7d`, `1w`, `last`, `last-week`. */
+function looksLikePeriod(word: string): boolean {
+  return /^(?:[+-]?\d|last)/i.test(word);
+}
+
+function statOf(word: string): string | undefined {
+  const lower = word.toLowerCase();
+  if (Object.hasOwn(STATS, lower)) return STATS[lower];
+  return PERCENTILE.test(lower) ? lower : undefined;
+}
+
+function looksLikeStat(word: string): boolean {
+  return /^(?:p[\d.]|avg$|mean$|median$|max$|min$|count$|total$)/i.test(word);
+}
+
+function unknownPeriod(word: string): string {
+  return `Unknown period ${quote(word)}: ${PERIOD_HELP}.`;
+}
+
+/**
+ * The optional words after a command's arguments: one period, and with `withStat` one
+ * statistic, in either order. `unknown` phrases the error for any other word.
+ */
+function tail(
+  words: string[],
+  withStat: boolean,
+  unknown: (word: string) => string,
+): { ok: true; period: PeriodPreset; stat?: string } | { ok: false; error: string } {
+  let period: PeriodPreset | undefined;
+  let stat: string | undefined;
+  for (const word of words) {
+    const p = periodOf(word);
+    if (p) {
+      if (period) return { ok: false, error: `The period is given twice (${quote(word)}).` };
+      period = p;
+      continue;
+    }
+    const s = withStat ? statOf(word) : undefined;
+    if (s) {
+      if (stat) return { ok: false, error: `The statistic is given twice (${quote(word)}).` };
+      stat = s;
+      continue;
+    }
+    if (looksLikePeriod(word)) return { ok: false, error: unknownPeriod(word) };
+    if (withStat && looksLikeStat(word)) {
+      return { ok: false, error: `Unknown statistic ${quote(word)}: ${STAT_HELP}.` };
+    }
+    return { ok: false, error: unknown(word) };
+  }
+  return stat ? { ok: true, period: period ?? 'mtd', stat } : { ok: true, period: period ?? 'mtd' };
+}
+
+const unknownWord = (word: string) => `Unknown word ${quote(word)}.`;
+
+function parseService(rest: string[]): ParseResult {
+  const [name, ...more] = rest;
+  if (name === undefined) return fail('Name a service, e.g. "service AmazonEC2".');
+  if (periodOf(name) || looksLikePeriod(name)) {
+    return fail('Name the service before the period, e.g. "service AmazonEC2 7d".');
+  }
+  if (!SERVICE_NAME.test(name)) {
+    return fail(
+      `Service names are one word of letters, digits, ".", "_" or "-" (max 64); got ${quote(name)}.`,
+    );
+  }
+  const t = tail(
+    more,
+    false,
+    (word) => `Unknown word ${quote(word)} (service names are one word, e.g. AmazonEC2).`,
+  );
+  if (!t.ok) return fail(t.error);
+  return ok({ kind: 'report', period: t.period, service: name });
+}
+
+function parseAccounts(rest: string[]): ParseResult {
+  const idWords: string[] = [];
+  let i = 0;
+  for (; i < rest.length; i++) {
+    const word = rest[i] as string;
+    if (!ID_LIST.test(word)) break;
+    idWords.push(word);
+  }
+  const ids = idWords
+    .join(',')
+    .split(',')
+    .filter((id) => id !== '');
+  const after = rest.slice(i);
+  if (ids.length === 0) {
+    const first = after[0];
+    if (first === undefined || periodOf(first)) {
+      return fail('Name the accounts by 12-digit id, e.g. "account 123456789012".');
+    }
+    return fail(aliasError(first));
+  }
+  const bad = ids.find((id) => !ACCOUNT_ID.test(id));
+  if (bad !== undefined) return fail(`Account ids are 12 digits; got ${quote(bad)}.`);
+  const t = tail(after, false, aliasError);
+  if (!t.ok) return fail(t.error);
+  return ok({ kind: 'report', period: t.period, accounts: [...new Set(ids)] });
+}
+
+function aliasError(word: string): string {
+  return `Account ids are 12 digits; got ${quote(word)} (account names cannot be looked up).`;
+}
+
+function parseChart(rest: string[]): ParseResult {
+  const [first, ...more] = rest;
+  if (first === undefined) {
+    return fail('Say what to chart, e.g. "chart cost" or "chart AWS/Lambda Errors".');
+  }
+  if (first.toLowerCase() === 'cost') {
+    const t = tail(more, false, unknownWord);
+    if (!t.ok) return fail(t.error);
+    return ok({ kind: 'chart', period: t.period });
+  }
+  if (periodOf(first)) {
+    return fail('Say what to chart before the period, e.g. "chart cost 7d".');
+  }
+  if (!NAMESPACE.test(first)) {
+    return fail(
+      `Unknown namespace ${quote(first)}: one word like AWS/Lambda or MyApp/Orders, or "cost".`,
+    );
+  }
+  const [metricName, ...args] = more;
+  if (metricName === undefined || metricName.includes('=') || periodOf(metricName)) {
+    return fail('Name the metric after the namespace, e.g. "chart AWS/Lambda Errors".');
+  }
+  if (!METRIC_NAME.test(metricName)) {
+    return fail(
+      `Metric names are one word of letters, digits, ".", "_" or "-"; got ${quote(metricName)}.`,
+    );
+  }
+  const dimensions: MetricRequest['dimensions'] = [];
+  let i = 0;
+  for (; i < args.length; i++) {
+    const word = args[i] as string;
+    const eq = word.indexOf('=');
+    if (eq < 0) break;
+    const name = word.slice(0, eq);
+    const value = word.slice(eq + 1);
+    if (!DIMENSION_NAME.test(name) || !DIMENSION_VALUE.test(value)) {
+      return fail(`Dimensions are Name=Value, one word without quotes; got ${quote(word)}.`);
+    }
+    if (dimensions.some((d) => d.name === name)) {
+      return fail(`The dimension ${quote(name)} is given twice.`);
+    }
+    if (dimensions.length === MAX_DIMENSIONS) {
+      return fail(`Too many dimensions (max ${MAX_DIMENSIONS}).`);
+    }
+    dimensions.push({ name, value });
+  }
+  const after = args.slice(i);
+  const misplaced = after.find((word) => word.includes('='));
+  if (misplaced !== undefined) {
+    return fail(`Put dimensions before the period and statistic; got ${quote(misplaced)}.`);
+  }
+  const t = tail(
+    after,
+    true,
+    (word) => `Unknown word ${quote(word)} (metric names are one word; dimensions are Name=Value).`,
+  );
+  if (!t.ok) return fail(t.error);
+  return ok({
+    kind: 'chart',
+    period: t.period,
+    metric: { namespace: first, metricName, dimensions, stat: t.stat ?? 'Sum' },
+  });
+}
+
+/** Parses the text of an `/aws-cost` command as Slack sends it. Never throws. */
+export function parseCommand(text: string): ParseResult {
+  if (typeof text !== 'string') return fail('The command must be text.');
+  if (text.length > MAX_LENGTH) {
+    return fail(`The command is too long (max ${MAX_LENGTH} characters).`);
+  }
+  const control = CONTROL.exec(text);
+  if (control) {
+    const code = (control[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0');
+    return fail(`Control characters are not allowed (found U+${code}).`);
+  }
+  const markup = MARKUP.exec(text);
+  if (markup) {
+    return fail(`Mentions, channels and links cannot be used here; got ${quote(markup[0])}.`);
+  }
+  const words = text
+    .replace(/&(amp|lt|gt);/g, (_, name: string) =>
+      name === 'amp' ? '&' : name === 'lt' ? '<' : '>',
+    )
+    .split(/\s+/)
+    .filter((word) => word !== '');
+  if (words.length > MAX_WORDS) return fail('Too many words.');
+
+  const [first, ...rest] = words;
+  if (first === undefined) return ok({ kind: 'report', period: 'mtd' });
+  switch (first.toLowerCase()) {
+    case 'help':
+      return ok({ kind: 'help' });
+    case 'digest':
+      return rest[0] === undefined
+        ? ok({ kind: 'digest' })
+        : fail(`"digest" takes no other words; got ${quote(rest[0])}.`);
+    case 'service':
+      return parseService(rest);
+    case 'account':
+    case 'accounts':
+      return parseAccounts(rest);
+    case 'chart':
+      return parseChart(rest);
+  }
+  if (periodOf(first) || looksLikePeriod(first)) {
+    const t = tail(words, false, unknownWord);
+    if (!t.ok) return fail(t.error);
+    return ok({ kind: 'report', period: t.period });
+  }
+  return fail(unknownWord(first));
+}

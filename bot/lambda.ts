@@ -1,0 +1,37 @@
+/**
+ * Lambda entry of the bot, behind a Function URL. Secrets are read during the init phase
+ * (top-level await), so a request only verifies Slack's signature, acks, and starts one
+ * execution: no SSM, CloudWatch or S3 call on the ack path.
+ */
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { AwsLambdaReceiver } from '@slack/bolt';
+import { loadConfig } from '../common/config.ts';
+import { ConfigError } from '../common/errors.ts';
+import { createLogger } from '../common/log.ts';
+import { awsParameterReader } from '../common/parameters.ts';
+import { createLinkSigner, signDepsFromConfig } from '../workflows/steps/sign/handler.ts';
+import { createBotApp } from './app.ts';
+import { loadSlackSecrets } from './secrets.ts';
+import { StepFunctionsStarter } from './starter.ts';
+
+const config = loadConfig();
+if (!config.stateMachineArn) {
+  throw new ConfigError('COSTBOT_STATE_MACHINE_ARN', 'is required for the bot on Lambda.');
+}
+const log = createLogger({ component: 'bot' }, { level: config.logLevel });
+const parameters = awsParameterReader(config, process.env);
+const secrets = await loadSlackSecrets(config, parameters);
+const receiver = new AwsLambdaReceiver({ signingSecret: secrets.signingSecret });
+
+createBotApp(
+  {
+    config,
+    starter: new StepFunctionsStarter(new SFNClient({}), config.stateMachineArn),
+    signLink: createLinkSigner(signDepsFromConfig(config, process.env, parameters)),
+    log,
+  },
+  secrets,
+  { receiver },
+);
+
+export const handler = await receiver.start();

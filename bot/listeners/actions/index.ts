@@ -1,0 +1,9 @@
+import type { App } from '@slack/bolt';
+import { ACTION_IDS } from '../../../workflows/steps/post/message.ts';
+import { createLast30DaysAction, type RerunDeps } from './last-30-days.ts';
+import { createRefreshLinkAction, type RefreshDeps } from './refresh-link.ts';
+
+export function register(app: App, deps: RefreshDeps & RerunDeps): void {
+  app.action(ACTION_IDS.refreshLink, createRefreshLinkAction(deps));
+  app.action(ACTION_IDS.last30Days, createLast30DaysAction(deps));
+}

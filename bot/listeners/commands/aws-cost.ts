@@ -1,0 +1,88 @@
+/**
+ * `/aws-cost`: acknowledge at once, then start one execution. Nothing before the ack calls
+ * SSM, CloudWatch or S3; starting the execution is the only remote call on this path.
+ */
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import type { Logger } from '../../../common/log.ts';
+import type { ReportRequest } from '../../../workflows/contract.ts';
+import { explainThrown } from '../../../workflows/steps/post/failure.ts';
+import { type AccessPolicy, accessRefusal } from '../../access.ts';
+import { type ParsedCommand, parseCommand, USAGE, usageReply } from '../../command/parse.ts';
+import { type ReportStarter, slackRequestId } from '../../starter.ts';
+
+export interface CommandDeps {
+  starter: ReportStarter;
+  access: AccessPolicy;
+  digestChannel: string;
+  log: Logger;
+}
+
+type CommandArgs = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
+
+/** The execution input for a parsed command; the request id is stable across Slack retries. */
+export function commandRequest(
+  parsed: Exclude<ParsedCommand, { kind: 'help' }>,
+  command: CommandArgs['command'],
+  digestChannel: string,
+): ReportRequest {
+  if (parsed.kind === 'digest') {
+    return {
+      kind: 'digest',
+      requestId: slackRequestId('digest', command.team_id, command.trigger_id),
+      channel: digestChannel,
+      period: 'mtd',
+    };
+  }
+  const base = {
+    kind: 'command' as const,
+    requestId: slackRequestId('command', command.team_id, command.trigger_id),
+    channel: command.channel_id,
+    responseUrl: command.response_url,
+    userId: command.user_id,
+    period: parsed.period,
+  };
+  if (parsed.kind === 'chart') return parsed.metric ? { ...base, metric: parsed.metric } : base;
+  return {
+    ...base,
+    ...(parsed.service ? { service: parsed.service } : {}),
+    ...(parsed.accounts ? { accounts: parsed.accounts } : {}),
+  };
+}
+
+export function createAwsCostCommand(deps: CommandDeps) {
+  return async function awsCostCommand({ command, ack, respond }: CommandArgs): Promise<void> {
+    const parsed = parseCommand(command.text ?? '');
+    if (!parsed.ok) {
+      await ack({ response_type: 'ephemeral', text: usageReply(parsed.error) });
+      return;
+    }
+    if (parsed.command.kind === 'help') {
+      await ack({ response_type: 'ephemeral', text: USAGE });
+      return;
+    }
+    const refusal = accessRefusal(deps.access, command.channel_id, command.user_id);
+    if (refusal) {
+      await ack({ response_type: 'ephemeral', text: refusal });
+      return;
+    }
+    const request = commandRequest(parsed.command, command, deps.digestChannel);
+    const where = request.kind === 'digest' ? ` Posting the digest to ${request.channel}.` : '';
+    await ack({ response_type: 'ephemeral', text: `Working on it…${where}` });
+    try {
+      const result = await deps.starter.start(request);
+      deps.log.info('report requested', {
+        requestId: request.requestId,
+        started: result.started,
+        kind: request.kind,
+        period: request.period,
+      });
+    } catch (error) {
+      deps.log.error('could not start the report', { requestId: request.requestId, error });
+      const failure = explainThrown(error);
+      await respond({
+        response_type: 'ephemeral',
+        text: `The report could not be started.\n${failure.text}`,
+      });
+    }
+  };
+}

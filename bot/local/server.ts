@@ -1,0 +1,91 @@
+/**
+ * The bot on this machine, on embedded defaults: Bolt's Express receiver and the local
+ * Slack console on one port of 127.0.0.1. The console speaks Slack's protocol to the bot
+ * (signed slash commands and interactions, a Web API, response_urls), so every request
+ * takes the production code path; reports run in-process through the synthesized state
+ * machine on the configured backend.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ExpressReceiver } from '@slack/bolt';
+import express from 'express';
+import { type CostbotConfig, loadConfig } from '../../common/config.ts';
+import { createLogger } from '../../common/log.ts';
+import { type Backend, createBackend } from '../../workflows/backend.ts';
+import { runReport } from '../../workflows/report.ts';
+import { createLinkSigner, signDepsFromConfig } from '../../workflows/steps/sign/handler.ts';
+import { createBotApp } from '../app.ts';
+import { loadSlackSecrets } from '../secrets.ts';
+import { LocalStarter } from '../starter.ts';
+import { type ConsoleMessage, createConsoleRouter } from './console/server.ts';
+
+type Env = Record<string, string | undefined>;
+
+export interface LocalBot {
+  /** `http://127.0.0.1:<port>`: the console page; the bot is at `/slack/events`. */
+  url: string;
+  config: CostbotConfig;
+  backend: Backend;
+  starter: LocalStarter;
+  messages(): ConsoleMessage[];
+  stop(): Promise<void>;
+}
+
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+export async function startLocalBot(
+  env: Env = process.env,
+  options: { retryIntervalMs?: number } = {},
+): Promise<LocalBot> {
+  const requested = loadConfig(env);
+  const web = express();
+  const server = createServer(web);
+  // Listen first: with PORT=0 the console's URLs must name the port actually bound.
+  const port = await listen(server, requested.port);
+  const url = `http://127.0.0.1:${port}`;
+  const config: CostbotConfig = { ...requested, port, slackApiUrl: `${url}/api/` };
+  const backend = await createBackend(config, env);
+  const secrets = await loadSlackSecrets(config, backend.parameters);
+  const log = createLogger({ component: 'bot' }, { level: config.logLevel });
+  const starter = new LocalStarter(
+    (request) => runReport(backend, request, { retryIntervalMs: options.retryIntervalMs ?? 1000 }),
+    log,
+  );
+  const signLink = createLinkSigner({
+    ...signDepsFromConfig(config, env, backend.parameters),
+    ...(backend.signingClient ? { signingClient: backend.signingClient } : {}),
+  });
+  const receiver = new ExpressReceiver({
+    signingSecret: secrets.signingSecret,
+    app: web,
+    // Locally the ack can go out before the listener finishes; on Lambda it cannot.
+    processBeforeResponse: false,
+  });
+  createBotApp({ config, starter, signLink, log }, secrets, { receiver });
+  const console = createConsoleRouter({
+    botEventsUrl: `${url}/slack/events`,
+    publicUrl: url,
+    signingSecret: secrets.signingSecret,
+    botToken: secrets.botToken,
+    defaultChannel: config.digestChannel.startsWith('#') ? undefined : config.digestChannel,
+  });
+  web.use(console.router);
+  return {
+    url,
+    config,
+    backend,
+    starter,
+    messages: console.messages,
+    stop: async () => {
+      await starter.idle();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await backend.stop();
+    },
+  };
+}

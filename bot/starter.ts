@@ -1,0 +1,93 @@
+/**
+ * Starting a report: the only remote call on the ack path. Execution names are
+ * deterministic per Slack request, so a retried delivery (`X-Slack-Retry-Num`) or a double
+ * submit cannot start a second report: a Standard state machine refuses a name it has seen
+ * in the last 90 days, and the local starter remembers names for its lifetime.
+ */
+import { createHash } from 'node:crypto';
+import { type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { awsCall } from '../common/aws-errors.ts';
+import type { Logger } from '../common/log.ts';
+import type { FetchState, ReportKind, ReportRequest } from '../workflows/contract.ts';
+
+export interface StartResult {
+  executionName: string;
+  /** False when an execution with this name already existed: nothing new was started. */
+  started: boolean;
+}
+
+export interface ReportStarter {
+  start(request: ReportRequest): Promise<StartResult>;
+}
+
+/**
+ * `cmd-<24 hex>` from what Slack repeats on a retry (team and trigger id), so the name is the
+ * same for every delivery of one command and different for every other command.
+ */
+export function slackRequestId(kind: ReportKind | 'action', ...parts: string[]): string {
+  const prefix = kind === 'digest' ? 'dig' : kind === 'command' ? 'cmd' : 'act';
+  return `${prefix}-${createHash('sha256').update(parts.join('|')).digest('hex').slice(0, 24)}`;
+}
+
+export class StepFunctionsStarter implements ReportStarter {
+  constructor(
+    private readonly sfn: Pick<SFNClient, 'send'>,
+    private readonly stateMachineArn: string,
+  ) {}
+
+  async start(request: ReportRequest): Promise<StartResult> {
+    const input: FetchState = { request };
+    try {
+      await awsCall({ service: 'Step Functions', operation: 'StartExecution' }, () =>
+        this.sfn.send(
+          new StartExecutionCommand({
+            stateMachineArn: this.stateMachineArn,
+            name: request.requestId,
+            input: JSON.stringify(input),
+          }),
+        ),
+      );
+      return { executionName: request.requestId, started: true };
+    } catch (error) {
+      const cause = (error as { cause?: { name?: string } }).cause;
+      if (cause?.name === 'ExecutionAlreadyExists') {
+        return { executionName: request.requestId, started: false };
+      }
+      throw error;
+    }
+  }
+}
+
+/** Runs reports in-process (local backend): started after the ack, never awaited by it. */
+export class LocalStarter implements ReportStarter {
+  private readonly names = new Set<string>();
+  /** Executions still running, so tests and shutdown can wait for them. */
+  readonly running = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly run: (request: ReportRequest) => Promise<{ status: string }>,
+    private readonly log: Logger,
+  ) {}
+
+  async start(request: ReportRequest): Promise<StartResult> {
+    if (this.names.has(request.requestId)) {
+      return { executionName: request.requestId, started: false };
+    }
+    this.names.add(request.requestId);
+    const execution = this.run(request)
+      .then((result) =>
+        this.log.info('execution ended', { name: request.requestId, status: result.status }),
+      )
+      .catch((error: unknown) =>
+        this.log.error('execution crashed', { name: request.requestId, error }),
+      )
+      .finally(() => this.running.delete(execution));
+    this.running.add(execution);
+    return { executionName: request.requestId, started: true };
+  }
+
+  /** Resolves when every execution started so far has ended. */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.all([...this.running]);
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * The Slack bot: one function behind a Function URL. Auth is NONE because Slack cannot sign
+ * requests with SigV4; it signs them with the app's signing secret instead, and the bot
+ * verifies that signature (Bolt) before doing anything. The role may start this state machine
+ * and read the two Slack parameters, nothing else: the work happens in the state machine.
+ */
+import { Duration } from 'aws-cdk-lib';
+import type { IRole } from 'aws-cdk-lib/aws-iam';
+import {
+  type Architecture,
+  type FunctionUrl,
+  FunctionUrlAuthType,
+  type IFunction,
+  InvokeMode,
+} from 'aws-cdk-lib/aws-lambda';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { CostbotFunction } from './costbot-function.ts';
+import type { CostbotParameters } from './parameters.ts';
+import { acknowledgeKmsKeyWildcard } from './report-functions.ts';
+
+/** Environment variable telling the bot which state machine to start. */
+export const STATE_MACHINE_ARN_ENV = 'COSTBOT_STATE_MACHINE_ARN';
+
+export interface SlackBotProps {
+  /** Absolute path of the bot's Lambda entry (exports `handler`). */
+  entry: string;
+  stateMachine: IStateMachine;
+  parameters: CostbotParameters;
+  environment: Record<string, string>;
+  logRetention: RetentionDays;
+  architecture: Architecture;
+  parametersExtension: boolean;
+}
+
+export class SlackBot extends Construct {
+  readonly function: IFunction;
+  readonly role: IRole;
+  readonly url: FunctionUrl;
+
+  constructor(scope: Construct, id: string, props: SlackBotProps) {
+    super(scope, id);
+    const bot = new CostbotFunction(this, 'Bot', {
+      entry: props.entry,
+      description: 'costbot: Slack bot (slash command, interactions)',
+      environment: {
+        ...props.environment,
+        [STATE_MACHINE_ARN_ENV]: props.stateMachine.stateMachineArn,
+      },
+      // Slack wants the ack within 3 s; more memory shortens the cold start.
+      memorySize: 512,
+      timeout: Duration.seconds(10),
+      logRetention: props.logRetention,
+      architecture: props.architecture,
+      parametersExtension: props.parametersExtension,
+    });
+    props.stateMachine.grantStartExecution(bot.role);
+    const names = props.parameters.names;
+    props.parameters.grantRead(bot.role, [names.slackBotToken, names.slackSigningSecret]);
+    acknowledgeKmsKeyWildcard(bot.role);
+    this.function = bot.function;
+    this.role = bot.role;
+    this.url = bot.function.addFunctionUrl({
+      authType: FunctionUrlAuthType.NONE,
+      invokeMode: InvokeMode.BUFFERED,
+    });
+  }
+}

@@ -1,0 +1,176 @@
+/**
+ * The five Lambda functions of the cost report state machine, one per step, each with a role
+ * holding exactly what its code calls (the least-privilege tests prove it):
+ *
+ * | step      | calls                                                      |
+ * |-----------|------------------------------------------------------------|
+ * | fetch     | CloudWatch GetMetricData + ListMetrics; AssumeRole readers |
+ * | summarize | nothing (pure)                                             |
+ * | chart     | S3 PutObject below the chart prefix                        |
+ * | sign      | SSM GetParameter(s) on the signer's two parameters         |
+ * | post      | SSM GetParameter(s) on the Slack bot token; Slack (HTTPS)  |
+ */
+import { createRequire } from 'node:module';
+import { Duration } from 'aws-cdk-lib';
+import { type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { Architecture } from 'aws-cdk-lib/aws-lambda';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import type { CostReportFunctions } from '../../workflows/definition.ts';
+import { REPO_ROOT } from '../paths.ts';
+import { CostbotFunction } from './costbot-function.ts';
+import { acknowledge, nagArn } from './nag.ts';
+import type { CostbotParameters } from './parameters.ts';
+
+export interface ReportFunctionsProps {
+  bucket: IBucket;
+  /** Key prefix the chart step writes below, ending in `/`. */
+  chartPrefix: string;
+  parameters: CostbotParameters;
+  /** Reader roles in member accounts the fetch step may assume; none: no AssumeRole at all. */
+  readerRoleArns: string[];
+  /** Settings every function reads (`common/config.ts` names). */
+  environment: Record<string, string>;
+  logRetention: RetentionDays;
+  architecture: Architecture;
+  parametersExtension: boolean;
+}
+
+/** Why GetMetricData and ListMetrics are granted on "*". */
+export const CLOUDWATCH_READ_REASON =
+  'cloudwatch:GetMetricData and cloudwatch:ListMetrics support no resource-level permissions: "*" is the only Resource IAM accepts. The two actions are named explicitly.';
+
+export type StepName = keyof CostReportFunctions;
+
+/** Where the chart step finds its font and WebAssembly (`COSTBOT_ASSETS_DIR`). */
+export const LAMBDA_TASK_ROOT = '/var/task';
+
+function entry(step: StepName): string {
+  return `${REPO_ROOT}/workflows/steps/${step}/lambda.ts`;
+}
+
+/** Files `workflows/steps/chart/render.ts` reads from `COSTBOT_ASSETS_DIR` in Lambda. */
+export function chartAssets(): Record<string, string> {
+  const require = createRequire(`${REPO_ROOT}/package.json`);
+  return {
+    'DejaVuSans.ttf': require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf'),
+    'DejaVuSans-Bold.ttf': require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf'),
+    'index_bg.wasm': require.resolve('@resvg/resvg-wasm/index_bg.wasm'),
+  };
+}
+
+export class ReportFunctions extends Construct {
+  readonly functions: CostReportFunctions;
+  readonly roles: Record<StepName, IRole>;
+
+  constructor(scope: Construct, id: string, props: ReportFunctionsProps) {
+    super(scope, id);
+    const common = {
+      environment: props.environment,
+      logRetention: props.logRetention,
+      architecture: props.architecture,
+    };
+    // Lambda timeouts stay below the state machine's task timeouts (60 s and 30 s), so a slow
+    // call fails as Lambda's timeout, with logs, before the task gives up on it.
+    const fetch = new CostbotFunction(this, 'Fetch', {
+      ...common,
+      entry: entry('fetch'),
+      description: 'costbot: fetch billing and CloudWatch metrics',
+      timeout: Duration.seconds(55),
+    });
+    const summarize = new CostbotFunction(this, 'Summarize', {
+      ...common,
+      entry: entry('summarize'),
+      description: 'costbot: summarize costs',
+      timeout: Duration.seconds(25),
+    });
+    const chart = new CostbotFunction(this, 'Chart', {
+      ...common,
+      entry: entry('chart'),
+      description: 'costbot: render the chart and store it',
+      environment: { ...props.environment, COSTBOT_ASSETS_DIR: LAMBDA_TASK_ROOT },
+      assets: chartAssets(),
+      // resvg rasterizes 1600x800 px; more memory is also more CPU, so it is faster too.
+      memorySize: 1024,
+      timeout: Duration.seconds(55),
+    });
+    const sign = new CostbotFunction(this, 'Sign', {
+      ...common,
+      entry: entry('sign'),
+      description: 'costbot: presign the chart link',
+      timeout: Duration.seconds(25),
+      parametersExtension: props.parametersExtension,
+    });
+    const post = new CostbotFunction(this, 'Post', {
+      ...common,
+      entry: entry('post'),
+      description: 'costbot: post the report to Slack',
+      timeout: Duration.seconds(25),
+      parametersExtension: props.parametersExtension,
+    });
+
+    this.grantFetch(fetch, props.readerRoleArns);
+    chart.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'StoreCharts',
+        actions: ['s3:PutObject'],
+        resources: [props.bucket.arnForObjects(`${props.chartPrefix}*`)],
+      }),
+    );
+    acknowledge(
+      chart.role,
+      `AwsSolutions-IAM5[Resource::${nagArn(props.bucket)}/${props.chartPrefix}*]`,
+      'Chart keys are made per report (charts/YYYY/MM/DD/<request-id>.png): the chart step may write any key below the chart prefix and nowhere else.',
+    );
+    const names = props.parameters.names;
+    props.parameters.grantRead(sign.role, [names.signerAccessKeyId, names.signerSecretAccessKey]);
+    props.parameters.grantRead(post.role, [names.slackBotToken]);
+    for (const fn of [sign, post]) acknowledgeKmsKeyWildcard(fn.role);
+
+    this.functions = {
+      fetch: fetch.function,
+      summarize: summarize.function,
+      chart: chart.function,
+      sign: sign.function,
+      post: post.function,
+    };
+    this.roles = {
+      fetch: fetch.role,
+      summarize: summarize.role,
+      chart: chart.role,
+      sign: sign.role,
+      post: post.role,
+    };
+  }
+
+  private grantFetch(fetch: CostbotFunction, readerRoleArns: string[]): void {
+    fetch.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'ReadMetrics',
+        actions: ['cloudwatch:GetMetricData', 'cloudwatch:ListMetrics'],
+        // CloudWatch defines no resource type for these two actions: IAM accepts only "*".
+        resources: ['*'],
+      }),
+    );
+    acknowledge(fetch.role, 'AwsSolutions-IAM5[Resource::*]', CLOUDWATCH_READ_REASON);
+    if (readerRoleArns.length > 0) {
+      fetch.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          sid: 'AssumeReaderRoles',
+          actions: ['sts:AssumeRole'],
+          resources: readerRoleArns,
+        }),
+      );
+    }
+  }
+}
+
+/** The kms:Decrypt statement of `CostbotParameters.grantRead` names `key/*`, narrowed by conditions. */
+export function acknowledgeKmsKeyWildcard(role: IRole): void {
+  acknowledge(
+    role,
+    'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:kms:<AWS::Region>:<AWS::AccountId>:key/*]',
+    'The key behind the SecureString parameters (aws/ssm or a customer key) is not known at synth time; kms:Decrypt is allowed only via SSM (kms:ViaService) and only for the named parameters (kms:EncryptionContext:PARAMETER_ARN).',
+  );
+}

@@ -1,0 +1,129 @@
+/**
+ * costbot in one account and region: the charts bucket, the five step functions and the state
+ * machine that runs them, the Slack bot behind a Function URL, the morning digest schedule and
+ * the IAM user that signs chart links. The stack only assembles; each construct owns one concern.
+ */
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Architecture } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { LogLevel, type StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import type { Construct } from 'constructs';
+import { SETTINGS } from '../../common/config.ts';
+import { CostReportStateMachine } from '../../workflows/definition.ts';
+import type { InfraConfig } from '../config.ts';
+import { SlackBot } from '../constructs/bot.ts';
+import { ChartSigner } from '../constructs/chart-signer.ts';
+import { ChartsBucket } from '../constructs/charts-bucket.ts';
+import { DigestSchedule } from '../constructs/digest-schedule.ts';
+import { acknowledgeStateMachineRole } from '../constructs/nag.ts';
+import { CostbotParameters } from '../constructs/parameters.ts';
+import { ReportFunctions } from '../constructs/report-functions.ts';
+
+export interface CostbotStackProps extends StackProps {
+  config: InfraConfig;
+}
+
+/** Output names, read by `npm run setup` and the deploy guide. */
+export const OUTPUTS = {
+  botUrl: 'BotUrl',
+  bucket: 'ChartsBucketName',
+  stateMachine: 'StateMachineArn',
+  signerUser: 'SignerUserName',
+  fetchRole: 'FetchRoleArn',
+  signerAccessKeyIdParameter: 'SignerAccessKeyIdParameter',
+  signerSecretAccessKeyParameter: 'SignerSecretAccessKeyParameter',
+  slackBotTokenParameter: 'SlackBotTokenParameter',
+  slackSigningSecretParameter: 'SlackSigningSecretParameter',
+} as const;
+
+export class CostbotStack extends Stack {
+  readonly charts: ChartsBucket;
+  readonly parameters: CostbotParameters;
+  readonly report: ReportFunctions;
+  readonly stateMachine: StateMachine;
+  readonly signer: ChartSigner;
+  readonly digest: DigestSchedule;
+  readonly bot?: SlackBot;
+
+  constructor(scope: Construct, id: string, props: CostbotStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const chartPrefix = SETTINGS.COSTBOT_CHART_PREFIX.default;
+    const architecture =
+      config.architecture === 'arm64' ? Architecture.ARM_64 : Architecture.X86_64;
+
+    this.charts = new ChartsBucket(this, 'Charts', {
+      prefix: chartPrefix,
+      retentionDays: config.chartRetentionDays,
+    });
+    this.parameters = new CostbotParameters(this, 'Parameters', { prefix: config.parameterPrefix });
+    const environment: Record<string, string> = {
+      COSTBOT_BACKEND: 'aws',
+      COSTBOT_BUCKET: this.charts.bucket.bucketName,
+      COSTBOT_CHART_PREFIX: chartPrefix,
+      COSTBOT_DIGEST_CHANNEL: config.digestChannel,
+      ...this.parameters.environment(),
+    } satisfies Partial<Record<keyof typeof SETTINGS, string>>;
+    const functionDefaults = {
+      environment,
+      logRetention: config.logRetentionDays,
+      architecture,
+      parametersExtension: config.parametersExtension,
+    };
+
+    this.report = new ReportFunctions(this, 'Report', {
+      ...functionDefaults,
+      bucket: this.charts.bucket,
+      chartPrefix,
+      parameters: this.parameters,
+      readerRoleArns: config.readerRoleArns,
+    });
+    this.stateMachine = new CostReportStateMachine(this, 'CostReport', {
+      functions: this.report.functions,
+      tracingEnabled: true,
+      logs: {
+        destination: new LogGroup(this, 'StateMachineLogs', { retention: config.logRetentionDays }),
+        level: LogLevel.ALL,
+        // Payloads carry response_url and chart links (capabilities): kept out of the logs,
+        // still visible in the execution history.
+        includeExecutionData: false,
+      },
+    }).stateMachine;
+    acknowledgeStateMachineRole(this.stateMachine, Object.values(this.report.functions));
+    this.signer = new ChartSigner(this, 'Signer', {
+      bucket: this.charts.bucket,
+      chartPrefix,
+    });
+    this.digest = new DigestSchedule(this, 'Digest', {
+      stateMachine: this.stateMachine,
+      channel: config.digestChannel,
+      cron: config.scheduleCron,
+      timeZone: config.scheduleTimeZone,
+    });
+    if (config.withBot) {
+      this.bot = new SlackBot(this, 'Slack', {
+        ...functionDefaults,
+        entry: config.botEntry,
+        stateMachine: this.stateMachine,
+        parameters: this.parameters,
+      });
+      new CfnOutput(this, OUTPUTS.botUrl, {
+        value: this.bot.url.url,
+        description: 'Slack request URL (slash command and interactivity)',
+      });
+    }
+
+    const names = this.parameters.names;
+    const outputs: [string, string, string][] = [
+      [OUTPUTS.bucket, this.charts.bucket.bucketName, 'Private bucket of chart PNGs'],
+      [OUTPUTS.stateMachine, this.stateMachine.stateMachineArn, 'Cost report state machine'],
+      [OUTPUTS.signerUser, this.signer.user.userName, 'IAM user whose key signs chart links'],
+      [OUTPUTS.fetchRole, this.report.roles.fetch.roleArn, 'Role that reader roles must trust'],
+      [OUTPUTS.signerAccessKeyIdParameter, names.signerAccessKeyId, 'SSM SecureString'],
+      [OUTPUTS.signerSecretAccessKeyParameter, names.signerSecretAccessKey, 'SSM SecureString'],
+      [OUTPUTS.slackBotTokenParameter, names.slackBotToken, 'SSM SecureString'],
+      [OUTPUTS.slackSigningSecretParameter, names.slackSigningSecret, 'SSM SecureString'],
+    ];
+    for (const [id, value, description] of outputs) new CfnOutput(this, id, { value, description });
+  }
+}

@@ -1,0 +1,479 @@
+/**
+ * Least privilege, proved: every role and user of the synthesized stacks is evaluated with an
+ * IAM policy simulator. Each action its code performs is allowed on its own resource; the
+ * neighbours (another parameter, bucket, prefix or state machine, a write instead of a read,
+ * IAM itself) are denied.
+ */
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import type { CfnElement, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import type { CostbotStack } from '../../infra/stacks/costbot-stack.ts';
+import { arnOf, type CfnTemplate, type Pseudo } from './support/cfn.ts';
+import {
+  allStatements,
+  type Decision,
+  decide,
+  identityPolicies,
+  type PolicyDocument,
+  type Request,
+} from './support/iam.ts';
+import { ACCOUNT, buildTestApp, READER_ROLE_ARN, REGION } from './support/synth.ts';
+
+const P: Pseudo = { account: ACCOUNT, region: REGION };
+const ssmArn = (name: string) => `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter${name}`;
+const KEY = `arn:aws:kms:${REGION}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+const VIA_SSM = `ssm.${REGION}.amazonaws.com`;
+const OTHER_STATE_MACHINE = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:SomethingElse`;
+const OTHER_FUNCTION = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:SomethingElse`;
+const OTHER_LOG_STREAM = `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/lambda/other:log-stream:x`;
+/** IAM itself: no costbot role may touch it. */
+const IAM_ACTIONS: Request[] = [
+  { action: 'iam:CreateAccessKey', resource: `arn:aws:iam::${ACCOUNT}:user/anyone` },
+  { action: 'iam:PassRole', resource: `arn:aws:iam::${ACCOUNT}:role/anything` },
+  { action: 'iam:AttachRolePolicy', resource: `arn:aws:iam::${ACCOUNT}:role/anything` },
+  { action: 'iam:PutUserPolicy', resource: `arn:aws:iam::${ACCOUNT}:user/anyone` },
+];
+
+function decryptVia(service: string, parameterName: string): Request {
+  return {
+    action: 'kms:Decrypt',
+    resource: KEY,
+    context: {
+      'kms:ViaService': service,
+      'kms:EncryptionContext:PARAMETER_ARN': ssmArn(parameterName),
+    },
+  };
+}
+
+function readParameter(name: string): Request[] {
+  return [
+    { action: 'ssm:GetParameters', resource: ssmArn(name) },
+    { action: 'ssm:GetParameter', resource: ssmArn(name) },
+    decryptVia(VIA_SSM, name),
+  ];
+}
+
+function label(r: Request): string {
+  const context = r.context ? ` ${JSON.stringify(r.context)}` : '';
+  return `${r.action} on ${r.resource}${context}`;
+}
+
+interface Principal {
+  /** Logical id in the template. */
+  id: string;
+  arn: string;
+  policies: PolicyDocument[];
+}
+
+let template: CfnTemplate;
+let readerTemplate: CfnTemplate;
+let stack: CostbotStack;
+let bucketArn: string;
+let stateMachineArn: string;
+let parameterNames: CostbotStack['parameters']['names'];
+
+function logicalId(construct: IConstruct, owner: Stack = stack): string {
+  return owner.resolve(owner.getLogicalId(construct.node.defaultChild as CfnElement)) as string;
+}
+
+function principal(
+  construct: IConstruct,
+  owner: Stack = stack,
+  tpl: CfnTemplate = template,
+): Principal {
+  const id = logicalId(construct, owner);
+  return { id, arn: arnOf(tpl, id, P), policies: identityPolicies(tpl, id, P) };
+}
+
+/** Registers one test per request: allowed ones, then denied ones. */
+function proves(
+  name: string,
+  get: () => Principal,
+  cases: () => { allowed: Request[]; denied: Request[] },
+): void {
+  describe(name, () => {
+    // Cases are built lazily (they need the synthesized stack), so list them in one test each.
+    it('allows every action its code performs, on its own resources', async () => {
+      // Prepare
+      const who = get();
+      const { allowed } = cases();
+      // Act
+      const decisions = await Promise.all(
+        allowed.map((r) => decide(who.policies, who.arn, r, ACCOUNT)),
+      );
+      // Assess
+      const wrong = allowed.filter((_, i) => decisions[i] !== 'Allowed').map(label);
+      assert.deepEqual(wrong, [], `${name} must allow these`);
+      assert.ok(allowed.length > 0);
+    });
+    it('denies the neighbours: other resources, writes, deletes, IAM', async () => {
+      // Prepare
+      const who = get();
+      const { denied } = cases();
+      // Act
+      const decisions: Decision[] = await Promise.all(
+        denied.map((r) => decide(who.policies, who.arn, r, ACCOUNT)),
+      );
+      // Assess
+      const wrong = denied.filter((_, i) => decisions[i] === 'Allowed').map(label);
+      assert.deepEqual(wrong, [], `${name} must deny these`);
+    });
+  });
+}
+
+describe('Least privilege (IAM policy simulation of the synthesized stacks)', () => {
+  before(() => {
+    const built = buildTestApp();
+    stack = built.costbot;
+    template = Template.fromStack(built.costbot).toJSON() as CfnTemplate;
+    assert.ok(built.reader, 'the reader stack is synthesized too');
+    readerTemplate = Template.fromStack(built.reader).toJSON() as CfnTemplate;
+    bucketArn = arnOf(template, logicalId(stack.charts.bucket), P);
+    stateMachineArn = arnOf(template, logicalId(stack.stateMachine), P);
+    parameterNames = stack.parameters.names;
+  });
+
+  const chart = (key: string) => `${bucketArn}/${key}`;
+  const ownLogs = (fn: 'fetch' | 'summarize' | 'chart' | 'sign' | 'post'): Request => {
+    const group = logicalId(
+      stack.node
+        .findChild('Report')
+        .node.findChild(fn[0]?.toUpperCase() + fn.slice(1))
+        .node.findChild('Logs'),
+    );
+    return {
+      action: 'logs:PutLogEvents',
+      resource: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${group}:log-stream:2025/01/01/abc`,
+    };
+  };
+  const common = (): Request[] => [
+    ...IAM_ACTIONS,
+    { action: 'logs:PutLogEvents', resource: OTHER_LOG_STREAM },
+    { action: 'logs:CreateLogGroup', resource: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:x` },
+  ];
+
+  proves(
+    'fetch role',
+    () => principal(stack.report.roles.fetch),
+    () => ({
+      allowed: [
+        ownLogs('fetch'),
+        { action: 'cloudwatch:GetMetricData', resource: '*' },
+        { action: 'cloudwatch:ListMetrics', resource: '*' },
+        { action: 'sts:AssumeRole', resource: READER_ROLE_ARN },
+      ],
+      denied: [
+        ...common(),
+        {
+          action: 'sts:AssumeRole',
+          resource: 'arn:aws:iam::222222222222:role/OrganizationAccountAccessRole',
+        },
+        {
+          action: 'sts:AssumeRole',
+          resource: `arn:aws:iam::${ACCOUNT}:role/costbot-cloudwatch-reader`,
+        },
+        { action: 'cloudwatch:PutMetricData', resource: '*' },
+        {
+          action: 'cloudwatch:DeleteAlarms',
+          resource: `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:x`,
+        },
+        { action: 'ce:GetCostAndUsage', resource: '*' },
+        { action: 's3:GetObject', resource: chart('charts/2025/01/01/x.png') },
+        ...readParameter(parameterNames.slackBotToken),
+      ],
+    }),
+  );
+
+  proves(
+    'summarize role',
+    () => principal(stack.report.roles.summarize),
+    () => ({
+      allowed: [ownLogs('summarize')],
+      denied: [
+        ...common(),
+        { action: 'cloudwatch:GetMetricData', resource: '*' },
+        { action: 's3:PutObject', resource: chart('charts/2025/01/01/x.png') },
+        ...readParameter(parameterNames.slackBotToken),
+      ],
+    }),
+  );
+
+  proves(
+    'chart role',
+    () => principal(stack.report.roles.chart),
+    () => ({
+      allowed: [
+        ownLogs('chart'),
+        { action: 's3:PutObject', resource: chart('charts/2025/01/01/x.png') },
+      ],
+      denied: [
+        ...common(),
+        { action: 's3:PutObject', resource: chart('other/x.png') },
+        { action: 's3:PutObject', resource: chart('x.png') },
+        { action: 's3:PutObject', resource: 'arn:aws:s3:::another-bucket/charts/x.png' },
+        { action: 's3:DeleteObject', resource: chart('charts/2025/01/01/x.png') },
+        { action: 's3:GetObject', resource: chart('charts/2025/01/01/x.png') },
+        { action: 's3:PutObjectAcl', resource: chart('charts/2025/01/01/x.png') },
+        { action: 's3:PutBucketPolicy', resource: bucketArn },
+        { action: 's3:ListBucket', resource: bucketArn },
+        ...readParameter(parameterNames.signerSecretAccessKey),
+      ],
+    }),
+  );
+
+  proves(
+    'sign role',
+    () => principal(stack.report.roles.sign),
+    () => ({
+      allowed: [
+        ownLogs('sign'),
+        ...readParameter(parameterNames.signerAccessKeyId),
+        ...readParameter(parameterNames.signerSecretAccessKey),
+      ],
+      denied: [
+        ...common(),
+        ...readParameter(parameterNames.slackBotToken),
+        ...readParameter(parameterNames.slackSigningSecret),
+        { action: 'ssm:GetParameter', resource: ssmArn('/costbot/other') },
+        { action: 'ssm:PutParameter', resource: ssmArn(parameterNames.signerSecretAccessKey) },
+        { action: 'ssm:DeleteParameter', resource: ssmArn(parameterNames.signerSecretAccessKey) },
+        { action: 'ssm:GetParametersByPath', resource: ssmArn('/costbot') },
+        // Decrypting directly (not through SSM), or through SSM for another parameter.
+        { action: 'kms:Decrypt', resource: KEY },
+        decryptVia(`s3.${REGION}.amazonaws.com`, parameterNames.signerSecretAccessKey),
+        decryptVia(VIA_SSM, '/costbot/other'),
+        { action: 'kms:Encrypt', resource: KEY, context: { 'kms:ViaService': VIA_SSM } },
+        { action: 's3:GetObject', resource: chart('charts/2025/01/01/x.png') },
+      ],
+    }),
+  );
+
+  proves(
+    'post role',
+    () => principal(stack.report.roles.post),
+    () => ({
+      allowed: [ownLogs('post'), ...readParameter(parameterNames.slackBotToken)],
+      denied: [
+        ...common(),
+        ...readParameter(parameterNames.slackSigningSecret),
+        ...readParameter(parameterNames.signerSecretAccessKey),
+        { action: 'ssm:PutParameter', resource: ssmArn(parameterNames.slackBotToken) },
+        { action: 'kms:Decrypt', resource: KEY },
+        { action: 'states:StartExecution', resource: stateMachineArn },
+      ],
+    }),
+  );
+
+  proves(
+    'bot role',
+    () => {
+      assert.ok(stack.bot, 'the bot is synthesized');
+      return principal(stack.bot.role);
+    },
+    () => ({
+      allowed: [
+        { action: 'states:StartExecution', resource: stateMachineArn },
+        ...readParameter(parameterNames.slackBotToken),
+        ...readParameter(parameterNames.slackSigningSecret),
+      ],
+      denied: [
+        ...common(),
+        { action: 'states:StartExecution', resource: OTHER_STATE_MACHINE },
+        { action: 'states:StartSyncExecution', resource: stateMachineArn },
+        { action: 'states:UpdateStateMachine', resource: stateMachineArn },
+        {
+          action: 'states:StopExecution',
+          resource: `arn:aws:states:${REGION}:${ACCOUNT}:execution:${stateMachineArn.split(':').pop()}:x`,
+        },
+        ...readParameter(parameterNames.signerSecretAccessKey),
+        { action: 'ssm:PutParameter', resource: ssmArn(parameterNames.slackBotToken) },
+        { action: 'kms:Decrypt', resource: KEY },
+        { action: 'lambda:InvokeFunction', resource: OTHER_FUNCTION },
+      ],
+    }),
+  );
+
+  proves(
+    'signer user',
+    () => principal(stack.signer.user),
+    () => ({
+      allowed: [{ action: 's3:GetObject', resource: chart('charts/2025/01/01/x.png') }],
+      denied: [
+        ...IAM_ACTIONS,
+        { action: 's3:GetObject', resource: chart('other/x.png') },
+        { action: 's3:GetObject', resource: 'arn:aws:s3:::another-bucket/charts/x.png' },
+        { action: 's3:PutObject', resource: chart('charts/2025/01/01/x.png') },
+        { action: 's3:DeleteObject', resource: chart('charts/2025/01/01/x.png') },
+        { action: 's3:ListBucket', resource: bucketArn },
+        {
+          action: 'iam:CreateAccessKey',
+          resource: `arn:aws:iam::${ACCOUNT}:user/${logicalId(stack.signer.user)}`,
+        },
+        ...readParameter(parameterNames.signerSecretAccessKey),
+      ],
+    }),
+  );
+
+  proves(
+    'state machine role',
+    () => principal(stack.stateMachine.role),
+    () => ({
+      allowed: Object.values(stack.report.functions).map((fn) => ({
+        action: 'lambda:InvokeFunction',
+        resource: arnOf(template, logicalId(fn), P),
+      })),
+      denied: [
+        ...IAM_ACTIONS,
+        { action: 'lambda:InvokeFunction', resource: OTHER_FUNCTION },
+        {
+          action: 'lambda:InvokeFunction',
+          resource: arnOf(
+            template,
+            logicalId(stack.bot?.function ?? stack.report.functions.fetch),
+            P,
+          ).replace(/Fetch/, 'Bot'),
+        },
+        {
+          action: 'lambda:UpdateFunctionCode',
+          resource: arnOf(template, logicalId(stack.report.functions.fetch), P),
+        },
+        { action: 'states:StartExecution', resource: stateMachineArn },
+      ],
+    }),
+  );
+
+  proves(
+    'digest schedule role',
+    () => {
+      const role = Object.entries(template.Resources).find(
+        ([, r]) =>
+          r.Type === 'AWS::IAM::Role' &&
+          JSON.stringify(r.Properties).includes('scheduler.amazonaws.com'),
+      );
+      assert.ok(role, 'the scheduler role exists');
+      return {
+        id: role[0],
+        arn: arnOf(template, role[0], P),
+        policies: identityPolicies(template, role[0], P),
+      };
+    },
+    () => ({
+      allowed: [{ action: 'states:StartExecution', resource: stateMachineArn }],
+      denied: [
+        ...IAM_ACTIONS,
+        { action: 'states:StartExecution', resource: OTHER_STATE_MACHINE },
+        {
+          action: 'lambda:InvokeFunction',
+          resource: arnOf(template, logicalId(stack.report.functions.post), P),
+        },
+      ],
+    }),
+  );
+
+  describe('reader stack', () => {
+    it('lets the reader role read metrics and nothing else', async () => {
+      // Prepare
+      const id = Object.keys(readerTemplate.Resources).find(
+        (k) => readerTemplate.Resources[k]?.Type === 'AWS::IAM::Role',
+      );
+      assert.ok(id);
+      const arn = `arn:aws:iam::${ACCOUNT}:role/costbot-cloudwatch-reader`;
+      const policies = identityPolicies(readerTemplate, id, P);
+      const check = (r: Request) => decide(policies, arn, r, ACCOUNT);
+      // Act
+      const allowed = await Promise.all(
+        ['cloudwatch:GetMetricData', 'cloudwatch:ListMetrics'].map((action) =>
+          check({ action, resource: '*' }),
+        ),
+      );
+      const denied = await Promise.all(
+        [
+          { action: 'cloudwatch:PutMetricData', resource: '*' },
+          { action: 'cloudwatch:GetMetricWidgetImage', resource: '*' },
+          { action: 'ce:GetCostAndUsage', resource: '*' },
+          {
+            action: 'logs:GetLogEvents',
+            resource: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:x:log-stream:y`,
+          },
+          ...IAM_ACTIONS,
+        ].map(check),
+      );
+      // Assess
+      assert.deepEqual(allowed, ['Allowed', 'Allowed']);
+      assert.ok(
+        denied.every((d) => d !== 'Allowed'),
+        JSON.stringify(denied),
+      );
+    });
+  });
+
+  describe('every policy', () => {
+    it('names its actions: no "*" in any Action', () => {
+      // Prepare
+      const statements = [...allStatements(template), ...allStatements(readerTemplate)];
+      // Act
+      const wildcards = statements.filter(({ statement }) =>
+        [statement.Action ?? []].flat().some((a) => a.includes('*')),
+      );
+      // Assess
+      assert.ok(statements.length > 20, `found ${statements.length} statements`);
+      assert.deepEqual(
+        wildcards.map((w) => `${w.where}: ${JSON.stringify(w.statement.Action)}`),
+        [],
+      );
+    });
+
+    it('is proved above: every role and user of the template has a case', () => {
+      // Prepare
+      const tested = new Set([
+        ...Object.values(stack.report.roles).map((r) => logicalId(r)),
+        logicalId(stack.stateMachine.role),
+        logicalId(stack.signer.user),
+        ...(stack.bot ? [logicalId(stack.bot.role)] : []),
+      ]);
+      // Act
+      const untested = Object.entries(template.Resources)
+        .filter(([, r]) => r.Type === 'AWS::IAM::Role' || r.Type === 'AWS::IAM::User')
+        .filter(([, r]) => !JSON.stringify(r.Properties ?? {}).includes('scheduler.amazonaws.com'))
+        .map(([id]) => id)
+        .filter((id) => !tested.has(id));
+      // Assess
+      assert.deepEqual(untested, []);
+    });
+
+    it('grants Resource "*" only for actions that accept nothing narrower', () => {
+      // Prepare
+      const allowedOnStar = new Set([
+        'cloudwatch:GetMetricData',
+        'cloudwatch:ListMetrics',
+        // Step Functions logging and tracing (CDK's, for the state machine role).
+        'logs:CreateLogDelivery',
+        'logs:GetLogDelivery',
+        'logs:UpdateLogDelivery',
+        'logs:DeleteLogDelivery',
+        'logs:ListLogDeliveries',
+        'logs:PutResourcePolicy',
+        'logs:DescribeResourcePolicies',
+        'logs:DescribeLogGroups',
+        'xray:PutTraceSegments',
+        'xray:PutTelemetryRecords',
+        'xray:GetSamplingRules',
+        'xray:GetSamplingTargets',
+      ]);
+      // Act
+      const onStar = [...allStatements(template), ...allStatements(readerTemplate)]
+        .filter(
+          ({ statement }) =>
+            statement.Effect === 'Allow' && [statement.Resource ?? []].flat().includes('*'),
+        )
+        .flatMap(({ statement }) => [statement.Action ?? []].flat());
+      // Assess
+      assert.deepEqual(
+        onStar.filter((a) => !allowedOnStar.has(a)),
+        [],
+      );
+    });
+  });
+});
