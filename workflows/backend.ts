@@ -94,7 +94,6 @@ export async function localBackend(
   });
   const demo = new DemoMetrics({ now: options.now, accounts: options.demoAccounts });
   const clients: FetchClients = { billing: demo, metrics: demo };
-  const chartDeps = chartDepsFromConfig(config, s3Env);
   return {
     parameters,
     s3,
@@ -108,8 +107,10 @@ export async function localBackend(
       summarize: createSummarizeHandler({ topN: config.topN }),
       // The "role" that stores charts is s3rver's own account; only the signer key signs links.
       chart: createChartHandler({
-        ...chartDeps,
         s3: s3ClientFor({ accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }),
+        bucket: config.bucket,
+        prefix: config.chartPrefix,
+        log: createLogger({ step: 'chart' }, { level: config.logLevel }),
       }),
       sign: createSignHandler({
         ...signDepsFromConfig(config, s3Env, parameters),

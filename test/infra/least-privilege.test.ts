@@ -6,11 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import type { CfnElement, Stack } from 'aws-cdk-lib';
+import { App, type CfnElement, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import type { CostbotStack } from '../../infra/stacks/costbot-stack.ts';
-import { arnOf, type CfnTemplate, type Pseudo } from './support/cfn.ts';
+import { ReaderStack } from '../../infra/stacks/reader-stack.ts';
+import { arnOf, type CfnTemplate, type Pseudo, resolve } from './support/cfn.ts';
 import {
   allStatements,
   type Decision,
@@ -18,8 +19,11 @@ import {
   identityPolicies,
   type PolicyDocument,
   type Request,
+  UNSIMULATED_CONDITION_KEY,
 } from './support/iam.ts';
-import { ACCOUNT, buildTestApp, READER_ROLE_ARN, REGION } from './support/synth.ts';
+import { ACCOUNT, buildTestApp, EXTERNAL_ID, READER_ROLE_ARN, REGION } from './support/synth.ts';
+
+const READER_ACCOUNT = READER_ROLE_ARN.split(':')[4] as string;
 
 const P: Pseudo = { account: ACCOUNT, region: REGION };
 const ssmArn = (name: string) => `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter${name}`;
@@ -36,22 +40,15 @@ const IAM_ACTIONS: Request[] = [
   { action: 'iam:PutUserPolicy', resource: `arn:aws:iam::${ACCOUNT}:user/anyone` },
 ];
 
-function decryptVia(service: string, parameterName: string): Request {
-  return {
-    action: 'kms:Decrypt',
-    resource: KEY,
-    context: {
-      'kms:ViaService': service,
-      'kms:EncryptionContext:PARAMETER_ARN': ssmArn(parameterName),
-    },
-  };
+/** kms:Decrypt as SSM calls it for a SecureString (the encryption context is checked apart). */
+function decryptVia(service: string): Request {
+  return { action: 'kms:Decrypt', resource: KEY, context: { 'kms:ViaService': service } };
 }
 
 function readParameter(name: string): Request[] {
   return [
     { action: 'ssm:GetParameters', resource: ssmArn(name) },
     { action: 'ssm:GetParameter', resource: ssmArn(name) },
-    decryptVia(VIA_SSM, name),
   ];
 }
 
@@ -73,6 +70,8 @@ let stack: CostbotStack;
 let bucketArn: string;
 let stateMachineArn: string;
 let parameterNames: CostbotStack['parameters']['names'];
+/** Trust policy of a reader role in account 222222222222 trusting this template's fetch role. */
+let readerTrust: PolicyDocument;
 
 function logicalId(construct: IConstruct, owner: Stack = stack): string {
   return owner.resolve(owner.getLogicalId(construct.node.defaultChild as CfnElement)) as string;
@@ -133,6 +132,30 @@ describe('Least privilege (IAM policy simulation of the synthesized stacks)', ()
     bucketArn = arnOf(template, logicalId(stack.charts.bucket), P);
     stateMachineArn = arnOf(template, logicalId(stack.stateMachine), P);
     parameterNames = stack.parameters.names;
+    const fetchRoleArn = arnOf(template, logicalId(stack.report.roles.fetch), P);
+    const readerApp = new App();
+    const reader = new ReaderStack(readerApp, 'Reader', {
+      env: { account: READER_ACCOUNT, region: REGION },
+      fetchRoleArn,
+      externalId: EXTERNAL_ID,
+      roleName: READER_ROLE_ARN.split('/').pop() as string,
+    });
+    const readerTpl = Template.fromStack(reader).toJSON() as CfnTemplate;
+    const roleId = logicalId(reader.role, reader);
+    readerTrust = resolve(
+      readerTpl,
+      readerTpl.Resources[roleId]?.Properties?.AssumeRolePolicyDocument,
+      { account: READER_ACCOUNT, region: REGION },
+    ) as PolicyDocument;
+  });
+
+  const assumeReader = (
+    context: Record<string, string> = { 'sts:ExternalId': EXTERNAL_ID },
+  ): Request => ({
+    action: 'sts:AssumeRole',
+    resource: READER_ROLE_ARN,
+    context,
+    resourcePolicy: readerTrust,
   });
 
   const chart = (key: string) => `${bucketArn}/${key}`;
@@ -162,7 +185,7 @@ describe('Least privilege (IAM policy simulation of the synthesized stacks)', ()
         ownLogs('fetch'),
         { action: 'cloudwatch:GetMetricData', resource: '*' },
         { action: 'cloudwatch:ListMetrics', resource: '*' },
-        { action: 'sts:AssumeRole', resource: READER_ROLE_ARN },
+        assumeReader(),
       ],
       denied: [
         ...common(),
@@ -182,6 +205,7 @@ describe('Least privilege (IAM policy simulation of the synthesized stacks)', ()
         { action: 'ce:GetCostAndUsage', resource: '*' },
         { action: 's3:GetObject', resource: chart('charts/2025/01/01/x.png') },
         ...readParameter(parameterNames.slackBotToken),
+        decryptVia(VIA_SSM),
       ],
     }),
   );
@@ -193,9 +217,11 @@ describe('Least privilege (IAM policy simulation of the synthesized stacks)', ()
       allowed: [ownLogs('summarize')],
       denied: [
         ...common(),
+        assumeReader(),
         { action: 'cloudwatch:GetMetricData', resource: '*' },
         { action: 's3:PutObject', resource: chart('charts/2025/01/01/x.png') },
         ...readParameter(parameterNames.slackBotToken),
+        decryptVia(VIA_SSM),
       ],
     }),
   );
@@ -219,6 +245,7 @@ describe('Least privilege (IAM policy simulation of the synthesized stacks)', ()
         { action: 's3:PutBucketPolicy', resource: bucketArn },
         { action: 's3:ListBucket', resource: bucketArn },
         ...readParameter(parameterNames.signerSecretAccessKey),
+        decryptVia(VIA_SSM),
       ],
     }),
   );
@@ -231,6 +258,7 @@ describe('Least privilege (IAM policy simulation of the synthesized stacks)', ()
         ownLogs('sign'),
         ...readParameter(parameterNames.signerAccessKeyId),
         ...readParameter(parameterNames.signerSecretAccessKey),
+        decryptVia(VIA_SSM),
       ],
       denied: [
         ...common(),
@@ -242,8 +270,8 @@ describe('Least privilege (IAM policy simulation of the synthesized stacks)', ()
         { action: 'ssm:GetParametersByPath', resource: ssmArn('/costbot') },
         // Decrypting directly (not through SSM), or through SSM for another parameter.
         { action: 'kms:Decrypt', resource: KEY },
-        decryptVia(`s3.${REGION}.amazonaws.com`, parameterNames.signerSecretAccessKey),
-        decryptVia(VIA_SSM, '/costbot/other'),
+        decryptVia(`s3.${REGION}.amazonaws.com`),
+        decryptVia('ssm.us-east-1.amazonaws.com'),
         { action: 'kms:Encrypt', resource: KEY, context: { 'kms:ViaService': VIA_SSM } },
         { action: 's3:GetObject', resource: chart('charts/2025/01/01/x.png') },
       ],
@@ -254,7 +282,11 @@ describe('Least privilege (IAM policy simulation of the synthesized stacks)', ()
     'post role',
     () => principal(stack.report.roles.post),
     () => ({
-      allowed: [ownLogs('post'), ...readParameter(parameterNames.slackBotToken)],
+      allowed: [
+        ownLogs('post'),
+        ...readParameter(parameterNames.slackBotToken),
+        decryptVia(VIA_SSM),
+      ],
       denied: [
         ...common(),
         ...readParameter(parameterNames.slackSigningSecret),
@@ -277,10 +309,12 @@ describe('Least privilege (IAM policy simulation of the synthesized stacks)', ()
         { action: 'states:StartExecution', resource: stateMachineArn },
         ...readParameter(parameterNames.slackBotToken),
         ...readParameter(parameterNames.slackSigningSecret),
+        decryptVia(VIA_SSM),
       ],
       denied: [
         ...common(),
         { action: 'states:StartExecution', resource: OTHER_STATE_MACHINE },
+        assumeReader(),
         { action: 'states:StartSyncExecution', resource: stateMachineArn },
         { action: 'states:UpdateStateMachine', resource: stateMachineArn },
         {
@@ -409,10 +443,41 @@ describe('Least privilege (IAM policy simulation of the synthesized stacks)', ()
     });
   });
 
-  describe('every policy', () => {
-    it('names its actions: no "*" in any Action', () => {
+  describe('kms:Decrypt through SSM', () => {
+    it(`is limited to each role's own parameters by ${UNSIMULATED_CONDITION_KEY}`, () => {
       // Prepare
-      const statements = [...allStatements(template), ...allStatements(readerTemplate)];
+      assert.ok(stack.bot);
+      const expected: [IConstruct, string[]][] = [
+        [
+          stack.report.roles.sign,
+          [parameterNames.signerAccessKeyId, parameterNames.signerSecretAccessKey],
+        ],
+        [stack.report.roles.post, [parameterNames.slackBotToken]],
+        [stack.bot.role, [parameterNames.slackBotToken, parameterNames.slackSigningSecret]],
+      ];
+      for (const [role, names] of expected) {
+        // Act
+        const decrypts = identityPolicies(template, logicalId(role), P)
+          .flatMap((doc) => doc.Statement)
+          .filter((st) => [st.Action].flat().includes('kms:Decrypt'));
+        // Assess
+        assert.equal(decrypts.length, 1, `${role.node.path}: one kms:Decrypt statement`);
+        assert.deepEqual(decrypts[0]?.Condition, {
+          StringEquals: {
+            'kms:ViaService': VIA_SSM,
+            [UNSIMULATED_CONDITION_KEY]: names.map(ssmArn),
+          },
+        });
+      }
+    });
+  });
+
+  describe('every policy', () => {
+    it('names its actions: no "*" in any Allow statement\'s Action', () => {
+      // Prepare: the bucket policy's Deny of s3:* over plain HTTP (enforceSSL) is a deny on purpose.
+      const statements = [...allStatements(template), ...allStatements(readerTemplate)].filter(
+        ({ statement }) => statement.Effect === 'Allow',
+      );
       // Act
       const wildcards = statements.filter(({ statement }) =>
         [statement.Action ?? []].flat().some((a) => a.includes('*')),

@@ -389,6 +389,10 @@ export function createConsoleRouter(options: ConsoleOptions): {
   router.get('/', (_req, res) => {
     res.set('Content-Security-Policy', PAGE_CSP).type('html').send(page);
   });
+  // Browsers ask for it; an empty answer keeps their console free of 404s.
+  router.get('/favicon.ico', (_req, res) => {
+    res.status(204).end();
+  });
   router.get('/local/messages', (_req, res) => {
     res.set('Cache-Control', 'no-store').json(store.all());
   });

@@ -49,10 +49,38 @@ export function identityPolicies(
   return docs;
 }
 
+/**
+ * iam-simulate 0.1.173 ignores `kms:EncryptionContext:<key>` request context (its match for
+ * keys with a variable part only handles `/`-separated keys such as `aws:PrincipalTag/x`), so
+ * a statement conditioned on it never matches. The simulation runs without that condition;
+ * the tests check the condition's values on the template instead.
+ */
+export const UNSIMULATED_CONDITION_KEY = 'kms:EncryptionContext:PARAMETER_ARN';
+
+export function withoutUnsimulatedConditions(policies: PolicyDocument[]): PolicyDocument[] {
+  return policies.map((doc) => ({
+    ...doc,
+    Statement: doc.Statement.map((statement) => {
+      if (!statement.Condition) return statement;
+      const Condition = Object.fromEntries(
+        Object.entries(statement.Condition).map(([operator, keys]) => [
+          operator,
+          Object.fromEntries(
+            Object.entries(keys).filter(([key]) => key !== UNSIMULATED_CONDITION_KEY),
+          ),
+        ]),
+      );
+      return { ...statement, Condition };
+    }),
+  }));
+}
+
 export interface Request {
   action: string;
   resource: string;
   context?: Record<string, string | string[]>;
+  /** The resource's own policy, e.g. a role's trust policy for sts:AssumeRole. */
+  resourcePolicy?: PolicyDocument;
 }
 
 /** The account id in an ARN; S3 object ARNs have none, they belong to `fallback`. */
@@ -61,7 +89,28 @@ function accountOf(arn: string, fallback: string): string {
   return account && /^\d{12}$/.test(account) ? account : fallback;
 }
 
-/** Allowed or denied, by identity policies alone (no SCP, no resource policy). */
+/**
+ * KMS decides with the key policy first: the simulation uses the default key policy of a
+ * customer managed key, which delegates to the account's IAM policies, so the identity policy
+ * decides. (With the AWS managed `aws/ssm` key, the key policy itself lets every principal of
+ * the account decrypt through SSM: there, `ssm:GetParameter` on the parameter is the gate.)
+ */
+function defaultKeyPolicy(account: string): PolicyDocument {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'Enable IAM User Permissions',
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${account}:root` },
+        Action: 'kms:*',
+        Resource: '*',
+      },
+    ],
+  };
+}
+
+/** Allowed or denied, by identity policies (no SCP; a KMS key has its default key policy). */
 export async function decide(
   policies: PolicyDocument[],
   principalArn: string,
@@ -76,9 +125,17 @@ export async function decide(
         resource: { resource: request.resource, accountId: accountOf(request.resource, account) },
         contextVariables: request.context ?? {},
       },
-      identityPolicies: policies.map((policy, i) => ({ name: `policy${i}`, policy })),
+      identityPolicies: withoutUnsimulatedConditions(policies).map((policy, i) => ({
+        name: `policy${i}`,
+        policy,
+      })),
       serviceControlPolicies: [],
       resourceControlPolicies: [],
+      ...(request.resourcePolicy
+        ? { resourcePolicy: request.resourcePolicy }
+        : request.action.startsWith('kms:')
+          ? { resourcePolicy: defaultKeyPolicy(account) }
+          : {}),
     },
     {},
   );

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { WebClient } from '@slack/web-api';
+import { LogLevel, WebClient } from '@slack/web-api';
 import { BOT_TOKEN, type Harness, startHarness } from './harness.ts';
 
 /** A client as the bot builds one, pointed at the console; no retries so failures are quick. */
@@ -8,6 +8,7 @@ function client(h: Harness, token = BOT_TOKEN): WebClient {
   return new WebClient(token, {
     slackApiUrl: `${h.consoleUrl}/api/`,
     retryConfig: { retries: 0 },
+    logLevel: LogLevel.ERROR,
   });
 }
 
@@ -44,11 +45,18 @@ describe('Web API at /api/:method', () => {
 
   it('posts a message that appears in /local/messages, then updates it in place', async () => {
     const web = client(h);
-    const posted = await web.chat.postMessage({ channel: 'C0LOCAL', text: 'AWS cost', blocks: BLOCKS });
+    const posted = await web.chat.postMessage({
+      channel: 'C0LOCAL',
+      text: 'AWS cost',
+      blocks: BLOCKS,
+    });
     assert.equal(posted.ok, true);
     assert.equal(posted.channel, 'C0LOCAL');
     assert.match(posted.ts ?? '', /^\d+\.\d{6}$/);
-    assert.deepEqual(posted.message?.blocks?.map((b) => b.type), ['header', 'section']);
+    assert.deepEqual(
+      posted.message?.blocks?.map((b) => b.type),
+      ['header', 'section'],
+    );
 
     const listed = (await (await fetch(`${h.consoleUrl}/local/messages`)).json()) as unknown[];
     assert.deepEqual(listed.at(-1), {
@@ -77,17 +85,28 @@ describe('Web API at /api/:method', () => {
   it('gives every message a unique, increasing ts', async () => {
     const web = client(h);
     const results = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => web.chat.postMessage({ channel: '#costs', text: `n${i}` })),
+      Array.from({ length: 20 }, (_, i) =>
+        web.chat.postMessage({ channel: '#costs', text: `n${i}` }),
+      ),
     );
     const ts = h.messages().map((m) => m.ts);
     assert.equal(new Set(ts).size, ts.length);
-    assert.deepEqual([...ts].sort((a, b) => Number(a) - Number(b)), ts);
-    assert.ok(results.every((r) => r.channel === 'C0LOCAL'), '#costs is the default channel');
+    assert.deepEqual(
+      [...ts].sort((a, b) => Number(a) - Number(b)),
+      ts,
+    );
+    assert.ok(
+      results.every((r) => r.channel === 'C0LOCAL'),
+      '#costs is the default channel',
+    );
   });
 
   it('accepts other channel ids and names', async () => {
     const web = client(h);
-    assert.equal((await web.chat.postMessage({ channel: 'C0OTHER', text: 'x' })).channel, 'C0OTHER');
+    assert.equal(
+      (await web.chat.postMessage({ channel: 'C0OTHER', text: 'x' })).channel,
+      'C0OTHER',
+    );
     const named = await web.chat.postMessage({ channel: '#finops', text: 'x' });
     assert.match(named.channel ?? '', /^C/);
     const again = await web.chat.postMessage({ channel: '#finops', text: 'y' });
@@ -102,7 +121,10 @@ describe('Web API at /api/:method', () => {
       await errorCode(web.chat.postMessage({ channel: 'C0MISSING', text: 'x' })),
       'channel_not_found',
     );
-    assert.equal(await errorCode(web.chat.postMessage({ channel: 'C0LOCAL', text: '' })), 'no_text');
+    assert.equal(
+      await errorCode(web.chat.postMessage({ channel: 'C0LOCAL', text: '' })),
+      'no_text',
+    );
     assert.equal(
       await errorCode(web.chat.update({ channel: 'C0LOCAL', ts: '1.000001', text: 'x' })),
       'message_not_found',
@@ -160,7 +182,10 @@ describe('Web API at /api/:method', () => {
     assert.equal(user.user?.id, 'U0LOCAL');
     const res = await fetch(`${h.consoleUrl}/api/chat.postMessage`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Bearer ${BOT_TOKEN}` },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Bearer ${BOT_TOKEN}`,
+      },
       body: 'channel=C0LOCAL&blocks=%5Bnot-json',
     });
     assert.deepEqual(await res.json(), { ok: false, error: 'invalid_blocks_format' });

@@ -1,4 +1,0 @@
-import { runSimulation } from '@cloud-copilot/iam-simulate';
-const policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'kms:Decrypt', Resource: 'arn:aws:kms:eu-west-1:111111111111:key/*', Condition: { StringEquals: { 'kms:ViaService': 'ssm.eu-west-1.amazonaws.com', 'kms:EncryptionContext:PARAMETER_ARN': ['arn:aws:ssm:eu-west-1:111111111111:parameter/a'] } } }] };
-const r = await runSimulation({ request: { principal: 'arn:aws:iam::111111111111:role/x', action: 'kms:Decrypt', resource: { resource: 'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab', accountId: '111111111111' }, contextVariables: { 'kms:ViaService': 'ssm.eu-west-1.amazonaws.com', 'kms:EncryptionContext:PARAMETER_ARN': 'arn:aws:ssm:eu-west-1:111111111111:parameter/a' } }, identityPolicies: [{ name: 'p', policy }], serviceControlPolicies: [], resourceControlPolicies: [] }, {});
-console.log(JSON.stringify(r, null, 1).slice(0, 4000));

@@ -1,0 +1,269 @@
+/**
+ * Shared pieces of the bot's receiver tests: a starter that behaves like Step Functions,
+ * Slack's request bodies built field for field, a quiet Bolt logger, and a tiny HTTP server
+ * standing in for a `response_url`.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger as BoltLogger } from '@slack/bolt';
+import { LogLevel } from '@slack/bolt';
+import type { KnownBlock } from '@slack/types';
+import type { ReportStarter, StartResult } from '../../bot/starter.ts';
+import { createLogger, type Logger } from '../../common/log.ts';
+import type { ReportRequest, SignedLink } from '../../workflows/contract.ts';
+import { ACTION_IDS, BLOCK_IDS, linkBlock } from '../../workflows/steps/post/message.ts';
+
+export const SIGNING_SECRET = 'test-signing-secret-0123456789';
+export const BOT_TOKEN = 'xoxb-test-bot-token';
+export const SECRETS = { botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET };
+
+/**
+ * A `ReportStarter` that records every call and, like a Standard state machine, refuses a
+ * name it has already seen (`started: false`).
+ */
+export class RecordingStarter implements ReportStarter {
+  readonly calls: { request: ReportRequest; result: StartResult }[] = [];
+  private readonly names = new Set<string>();
+  private readonly waiters: { count: number; resolve: () => void }[] = [];
+
+  async start(request: ReportRequest): Promise<StartResult> {
+    const started = !this.names.has(request.requestId);
+    this.names.add(request.requestId);
+    const result = { executionName: request.requestId, started };
+    this.calls.push({ request: structuredClone(request), result });
+    for (const waiter of this.waiters.filter((w) => this.calls.length >= w.count)) {
+      waiter.resolve();
+    }
+    return result;
+  }
+
+  /** Executions actually started (new names). */
+  get started(): ReportRequest[] {
+    return this.calls.filter((c) => c.result.started).map((c) => c.request);
+  }
+
+  /** Resolves once `count` calls have been made; rejects after `timeoutMs`. */
+  waitForCalls(count: number, timeoutMs = 2000): Promise<void> {
+    if (this.calls.length >= count) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`expected ${count} start() calls, got ${this.calls.length}`)),
+        timeoutMs,
+      );
+      this.waiters.push({
+        count,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      });
+    });
+  }
+
+  reset(): void {
+    this.calls.length = 0;
+    this.names.clear();
+  }
+}
+
+/** Lets whatever a listener does right after its ack happen before asserting it did not. */
+export function settle(ms = 50): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** A Bolt logger that keeps lines in memory instead of printing them. */
+export function memoryBoltLogger(): BoltLogger & { lines: string[] } {
+  const lines: string[] = [];
+  let level = LogLevel.DEBUG;
+  const at = (name: string) => (...msg: unknown[]) => {
+    lines.push(`${name} ${msg.map(String).join(' ')}`);
+  };
+  return {
+    lines,
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    setLevel: (l: LogLevel) => {
+      level = l;
+    },
+    getLevel: () => level,
+    setName: () => {},
+  };
+}
+
+/** costbot's logger writing to memory. */
+export function memoryLogger(): { lines: string[]; log: Logger } {
+  const lines: string[] = [];
+  return { lines, log: createLogger({ test: 'bot' }, { write: (l) => lines.push(l) }) };
+}
+
+export interface CommandFields {
+  text?: string;
+  teamId?: string;
+  channelId?: string;
+  userId?: string;
+  responseUrl?: string;
+  triggerId?: string;
+}
+
+/** A slash command's form body, fields in the order Slack sends them. */
+export function slashCommandForm(fields: CommandFields = {}): string {
+  return new URLSearchParams([
+    ['token', 'legacy-verification-token'],
+    ['team_id', fields.teamId ?? 'T0TEAM01'],
+    ['team_domain', 'acme'],
+    ['channel_id', fields.channelId ?? 'C0CHANNEL1'],
+    ['channel_name', 'costs'],
+    ['user_id', fields.userId ?? 'U0USER01'],
+    ['user_name', 'alice'],
+    ['command', '/aws-cost'],
+    ['text', fields.text ?? ''],
+    ['api_app_id', 'A0COSTBOT'],
+    ['is_enterprise_install', 'false'],
+    ['response_url', fields.responseUrl ?? 'https://hooks.slack.com/commands/T0TEAM01/1/abc'],
+    ['trigger_id', fields.triggerId ?? '1700000000123.456789.0123456789abcdef0123456789abcdef'],
+  ]).toString();
+}
+
+export const CHART_KEY = 'charts/2025/01/02/cmd-0123456789abcdef01234567.png';
+export const OLD_LINK: SignedLink = {
+  url: 'https://costbot-charts.s3.amazonaws.com/charts/old?X-Amz-Signature=old',
+  expiresAt: '2025-01-09T06:00:00.000Z',
+  expiresInSeconds: 604_800,
+  accessKeyId: 'AKIAOLD',
+};
+
+/** The blocks of a posted report, as Slack hands them back in an interaction. */
+export function reportBlocks(key = CHART_KEY): KnownBlock[] {
+  return [
+    { type: 'header', text: { type: 'plain_text', text: 'AWS cost · Last 7 days' } },
+    { type: 'section', text: { type: 'mrkdwn', text: '*Top services*\n1. AmazonEC2: $12.00' } },
+    {
+      type: 'image',
+      block_id: BLOCK_IDS.image,
+      image_url: OLD_LINK.url,
+      alt_text: 'Daily cost',
+    },
+    linkBlock(OLD_LINK),
+    {
+      type: 'actions',
+      block_id: BLOCK_IDS.actions,
+      elements: [
+        {
+          type: 'button',
+          action_id: ACTION_IDS.refreshLink,
+          text: { type: 'plain_text', text: 'Refresh link' },
+          value: key,
+        },
+      ],
+    },
+  ];
+}
+
+/** A `block_actions` payload for a click on the report's "Refresh link" button. */
+export function refreshPayload(options: {
+  value: string;
+  responseUrl: string;
+  blocks?: KnownBlock[];
+}): Record<string, unknown> {
+  return {
+    type: 'block_actions',
+    user: { id: 'U0USER01', username: 'alice', name: 'alice', team_id: 'T0TEAM01' },
+    api_app_id: 'A0COSTBOT',
+    token: 'legacy-verification-token',
+    container: {
+      type: 'message',
+      message_ts: '1736000000.000100',
+      channel_id: 'C0CHANNEL1',
+      is_ephemeral: false,
+    },
+    trigger_id: '1700000000999.456789.fedcba9876543210fedcba9876543210',
+    team: { id: 'T0TEAM01', domain: 'acme' },
+    enterprise: null,
+    is_enterprise_install: false,
+    channel: { id: 'C0CHANNEL1', name: 'costs' },
+    message: {
+      type: 'message',
+      subtype: 'bot_message',
+      text: 'AWS cost · Last 7 days: $40.00 month to date.',
+      user: 'U0COSTBOT',
+      bot_id: 'B0COSTBOT',
+      ts: '1736000000.000100',
+      blocks: options.blocks ?? reportBlocks(options.value),
+    },
+    state: { values: {} },
+    response_url: options.responseUrl,
+    actions: [
+      {
+        action_id: ACTION_IDS.refreshLink,
+        block_id: BLOCK_IDS.actions,
+        text: { type: 'plain_text', text: 'Refresh link' },
+        value: options.value,
+        type: 'button',
+        action_ts: '1736000100.123456',
+      },
+    ],
+  };
+}
+
+/** Slack posts interactions as a form with one field, `payload`, holding the JSON. */
+export function interactionForm(payload: Record<string, unknown>): string {
+  return new URLSearchParams([['payload', JSON.stringify(payload)]]).toString();
+}
+
+/** A `response_url` stand-in: records every JSON body posted to it. */
+export interface ResponseSink {
+  url: string;
+  posts: { path: string; contentType: string; body: Record<string, unknown> }[];
+  waitForPosts(count: number, timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startResponseSink(): Promise<ResponseSink> {
+  const posts: ResponseSink['posts'] = [];
+  const waiters: { count: number; resolve: () => void }[] = [];
+  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      let body: Record<string, unknown> = {};
+      try {
+        body = JSON.parse(text) as Record<string, unknown>;
+      } catch {
+        body = { unparsable: text };
+      }
+      posts.push({ path: req.url ?? '', contentType: req.headers['content-type'] ?? '', body });
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+      for (const w of waiters.filter((w) => posts.length >= w.count)) w.resolve();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    posts,
+    waitForPosts(count, timeoutMs = 2000) {
+      if (posts.length >= count) return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`expected ${count} response_url posts, got ${posts.length}`)),
+          timeoutMs,
+        );
+        waiters.push({
+          count,
+          resolve: () => {
+            clearTimeout(timer);
+            resolve();
+          },
+        });
+      });
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

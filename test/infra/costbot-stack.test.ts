@@ -1,0 +1,338 @@
+/**
+ * The Costbot stack as synthesized (bundling off): the resources a team deploys, asserted with
+ * `Template`, and the state machine definition compared with the one the local runner runs.
+ */
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import type { CfnElement } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import { INFRA_DEFAULTS } from '../../infra/config.ts';
+import { STATE_MACHINE_ARN_ENV } from '../../infra/constructs/bot.ts';
+import { ESM_REQUIRE_BANNER } from '../../infra/constructs/costbot-function.ts';
+import type { CostbotStack } from '../../infra/stacks/costbot-stack.ts';
+import { OUTPUTS } from '../../infra/stacks/costbot-stack.ts';
+import {
+  type AslDefinition,
+  definitionFromTemplate,
+  synthesizeDefinition,
+} from '../../workflows/synth.ts';
+import { buildTestApp } from './support/synth.ts';
+
+let template: Template;
+let stack: CostbotStack;
+
+function logicalId(construct: IConstruct): string {
+  return stack.resolve(stack.getLogicalId(construct.node.defaultChild as CfnElement)) as string;
+}
+
+function lambdaProps(construct: IConstruct): Record<string, unknown> {
+  const props = template.toJSON().Resources[logicalId(construct)]?.Properties;
+  assert.ok(props, `${construct.node.path} is in the template`);
+  return props as Record<string, unknown>;
+}
+
+/** Every Task's `Resource` replaced by its state name, in nested state sets (Map) too. */
+function normalizeTasks(definition: AslDefinition): AslDefinition {
+  const copy = structuredClone(definition);
+  const visit = (states: Record<string, Record<string, unknown>>) => {
+    for (const [name, state] of Object.entries(states)) {
+      if (state.Type === 'Task') state.Resource = name;
+      for (const nested of ['ItemProcessor', 'Iterator'] as const) {
+        const inner = state[nested] as
+          | { States?: Record<string, Record<string, unknown>> }
+          | undefined;
+        if (inner?.States) visit(inner.States);
+      }
+      for (const branch of (state.Branches ?? []) as AslDefinition[]) visit(branch.States);
+    }
+  };
+  visit(copy.States);
+  return copy;
+}
+
+describe('Costbot stack', () => {
+  before(() => {
+    const built = buildTestApp();
+    stack = built.costbot;
+    template = Template.fromStack(stack);
+  });
+
+  describe('charts bucket', () => {
+    it('is private, encrypted, TLS-only, without ACLs, and expires charts', () => {
+      // Prepare / Act: synthesized once in before()
+      // Assess
+      template.hasResourceProperties('AWS::S3::Bucket', {
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [
+            { ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } },
+          ],
+        },
+        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+        LifecycleConfiguration: {
+          Rules: Match.arrayWith([
+            Match.objectLike({
+              Prefix: 'charts/',
+              ExpirationInDays: INFRA_DEFAULTS.chartRetentionDays,
+              Status: 'Enabled',
+            }),
+          ]),
+        },
+      });
+      template.hasResourceProperties('AWS::S3::BucketPolicy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Deny',
+              Action: 's3:*',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+          ]),
+        },
+      });
+      template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain' });
+    });
+
+    it('takes its retention from context', () => {
+      // Prepare
+      const { costbot } = buildTestApp({ chartRetentionDays: '14', withBot: false });
+      // Act
+      const other = Template.fromStack(costbot);
+      // Assess
+      other.hasResourceProperties('AWS::S3::Bucket', {
+        LifecycleConfiguration: {
+          Rules: Match.arrayWith([Match.objectLike({ Prefix: 'charts/', ExpirationInDays: 14 })]),
+        },
+      });
+    });
+  });
+
+  describe('step functions', () => {
+    it('are five plus the bot, each on nodejs22.x with its own role and log group', () => {
+      // Prepare
+      const fns = [...Object.values(stack.report.functions), stack.bot?.function];
+      // Act
+      const props = fns.map((fn) => {
+        assert.ok(fn);
+        return lambdaProps(fn);
+      });
+      // Assess
+      template.resourceCountIs('AWS::Lambda::Function', 6);
+      for (const p of props) {
+        assert.equal(p.Runtime, 'nodejs22.x');
+        assert.deepEqual(p.Architectures, ['arm64']);
+        assert.equal(p.Handler, 'index.handler');
+        assert.ok((p.LoggingConfig as { LogGroup?: unknown }).LogGroup, 'own log group');
+      }
+      const roles = new Set(props.map((p) => JSON.stringify(p.Role)));
+      assert.equal(roles.size, 6, 'one role per function');
+      template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 7);
+      template.resourcePropertiesCountIs(
+        'AWS::IAM::Role',
+        { ManagedPolicyArns: Match.anyValue() },
+        0,
+      );
+    });
+
+    it('tell each function the settings of common/config.ts', () => {
+      // Prepare
+      const bucket = { Ref: logicalId(stack.charts.bucket) };
+      // Act
+      const envs = Object.values(stack.report.functions).map(
+        (fn) => (lambdaProps(fn).Environment as { Variables: Record<string, unknown> }).Variables,
+      );
+      // Assess
+      for (const env of envs) {
+        assert.equal(env.COSTBOT_BACKEND, 'aws');
+        assert.deepEqual(env.COSTBOT_BUCKET, bucket);
+        assert.equal(env.COSTBOT_CHART_PREFIX, 'charts/');
+        assert.equal(env.COSTBOT_PARAM_SIGNER_ACCESS_KEY_ID, '/costbot/signer/access-key-id');
+        assert.equal(
+          env.COSTBOT_PARAM_SIGNER_SECRET_ACCESS_KEY,
+          '/costbot/signer/secret-access-key',
+        );
+        assert.equal(env.COSTBOT_PARAM_SLACK_BOT_TOKEN, '/costbot/slack/bot-token');
+        assert.equal(env.COSTBOT_PARAM_SLACK_SIGNING_SECRET, '/costbot/slack/signing-secret');
+        assert.equal(env.COSTBOT_DIGEST_CHANNEL, '#costs');
+      }
+    });
+
+    it('point the chart step at its copied font and wasm, and sign/post at the parameters extension', () => {
+      // Prepare
+      const { chart, sign, post, fetch } = stack.report.functions;
+      // Act
+      const env = (fn: IConstruct) =>
+        (lambdaProps(fn).Environment as { Variables: Record<string, unknown> }).Variables;
+      // Assess
+      assert.equal(env(chart).COSTBOT_ASSETS_DIR, '/var/task');
+      assert.equal(lambdaProps(chart).MemorySize, 1024);
+      for (const fn of [sign, post]) {
+        assert.equal(env(fn).PARAMETERS_SECRETS_EXTENSION_HTTP_PORT, '2773');
+        assert.equal((lambdaProps(fn).Layers as unknown[]).length, 1);
+      }
+      assert.equal(env(fetch).PARAMETERS_SECRETS_EXTENSION_HTTP_PORT, undefined);
+      assert.equal(lambdaProps(fetch).Layers, undefined);
+    });
+
+    it('bundle as ESM with a require banner, minified, names kept, no source map', () => {
+      // Prepare: the bundling options are on the construct (bundling itself is off in tests).
+      // Act
+      const banner = ESM_REQUIRE_BANNER;
+      // Assess
+      assert.equal(
+        banner,
+        "import { createRequire } from 'module';const require = createRequire(import.meta.url);",
+      );
+    });
+  });
+
+  describe('state machine', () => {
+    it('is Standard, traced, and logs every event without execution data', () => {
+      // Prepare / Act: synthesized once
+      // Assess
+      template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+        StateMachineType: 'STANDARD',
+        TracingConfiguration: { Enabled: true },
+        LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
+      });
+    });
+
+    it('deploys exactly the definition the local runner runs', () => {
+      // Prepare
+      const deployed = definitionFromTemplate(
+        template.toJSON() as Parameters<typeof definitionFromTemplate>[0],
+      );
+      // Act
+      const local = synthesizeDefinition();
+      // Assess
+      assert.deepEqual(normalizeTasks(deployed), normalizeTasks(local));
+      assert.notDeepEqual(deployed, local, 'only the function ARNs differ');
+    });
+  });
+
+  describe('digest schedule', () => {
+    it('starts the state machine on the cron, in the time zone, with a digest request', () => {
+      // Prepare
+      const input = {
+        request: {
+          kind: 'digest',
+          requestId: '<aws.scheduler.execution-id>',
+          channel: '#costs',
+          period: 'mtd',
+        },
+      };
+      // Act
+      const schedules = template.findResources('AWS::Scheduler::Schedule');
+      // Assess
+      assert.equal(Object.keys(schedules).length, 1);
+      template.hasResourceProperties('AWS::Scheduler::Schedule', {
+        ScheduleExpression: 'cron(0 9 ? * MON-FRI *)',
+        ScheduleExpressionTimezone: 'UTC',
+        FlexibleTimeWindow: { Mode: 'OFF' },
+        Target: {
+          Arn: { Ref: logicalId(stack.stateMachine) },
+          Input: JSON.stringify(input),
+        },
+      });
+    });
+
+    it('follows the configured channel, cron and time zone', () => {
+      // Prepare
+      const { costbot } = buildTestApp({
+        withBot: false,
+        digestChannel: 'C0123ABCD',
+        scheduleCron: 'cron(30 8 ? * MON *)',
+        scheduleTimeZone: 'Europe/Paris',
+      });
+      // Act
+      const other = Template.fromStack(costbot);
+      // Assess
+      other.hasResourceProperties('AWS::Scheduler::Schedule', {
+        ScheduleExpression: 'cron(30 8 ? * MON *)',
+        ScheduleExpressionTimezone: 'Europe/Paris',
+        Target: { Input: Match.stringLikeRegexp('"channel":"C0123ABCD"') },
+      });
+    });
+  });
+
+  describe('bot', () => {
+    it('sits behind a Function URL with auth NONE (Slack signs requests; the bot verifies)', () => {
+      // Prepare
+      assert.ok(stack.bot);
+      // Act
+      const env = (
+        lambdaProps(stack.bot.function).Environment as { Variables: Record<string, unknown> }
+      ).Variables;
+      // Assess
+      template.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE' });
+      assert.deepEqual(env[STATE_MACHINE_ARN_ENV], { Ref: logicalId(stack.stateMachine) });
+      template.hasOutput(OUTPUTS.botUrl, {});
+    });
+
+    it('is left out with withBot=false', () => {
+      // Prepare
+      const { costbot } = buildTestApp({ withBot: false, botEntry: 'does/not/exist.ts' });
+      // Act
+      const other = Template.fromStack(costbot);
+      // Assess
+      assert.equal(costbot.bot, undefined);
+      other.resourceCountIs('AWS::Lambda::Function', 5);
+      other.resourceCountIs('AWS::Lambda::Url', 0);
+    });
+
+    it('refuses to synthesize with a missing entry, naming withBot', () => {
+      // Prepare / Act / Assess
+      assert.throws(
+        () => buildTestApp({ withBot: true, botEntry: 'does/not/exist.ts' }),
+        /botEntry.*withBot=false/,
+      );
+    });
+  });
+
+  describe('signer user', () => {
+    it('exists without any access key: setup creates it, no secret is in the template', () => {
+      // Prepare
+      const json = JSON.stringify(template.toJSON());
+      // Act / Assess
+      template.resourceCountIs('AWS::IAM::User', 1);
+      template.resourceCountIs('AWS::IAM::AccessKey', 0);
+      template.resourceCountIs('AWS::SSM::Parameter', 0);
+      template.resourceCountIs('AWS::SecretsManager::Secret', 0);
+      assert.doesNotMatch(json, /AKIA[0-9A-Z]{16}|xoxb-|SecretAccessKey"\s*:/);
+    });
+
+    it('is named in the outputs setup reads, with the four parameter names', () => {
+      // Prepare / Act
+      const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+      // Assess
+      assert.deepEqual(outputs[OUTPUTS.signerUser]?.Value, { Ref: logicalId(stack.signer.user) });
+      assert.equal(
+        outputs[OUTPUTS.signerAccessKeyIdParameter]?.Value,
+        '/costbot/signer/access-key-id',
+      );
+      assert.equal(
+        outputs[OUTPUTS.slackSigningSecretParameter]?.Value,
+        '/costbot/slack/signing-secret',
+      );
+    });
+  });
+
+  describe('parameter prefix', () => {
+    it('moves the four names (env, grants and outputs) under another prefix', () => {
+      // Prepare
+      const { costbot } = buildTestApp({ withBot: false, parameterPrefix: '/team-a/costbot' });
+      // Act
+      const json = JSON.stringify(Template.fromStack(costbot).toJSON());
+      // Assess
+      assert.equal(costbot.parameters.names.slackBotToken, '/team-a/costbot/slack/bot-token');
+      assert.match(json, /parameter\/team-a\/costbot\/signer\/secret-access-key/);
+      assert.doesNotMatch(json, /"\/costbot\//);
+    });
+  });
+});
