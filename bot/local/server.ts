@@ -38,6 +38,51 @@ function listen(server: Server, port: number): Promise<number> {
   });
 }
 
+/** What both local modes share: backend, secrets, an in-process starter and a link signer. */
+async function botRuntime(config: CostbotConfig, env: Env, retryIntervalMs?: number) {
+  const backend = await createBackend(config, env);
+  const secrets = await loadSlackSecrets(config, backend.parameters);
+  const log = createLogger({ component: 'bot' }, { level: config.logLevel });
+  const starter = new LocalStarter(
+    (request) =>
+      runReport(backend, request, retryIntervalMs === undefined ? {} : { retryIntervalMs }),
+    log,
+  );
+  const signLink = createLinkSigner({
+    ...signDepsFromConfig(config, env, backend.parameters),
+    // The local backend signs for its embedded S3 server.
+    ...(backend.signingClient ? { signingClient: backend.signingClient } : {}),
+  });
+  return { backend, secrets, deps: { config, starter, signLink, log }, starter };
+}
+
+/**
+ * Against a real workspace, for development: Socket Mode (no public URL needed) when
+ * `SLACK_APP_TOKEN` (xapp-…) is set. The bot token and signing secret come from the parameter
+ * store of the backend: `.costbot/parameters.json` locally, SSM with COSTBOT_BACKEND=aws.
+ */
+export async function startSocketModeBot(env: Env, appToken: string): Promise<LocalBot> {
+  const config = loadConfig(env);
+  const { backend, secrets, deps, starter } = await botRuntime(config, env);
+  const app = createBotApp(deps, secrets, {
+    socketMode: true,
+    appToken,
+  });
+  await app.start();
+  return {
+    url: 'socket-mode',
+    config,
+    backend,
+    starter,
+    messages: () => [],
+    stop: async () => {
+      await starter.idle();
+      await app.stop();
+      await backend.stop();
+    },
+  };
+}
+
 export async function startLocalBot(
   env: Env = process.env,
   options: { retryIntervalMs?: number } = {},
@@ -49,24 +94,18 @@ export async function startLocalBot(
   const port = await listen(server, requested.port);
   const url = `http://127.0.0.1:${port}`;
   const config: CostbotConfig = { ...requested, port, slackApiUrl: `${url}/api/` };
-  const backend = await createBackend(config, env);
-  const secrets = await loadSlackSecrets(config, backend.parameters);
-  const log = createLogger({ component: 'bot' }, { level: config.logLevel });
-  const starter = new LocalStarter(
-    (request) => runReport(backend, request, { retryIntervalMs: options.retryIntervalMs ?? 1000 }),
-    log,
+  const { backend, secrets, deps, starter } = await botRuntime(
+    config,
+    env,
+    options.retryIntervalMs ?? 1000,
   );
-  const signLink = createLinkSigner({
-    ...signDepsFromConfig(config, env, backend.parameters),
-    ...(backend.signingClient ? { signingClient: backend.signingClient } : {}),
-  });
   const receiver = new ExpressReceiver({
     signingSecret: secrets.signingSecret,
     app: web,
     // Locally the ack can go out before the listener finishes; on Lambda it cannot.
     processBeforeResponse: false,
   });
-  createBotApp({ config, starter, signLink, log }, secrets, { receiver });
+  createBotApp(deps, secrets, { receiver });
   const console = createConsoleRouter({
     botEventsUrl: `${url}/slack/events`,
     publicUrl: url,

@@ -9,7 +9,6 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { INFRA_DEFAULTS } from '../../infra/config.ts';
 import { STATE_MACHINE_ARN_ENV } from '../../infra/constructs/bot.ts';
-import { ESM_REQUIRE_BANNER } from '../../infra/constructs/costbot-function.ts';
 import type { CostbotStack } from '../../infra/stacks/costbot-stack.ts';
 import { OUTPUTS } from '../../infra/stacks/costbot-stack.ts';
 import {
@@ -178,17 +177,6 @@ describe('Costbot stack', () => {
       }
       assert.equal(env(fetch).PARAMETERS_SECRETS_EXTENSION_HTTP_PORT, undefined);
       assert.equal(lambdaProps(fetch).Layers, undefined);
-    });
-
-    it('bundle as ESM with a require banner, minified, names kept, no source map', () => {
-      // Prepare: the bundling options are on the construct (bundling itself is off in tests).
-      // Act
-      const banner = ESM_REQUIRE_BANNER;
-      // Assess
-      assert.equal(
-        banner,
-        "import { createRequire } from 'module';const require = createRequire(import.meta.url);",
-      );
     });
   });
 

@@ -1,0 +1,223 @@
+/**
+ * The local Slack console in a real browser, end to end: `startLocalBot` (bot, console and
+ * local S3 on 127.0.0.1) driven through Debian's chromium with playwright-core. Type a
+ * command, see the report with a chart that actually loads from S3, click "Refresh link" and
+ * get a new presigned link that loads too; a bad period gets an ephemeral usage reply.
+ *
+ * Needs chromium (`apt-get install chromium`; CHROMIUM_PATH overrides /usr/bin/chromium).
+ * Without it the test is skipped after a LOUD warning, unless CI=true: then it fails.
+ * Leaves test-results/console.png (git-ignored) to look at.
+ */
+import assert from 'node:assert/strict';
+import { accessSync, constants } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import { type LocalBot, startLocalBot } from '../../bot/local/server.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const SCREENSHOT = fileURLToPath(new URL('../../test-results/console.png', import.meta.url));
+/** Every wait in the page; a report takes about a second locally. */
+const WAIT_MS = 15_000;
+
+function executable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Why the browser test cannot run here, or null. Throws where skipping would hide a failure. */
+function skipReason(): string | null {
+  if (executable(CHROMIUM)) return null;
+  const missing = `chromium not found at ${CHROMIUM}`;
+  const install =
+    'Install it with `apt-get install chromium` (or set CHROMIUM_PATH); ' +
+    '`npx playwright install` is not needed.';
+  // An explicit setting that points nowhere is a mistake, never a reason to skip tests.
+  if (process.env.CHROMIUM_PATH) {
+    throw new Error(`CHROMIUM_PATH=${CHROMIUM} is not an executable file.`);
+  }
+  if (process.env.CI === 'true') {
+    throw new Error(`${missing}, and CI=true: the browser test must run. ${install}`);
+  }
+  const bar = '!'.repeat(78);
+  process.stderr.write(
+    `\n${bar}\n!!! WARNING: ${missing}: the browser test of the Slack console is SKIPPED.\n` +
+      `!!! ${install}\n${bar}\n\n`,
+  );
+  return missing;
+}
+
+/** What the test reads of an `<img>`; the tsconfig has no DOM lib. */
+interface ImageState {
+  complete: boolean;
+  naturalWidth: number;
+}
+
+/**
+ * Waits until the image has loaded (`naturalWidth > 0`); fails at once if it finished
+ * loading without a picture (a broken link). The locator is re-resolved on every try, as
+ * the console re-renders its message list whenever a message changes.
+ */
+async function imageLoads(image: Locator): Promise<number> {
+  const deadline = Date.now() + WAIT_MS;
+  // The console's images are loading="lazy": only one on screen is fetched.
+  await image.scrollIntoViewIfNeeded();
+  for (;;) {
+    const state = await image.evaluate((node) => {
+      const img = node as unknown as ImageState;
+      return { complete: img.complete, naturalWidth: img.naturalWidth };
+    });
+    if (state.complete) {
+      assert.ok(state.naturalWidth > 0, `the chart did not load: ${await image.getAttribute('src')}`);
+      return state.naturalWidth;
+    }
+    assert.ok(Date.now() < deadline, 'the chart was still loading after 15 s');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function send(page: Page, line: string): Promise<void> {
+  const input = page.getByTestId('command-input');
+  await input.fill(line);
+  await input.press('Enter');
+}
+
+const skip = skipReason();
+
+describe('the local Slack console in chromium', { skip: skip ?? false }, () => {
+  let dir: string;
+  let bot: LocalBot | undefined;
+  let context: BrowserContext | undefined;
+  let page: Page;
+  let firstHref: string;
+  let screenshotTaken = false;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'costbot-browser-'));
+    bot = await startLocalBot({
+      ...process.env,
+      COSTBOT_BACKEND: 'local',
+      PORT: '0',
+      COSTBOT_LOCAL_S3_PORT: '0',
+      COSTBOT_LOCAL_DIR: join(dir, 'local'),
+      LOG_LEVEL: 'warn',
+    });
+    // A fresh profile every run: no cache, no cookies, nothing left from a previous run.
+    context = await chromium.launchPersistentContext(join(dir, 'profile'), {
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
+      viewport: { width: 1280, height: 1000 },
+      timeout: WAIT_MS,
+    });
+    context.setDefaultTimeout(WAIT_MS);
+    page = context.pages()[0] ?? (await context.newPage());
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(`${bot.url}/`);
+    await page.getByTestId('command-input').waitFor();
+    assert.deepEqual(pageErrors, [], 'the console page loads without script errors');
+  });
+
+  after(async () => {
+    try {
+      if (context && !screenshotTaken) {
+        // The state a failed run left behind, to look at.
+        await mkdir(join(SCREENSHOT, '..'), { recursive: true });
+        await page?.screenshot({ path: SCREENSHOT, timeout: 5_000 }).catch(() => {});
+      }
+      await context?.close();
+    } finally {
+      try {
+        await bot?.stop();
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    }
+  });
+
+  it('answers /aws-cost 7d with the figures and a chart that loads', async () => {
+    await send(page, '/aws-cost 7d');
+    const report = page
+      .getByTestId('message')
+      .filter({ has: page.getByTestId('chart-image') })
+      .last();
+    await report.waitFor();
+    const width = await imageLoads(report.getByTestId('chart-image'));
+    assert.ok(width >= 200, `a chart of ${width} px`);
+
+    const text = await report.innerText();
+    assert.match(text, /Last 7 days/);
+    assert.match(text, /\$\d[\d,]*\.\d\d/, 'dollar figures');
+    assert.match(text, /Month to date/);
+
+    const link = report.getByTestId('chart-link');
+    firstHref = (await link.getAttribute('href')) ?? '';
+    assert.match(firstHref, /^http:\/\/127\.0\.0\.1:\d+\/.*X-Amz-Signature=/, 'a presigned link');
+    assert.equal(
+      await report.getByTestId('chart-image').getAttribute('src'),
+      firstHref,
+      'the image shows the linked chart',
+    );
+  });
+
+  it('"Refresh link" replaces the link with a new one that loads too', async () => {
+    // X-Amz-Date has second resolution: a link signed within the same second is the same.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const report = page
+      .getByTestId('message')
+      .filter({ has: page.getByTestId('chart-image') })
+      .last();
+    await report.getByTestId('button-refresh_link').click();
+
+    const link = report.getByTestId('chart-link');
+    const deadline = Date.now() + WAIT_MS;
+    let href = firstHref;
+    while (href === firstHref) {
+      assert.ok(Date.now() < deadline, 'the chart link did not change after "Refresh link"');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      href = (await link.getAttribute('href')) ?? '';
+    }
+    assert.notEqual(href, firstHref);
+    assert.match(href, /X-Amz-Signature=/);
+    assert.equal(
+      new URL(href).pathname,
+      new URL(firstHref).pathname,
+      'the same chart, freshly signed',
+    );
+    await imageLoads(report.getByTestId('chart-image'));
+    assert.equal(await report.getByTestId('chart-image').getAttribute('src'), href);
+    assert.match(await report.innerText(), /Last 7 days/, 'the figures stay');
+    await page.getByTestId('status').filter({ hasText: 'refresh_link' }).waitFor();
+    assert.doesNotMatch(await page.getByTestId('status').innerText(), /failed/i);
+  });
+
+  it('answers /aws-cost 8d with a usage reply only the user sees', async () => {
+    await send(page, '/aws-cost 8d');
+    const reply = page.getByTestId('message').filter({ hasText: 'Unknown period' }).last();
+    await reply.waitFor();
+    assert.equal(await reply.getAttribute('data-via'), 'ephemeral');
+    const text = await reply.innerText();
+    assert.match(text, /Only visible to you/);
+    assert.match(text, /8d/);
+
+    await mkdir(join(SCREENSHOT, '..'), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    screenshotTaken = true;
+  });
+});
