@@ -5,9 +5,13 @@
  */
 import { App, type AppOptions, LogLevel } from '@slack/bolt';
 import type { CostbotConfig } from '../common/config.ts';
+import { runDoctor } from '../common/doctor/checks.ts';
+import { botDoctorDeps } from '../common/doctor/deps.ts';
+import { BOT_CHECKS, type DoctorDeps, type SlackApi } from '../common/doctor/types.ts';
 import type { Logger } from '../common/log.ts';
 import type { SignedLink } from '../workflows/contract.ts';
 import * as actions from './listeners/actions/index.ts';
+import { BOT_CHECK_TIMEOUT_MS, type DoctorCommandDeps } from './listeners/commands/doctor.ts';
 import * as commands from './listeners/commands/index.ts';
 import type { ReportStarter } from './starter.ts';
 
@@ -16,11 +20,30 @@ export interface BotDeps {
   starter: ReportStarter;
   signLink: (chart: { bucket: string; key: string }) => Promise<SignedLink>;
   log: Logger;
+  /**
+   * The clients `/aws-cost doctor` checks with, given the bot's Slack client. Default: the
+   * configured backend's (`botDoctorDeps`), built when the command arrives.
+   */
+  doctor?: (slack: SlackApi) => DoctorDeps;
 }
 
 export interface SlackSecrets {
   botToken: string;
   signingSecret: string;
+}
+
+/** The bot's doctor: its checks only, each call cut short so the ack stays within 3 s on Lambda. */
+function doctorDeps(deps: BotDeps): DoctorCommandDeps {
+  return {
+    run: (slack) => {
+      const clients = deps.doctor?.(slack) ?? botDoctorDeps(deps.config, process.env, slack);
+      return runDoctor(
+        { ...clients, timeoutMs: clients.timeoutMs ?? BOT_CHECK_TIMEOUT_MS },
+        { only: BOT_CHECKS, perspective: 'bot' },
+      );
+    },
+    log: deps.log,
+  };
 }
 
 /** Registers every listener on an app; split from construction so tests can pass any app. */
@@ -34,6 +57,7 @@ export function registerListeners(app: App, deps: BotDeps): void {
     access,
     digestChannel: deps.config.digestChannel,
     log: deps.log,
+    doctor: doctorDeps(deps),
   });
   actions.register(app, {
     starter: deps.starter,
@@ -50,13 +74,16 @@ export function createBotApp(
   secrets: SlackSecrets,
   options: Partial<AppOptions> = {},
 ): App {
+  const { botToken } = secrets;
   const app = new App({
-    token: secrets.botToken,
+    // No auth.test, at start-up or later: a request must not wait on Slack before it can ack.
+    // Given `token`, Bolt looks up the bot's ids with auth.test before every request's
+    // listeners run (tokenVerificationEnabled: false only defers that from start-up to each
+    // request). The listeners need no bot ids, so `authorize` hands over the token alone.
+    authorize: async () => ({ botToken }),
     signingSecret: secrets.signingSecret,
     logLevel: deps.config.logLevel === 'debug' ? LogLevel.DEBUG : LogLevel.WARN,
     clientOptions: { slackApiUrl: deps.config.slackApiUrl },
-    // No auth.test at start-up: a cold start must not wait on Slack before it can ack.
-    tokenVerificationEnabled: false,
     ...options,
   });
   registerListeners(app, deps);

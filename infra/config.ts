@@ -43,6 +43,10 @@ export interface InfraConfig {
   withBot: boolean;
   /** Absolute path of the bot's Lambda entry. */
   botEntry: string;
+  /** Channel ids allowed to use `/aws-cost` (COSTBOT_ALLOWED_CHANNELS); empty: all. */
+  allowedChannels: string[];
+  /** User ids allowed to use `/aws-cost` (COSTBOT_ALLOWED_USERS); empty: all. */
+  allowedUsers: string[];
   /** Prefix of the four SSM parameter names, e.g. `/costbot` → `/costbot/slack/bot-token`. */
   parameterPrefix: string;
   /** Add the AWS Parameters and Secrets Lambda Extension to functions that read parameters. */
@@ -65,6 +69,8 @@ export const INFRA_DEFAULTS = {
   bootstrapQualifier: 'hnb659fds',
   withBot: true,
   botEntry: 'bot/lambda.ts',
+  allowedChannels: [] as string[],
+  allowedUsers: [] as string[],
   parameterPrefix: '/costbot',
   parametersExtension: true,
   architecture: 'arm64',
@@ -226,6 +232,17 @@ export function loadInfraConfig(
     );
   }
 
+  const allowedChannels = list(ctx, 'allowedChannels');
+  for (const id of allowedChannels) {
+    if (!/^[CGD][A-Z0-9]{6,}$/.test(id))
+      throw new InfraConfigError('allowedChannels', `has a bad channel id: "${id}".`);
+  }
+  const allowedUsers = list(ctx, 'allowedUsers');
+  for (const id of allowedUsers) {
+    if (!/^[UW][A-Z0-9]{6,}$/.test(id))
+      throw new InfraConfigError('allowedUsers', `has a bad user id: "${id}".`);
+  }
+
   const parameterPrefix = str(ctx, 'parameterPrefix') ?? INFRA_DEFAULTS.parameterPrefix;
   if (!/^(\/[A-Za-z0-9_.-]+)+$/.test(parameterPrefix)) {
     throw new InfraConfigError(
@@ -254,6 +271,8 @@ export function loadInfraConfig(
     bootstrapQualifier,
     withBot,
     botEntry,
+    allowedChannels,
+    allowedUsers,
     parameterPrefix,
     parametersExtension: bool(ctx, 'parametersExtension', INFRA_DEFAULTS.parametersExtension),
     architecture,

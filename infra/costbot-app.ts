@@ -21,21 +21,21 @@ export function addCostbotStacks(
   env: Record<string, string | undefined> = process.env,
 ): CostbotApp {
   const config = loadInfraConfig(app.node, env);
-  const common = {
+  // One synthesizer per stack (a synthesizer binds to the stack it is given to).
+  const common = () => ({
     ...(config.account || config.region
       ? { env: { account: config.account, region: config.region } }
       : {}),
     synthesizer: new DefaultStackSynthesizer({ qualifier: config.bootstrapQualifier }),
-  };
+  });
   const costbot = new CostbotStack(app, config.stackName, {
-    ...common,
+    ...common(),
     description: 'costbot: AWS cost reports in Slack',
     config,
   });
   const reader = config.fetchRoleArn
     ? new ReaderStack(app, `${config.stackName}Reader`, {
-        ...common,
-        synthesizer: new DefaultStackSynthesizer({ qualifier: config.bootstrapQualifier }),
+        ...common(),
         description: 'costbot: CloudWatch reader role for the costbot fetch step',
         fetchRoleArn: config.fetchRoleArn,
         externalId: config.readerExternalId,

@@ -12,6 +12,7 @@
  *             | 'chart' 'cost' [period]                 chart of daily cost
  *             | 'chart' NAMESPACE METRIC DIM* [period] [stat]   (period, stat in either order)
  *             | 'digest'                                post the morning digest now
+ *             | 'doctor'                                check the setup, reply with what to fix
  *             | 'help' ...                              help (any further words are ignored)
  *   period   := '7d' | '30d' | 'mtd' | 'last-month' | 'lastmonth'      default 'mtd'
  *   NAME     := [A-Za-z0-9._-]{1,64}, one word, as AWS/Billing `ServiceName` (e.g. AmazonEC2)
@@ -49,7 +50,8 @@ export type ParsedCommand =
   | { kind: 'report'; period: PeriodPreset; service?: string; accounts?: string[] }
   /** No metric: a chart of cost. */
   | { kind: 'chart'; period: PeriodPreset; metric?: MetricRequest }
-  | { kind: 'digest' };
+  | { kind: 'digest' }
+  | { kind: 'doctor' };
 
 export type ParseResult = { ok: true; command: ParsedCommand } | { ok: false; error: string };
 
@@ -70,6 +72,7 @@ export const USAGE = [
   '• `/aws-cost chart cost 30d`: a chart of daily cost',
   '• `/aws-cost chart AWS/Lambda Duration FunctionName=api 7d p99`: a chart of a CloudWatch metric: namespace, metric name, up to 30 `Name=Value` dimensions, then period and statistic in either order (`Sum` by default, `Average`, `Maximum`, `Minimum`, `SampleCount` or a percentile such as `p50`, `p90`, `p99.9`)',
   '• `/aws-cost digest`: post the morning digest now',
+  '• `/aws-cost doctor`: check the setup (parameters, bucket, billing metrics, Slack) and say what to fix',
   '• `/aws-cost help`: this help',
 ].join('\n');
 
@@ -339,6 +342,10 @@ export function parseCommand(text: string): ParseResult {
       return rest[0] === undefined
         ? ok({ kind: 'digest' })
         : fail(`"digest" takes no other words; got ${quote(rest[0])}.`);
+    case 'doctor':
+      return rest[0] === undefined
+        ? ok({ kind: 'doctor' })
+        : fail(`"doctor" takes no other words; got ${quote(rest[0])}.`);
     case 'service':
       return parseService(rest);
     case 'account':

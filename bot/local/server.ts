@@ -14,6 +14,7 @@ import { createLogger } from '../../common/log.ts';
 import { type Backend, createBackend } from '../../workflows/backend.ts';
 import { runReport } from '../../workflows/report.ts';
 import { createLinkSigner, signDepsFromConfig } from '../../workflows/steps/sign/handler.ts';
+import { synthesizeDefinition } from '../../workflows/synth.ts';
 import { createBotApp } from '../app.ts';
 import { loadSlackSecrets } from '../secrets.ts';
 import { LocalStarter } from '../starter.ts';
@@ -42,6 +43,10 @@ function listen(server: Server, port: number): Promise<number> {
 async function botRuntime(config: CostbotConfig, env: Env, retryIntervalMs?: number) {
   const backend = await createBackend(config, env);
   const secrets = await loadSlackSecrets(config, backend.parameters);
+  // Synthesize the state machine now (memoized; a CDK synth blocks the event loop for
+  // seconds), not on the first report: that would run right after the first command's ack and
+  // block the in-process console too, which then reports Slack's 3 s operation_timeout.
+  synthesizeDefinition();
   const log = createLogger({ component: 'bot' }, { level: config.logLevel });
   const starter = new LocalStarter(
     (request) =>

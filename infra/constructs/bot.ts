@@ -1,8 +1,9 @@
 /**
  * The Slack bot: one function behind a Function URL. Auth is NONE because Slack cannot sign
  * requests with SigV4; it signs them with the app's signing secret instead, and the bot
- * verifies that signature (Bolt) before doing anything. The role may start this state machine
- * and read the two Slack parameters, nothing else: the work happens in the state machine.
+ * verifies that signature (Bolt) before doing anything. The role may start this state machine,
+ * read the two Slack parameters and the signer's two (the "Refresh link" button re-signs a
+ * chart link in the bot), nothing else: the report's work happens in the state machine.
  */
 import { Duration } from 'aws-cdk-lib';
 import type { IRole } from 'aws-cdk-lib/aws-iam';
@@ -16,12 +17,13 @@ import {
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import type { SETTINGS } from '../../common/config.ts';
 import { CostbotFunction } from './costbot-function.ts';
 import type { CostbotParameters } from './parameters.ts';
 import { acknowledgeKmsKeyWildcard } from './report-functions.ts';
 
 /** Environment variable telling the bot which state machine to start. */
-export const STATE_MACHINE_ARN_ENV = 'COSTBOT_STATE_MACHINE_ARN';
+export const STATE_MACHINE_ARN_ENV = 'COSTBOT_STATE_MACHINE_ARN' satisfies keyof typeof SETTINGS;
 
 export interface SlackBotProps {
   /** Absolute path of the bot's Lambda entry (exports `handler`). */
@@ -29,6 +31,10 @@ export interface SlackBotProps {
   stateMachine: IStateMachine;
   parameters: CostbotParameters;
   environment: Record<string, string>;
+  /** Channel ids allowed to use `/aws-cost`; empty: all. */
+  allowedChannels: string[];
+  /** User ids allowed to use `/aws-cost`; empty: all. */
+  allowedUsers: string[];
   logRetention: RetentionDays;
   architecture: Architecture;
   parametersExtension: boolean;
@@ -47,7 +53,9 @@ export class SlackBot extends Construct {
       environment: {
         ...props.environment,
         [STATE_MACHINE_ARN_ENV]: props.stateMachine.stateMachineArn,
-      },
+        COSTBOT_ALLOWED_CHANNELS: props.allowedChannels.join(','),
+        COSTBOT_ALLOWED_USERS: props.allowedUsers.join(','),
+      } satisfies Partial<Record<keyof typeof SETTINGS, string>>,
       // Slack wants the ack within 3 s; more memory shortens the cold start.
       memorySize: 512,
       timeout: Duration.seconds(10),
@@ -57,7 +65,12 @@ export class SlackBot extends Construct {
     });
     props.stateMachine.grantStartExecution(bot.role);
     const names = props.parameters.names;
-    props.parameters.grantRead(bot.role, [names.slackBotToken, names.slackSigningSecret]);
+    props.parameters.grantRead(bot.role, [
+      names.slackBotToken,
+      names.slackSigningSecret,
+      names.signerAccessKeyId,
+      names.signerSecretAccessKey,
+    ]);
     acknowledgeKmsKeyWildcard(bot.role);
     this.function = bot.function;
     this.role = bot.role;

@@ -104,6 +104,8 @@ export class CostbotStack extends Stack {
       this.bot = new SlackBot(this, 'Slack', {
         ...functionDefaults,
         entry: config.botEntry,
+        allowedChannels: config.allowedChannels,
+        allowedUsers: config.allowedUsers,
         stateMachine: this.stateMachine,
         parameters: this.parameters,
       });

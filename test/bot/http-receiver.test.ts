@@ -338,7 +338,11 @@ describe('Bot over ExpressReceiver: allow-lists', () => {
 
   it('refuses a user not on the list, even in an allowed channel', async () => {
     // Act
-    const answer = await sendCommand(bot, { text: '7d', channelId: 'C0ALLOWED', userId: 'U0OTHER1' });
+    const answer = await sendCommand(bot, {
+      text: '7d',
+      channelId: 'C0ALLOWED',
+      userId: 'U0OTHER1',
+    });
     await settle();
 
     // Assess
@@ -393,8 +397,9 @@ describe('Bot over ExpressReceiver: nothing but the start on the ack path', () =
       expiresInSeconds: 604_800,
       log: memoryLogger().log,
     });
-    bot = await startBot({ signLink });
     sink = await startResponseSink();
+    // Slack's Web API is the sink too: any call the bot makes to it is recorded.
+    bot = await startBot({ signLink, env: { SLACK_API_URL: `${sink.url}/api/` } });
   });
   after(async () => {
     await bot.close();
@@ -404,7 +409,7 @@ describe('Bot over ExpressReceiver: nothing but the start on the ack path', () =
     cloudwatch.restore();
   });
 
-  it('acks and starts without any SSM, CloudWatch or S3 call', async () => {
+  it('acks and starts without any SSM, CloudWatch, S3 or Slack Web API call', async () => {
     // Act
     const answer = await sendCommand(bot, { text: '30d', triggerId: '1700000000777.1.ackpath' });
     await bot.starter.waitForCalls(1);
@@ -418,6 +423,11 @@ describe('Bot over ExpressReceiver: nothing but the start on the ack path', () =
     assert.equal(ssm.calls().length, 0, 'SSM calls');
     assert.equal(s3.calls().length, 0, 'S3 calls');
     assert.equal(cloudwatch.calls().length, 0, 'CloudWatch calls');
+    assert.deepEqual(
+      sink.posts.map((p) => p.path),
+      [],
+      'Slack Web API calls (auth.test would be one)',
+    );
   });
 
   it('reads the signer key only when "Refresh link" is pressed (the counters work)', async () => {
@@ -431,6 +441,10 @@ describe('Bot over ExpressReceiver: nothing but the start on the ack path', () =
 
     // Assess
     assert.equal(answer.status, 200);
+    assert.deepEqual(
+      sink.posts.map((p) => p.path),
+      ['/r/1'],
+    );
     assert.equal(reads.length, 1);
     assert.equal(signingClients, 1);
     assert.equal(s3.calls().length, 0, 'presigning sends nothing to S3');

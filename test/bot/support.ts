@@ -75,9 +75,11 @@ export function settle(ms = 50): Promise<void> {
 export function memoryBoltLogger(): BoltLogger & { lines: string[] } {
   const lines: string[] = [];
   let level = LogLevel.DEBUG;
-  const at = (name: string) => (...msg: unknown[]) => {
-    lines.push(`${name} ${msg.map(String).join(' ')}`);
-  };
+  const at =
+    (name: string) =>
+    (...msg: unknown[]) => {
+      lines.push(`${name} ${msg.map(String).join(' ')}`);
+    };
   return {
     lines,
     debug: at('debug'),

@@ -13,10 +13,12 @@ import { accessSync, constants } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { type LocalBot, startLocalBot } from '../../bot/local/server.ts';
+import { synthesizeDefinition } from '../../workflows/synth.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const SCREENSHOT = fileURLToPath(new URL('../../test-results/console.png', import.meta.url));
@@ -75,7 +77,10 @@ async function imageLoads(image: Locator): Promise<number> {
       return { complete: img.complete, naturalWidth: img.naturalWidth };
     });
     if (state.complete) {
-      assert.ok(state.naturalWidth > 0, `the chart did not load: ${await image.getAttribute('src')}`);
+      assert.ok(
+        state.naturalWidth > 0,
+        `the chart did not load: ${await image.getAttribute('src')}`,
+      );
       return state.naturalWidth;
     }
     assert.ok(Date.now() < deadline, 'the chart was still loading after 15 s');
@@ -96,7 +101,7 @@ describe('the local Slack console in chromium', { skip: skip ?? false }, () => {
   let bot: LocalBot | undefined;
   let context: BrowserContext | undefined;
   let page: Page;
-  let firstHref: string;
+  let firstHref = '';
   let screenshotTaken = false;
 
   before(async () => {
@@ -122,7 +127,8 @@ describe('the local Slack console in chromium', { skip: skip ?? false }, () => {
         '--no-first-run',
         '--disable-quic',
       ],
-      viewport: { width: 1280, height: 1000 },
+      // Tall enough for the whole conversation: the message list scrolls inside the page.
+      viewport: { width: 1280, height: 1500 },
       timeout: WAIT_MS,
     });
     context.setDefaultTimeout(WAIT_MS);
@@ -139,7 +145,10 @@ describe('the local Slack console in chromium', { skip: skip ?? false }, () => {
       if (context && !screenshotTaken) {
         // The state a failed run left behind, to look at.
         await mkdir(join(SCREENSHOT, '..'), { recursive: true });
-        await page?.screenshot({ path: SCREENSHOT, timeout: 5_000 }).catch(() => {});
+        await context
+          .pages()[0]
+          ?.screenshot({ path: SCREENSHOT, timeout: 5_000 })
+          .catch(() => {});
       }
       await context?.close();
     } finally {
@@ -151,8 +160,31 @@ describe('the local Slack console in chromium', { skip: skip ?? false }, () => {
     }
   });
 
-  it('answers /aws-cost 7d with the figures and a chart that loads', async () => {
+  it('has the state machine synthesized before the first command', () => {
+    // A first synth blocks the event loop for seconds; done on the first report, it ran right
+    // after the first command's ack and the console always saw Slack's 3 s timeout. Cached, it
+    // returns at once.
+    const started = performance.now();
+    synthesizeDefinition();
+    const ms = performance.now() - started;
+    assert.ok(ms < 1_000, `synthesizeDefinition() took ${Math.round(ms)} ms: not done at start-up`);
+  });
+
+  it('answers /aws-cost 7d with the figures and a chart that loads', async (t) => {
+    // The console runs in this process: how long its event loop stalls decides whether the
+    // bot's ack makes Slack's 3 s.
+    const loop = monitorEventLoopDelay({ resolution: 20 });
+    loop.enable();
+    const sent = Date.now();
     await send(page, '/aws-cost 7d');
+    await page
+      .getByTestId('status')
+      .filter({ hasText: /^(Sent\.|Not delivered)/ })
+      .waitFor();
+    const ackMs = Date.now() - sent;
+    loop.disable();
+    const stallMs = Math.round(loop.max / 1e6);
+    t.diagnostic(`command answered in ${ackMs} ms; longest event-loop stall ${stallMs} ms`);
     const report = page
       .getByTestId('message')
       .filter({ has: page.getByTestId('chart-image') })
@@ -174,9 +206,27 @@ describe('the local Slack console in chromium', { skip: skip ?? false }, () => {
       firstHref,
       'the image shows the linked chart',
     );
+
+    // Whether the ack made Slack's 3 s. The console runs in the bot's process, so whatever
+    // blocks the event loop right after the ack (each local run still compiles the ASL schema,
+    // ~0.7 s) delays the console's reading of it; on a loaded machine past 3 s, and the console
+    // shows Slackbot's "failed with the error operation_timeout". That depends on the machine's
+    // load, so it is a warning here, not a failure; the start-up synth that made it certain is
+    // checked above.
+    const failed = page.getByTestId('message').filter({ hasText: 'failed with the error' });
+    if ((await failed.count()) > 0) {
+      t.diagnostic(
+        `WARNING: the ack missed 3 s: ${(await failed.allInnerTexts()).join(' | ')}` +
+          ` (answered in ${ackMs} ms, longest event-loop stall ${stallMs} ms)`,
+      );
+    } else {
+      const ack = page.getByTestId('message').filter({ hasText: 'Working on it' });
+      assert.equal(await ack.getAttribute('data-via'), 'ephemeral');
+    }
   });
 
   it('"Refresh link" replaces the link with a new one that loads too', async () => {
+    assert.ok(firstHref, 'needs the report of the previous test');
     // X-Amz-Date has second resolution: a link signed within the same second is the same.
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     const report = page
@@ -217,7 +267,7 @@ describe('the local Slack console in chromium', { skip: skip ?? false }, () => {
     assert.match(text, /8d/);
 
     await mkdir(join(SCREENSHOT, '..'), { recursive: true });
-    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    await page.screenshot({ path: SCREENSHOT });
     screenshotTaken = true;
   });
 });

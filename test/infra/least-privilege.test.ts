@@ -309,6 +309,9 @@ describe('Least privilege (IAM policy simulation of the synthesized stacks)', ()
         { action: 'states:StartExecution', resource: stateMachineArn },
         ...readParameter(parameterNames.slackBotToken),
         ...readParameter(parameterNames.slackSigningSecret),
+        // The "Refresh link" button re-signs a chart link in the bot.
+        ...readParameter(parameterNames.signerAccessKeyId),
+        ...readParameter(parameterNames.signerSecretAccessKey),
         decryptVia(VIA_SSM),
       ],
       denied: [
@@ -321,9 +324,10 @@ describe('Least privilege (IAM policy simulation of the synthesized stacks)', ()
           action: 'states:StopExecution',
           resource: `arn:aws:states:${REGION}:${ACCOUNT}:execution:${stateMachineArn.split(':').pop()}:x`,
         },
-        ...readParameter(parameterNames.signerSecretAccessKey),
+        { action: 'ssm:GetParameter', resource: ssmArn('/costbot/other') },
         { action: 'ssm:PutParameter', resource: ssmArn(parameterNames.slackBotToken) },
         { action: 'kms:Decrypt', resource: KEY },
+        { action: 's3:GetObject', resource: chart('charts/2025/01/01/x.png') },
         { action: 'lambda:InvokeFunction', resource: OTHER_FUNCTION },
       ],
     }),
@@ -453,7 +457,15 @@ describe('Least privilege (IAM policy simulation of the synthesized stacks)', ()
           [parameterNames.signerAccessKeyId, parameterNames.signerSecretAccessKey],
         ],
         [stack.report.roles.post, [parameterNames.slackBotToken]],
-        [stack.bot.role, [parameterNames.slackBotToken, parameterNames.slackSigningSecret]],
+        [
+          stack.bot.role,
+          [
+            parameterNames.slackBotToken,
+            parameterNames.slackSigningSecret,
+            parameterNames.signerAccessKeyId,
+            parameterNames.signerSecretAccessKey,
+          ],
+        ],
       ];
       for (const [role, names] of expected) {
         // Act

@@ -9,19 +9,22 @@ import { explainThrown } from '../../../workflows/steps/post/failure.ts';
 import { type AccessPolicy, accessRefusal } from '../../access.ts';
 import { type ParsedCommand, parseCommand, USAGE, usageReply } from '../../command/parse.ts';
 import { type ReportStarter, slackRequestId } from '../../starter.ts';
+import { type DoctorCommandDeps, doctorCommand } from './doctor.ts';
 
 export interface CommandDeps {
   starter: ReportStarter;
   access: AccessPolicy;
   digestChannel: string;
   log: Logger;
+  /** `/aws-cost doctor`; without it the command says it is not available. */
+  doctor?: DoctorCommandDeps;
 }
 
 type CommandArgs = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 
 /** The execution input for a parsed command; the request id is stable across Slack retries. */
 export function commandRequest(
-  parsed: Exclude<ParsedCommand, { kind: 'help' }>,
+  parsed: Exclude<ParsedCommand, { kind: 'help' | 'doctor' }>,
   command: CommandArgs['command'],
   digestChannel: string,
 ): ReportRequest {
@@ -50,7 +53,8 @@ export function commandRequest(
 }
 
 export function createAwsCostCommand(deps: CommandDeps) {
-  return async function awsCostCommand({ command, ack, respond }: CommandArgs): Promise<void> {
+  return async function awsCostCommand(args: CommandArgs): Promise<void> {
+    const { command, ack, respond } = args;
     const parsed = parseCommand(command.text ?? '');
     if (!parsed.ok) {
       await ack({ response_type: 'ephemeral', text: usageReply(parsed.error) });
@@ -63,6 +67,14 @@ export function createAwsCostCommand(deps: CommandDeps) {
     const refusal = accessRefusal(deps.access, command.channel_id, command.user_id);
     if (refusal) {
       await ack({ response_type: 'ephemeral', text: refusal });
+      return;
+    }
+    if (parsed.command.kind === 'doctor') {
+      if (!deps.doctor) {
+        await ack({ response_type: 'ephemeral', text: 'The doctor is not available here.' });
+        return;
+      }
+      await doctorCommand(args, deps.doctor);
       return;
     }
     const request = commandRequest(parsed.command, command, deps.digestChannel);

@@ -1,0 +1,442 @@
+/**
+ * 5. What a report costs in AWS, counted, not read off the code: the report runs through the
+ * synthesized state machine with SDK clients whose middleware records every request and whose
+ * request handler answers from the fake billing data (`fake-billing.ts`). Beside it, on the
+ * same data, the two designs people use instead: GetMetricStatistics per series and day, and
+ * Cost Explorer.
+ */
+import {
+  CloudWatchClient,
+  type Dimension,
+  GetMetricStatisticsCommand,
+  ListMetricsCommand,
+} from '@aws-sdk/client-cloudwatch';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { loadSlackSecrets } from '../bot/secrets.ts';
+import { StepFunctionsStarter } from '../bot/starter.ts';
+import { s3Config } from '../common/aws-clients.ts';
+import { loadConfig } from '../common/config.ts';
+import { CachedParameterReader, SsmParameterReader } from '../common/parameters.ts';
+import type { ReportRequest } from '../workflows/contract.ts';
+import { addDays, dayStart, daysBetween, requiredFetchWindow } from '../workflows/dates.ts';
+import { runExecution } from '../workflows/local/runner.ts';
+import { createChartHandler } from '../workflows/steps/chart/handler.ts';
+import { selectBillingQueries } from '../workflows/steps/fetch/fetch.ts';
+import { createFetchHandler } from '../workflows/steps/fetch/handler.ts';
+import { cloudWatchMetricsApi } from '../workflows/steps/fetch/metrics-api.ts';
+import { createPostHandler } from '../workflows/steps/post/handler.ts';
+import { slackDeliveryFromParameters } from '../workflows/steps/post/slack-client.ts';
+import { createSignHandler } from '../workflows/steps/sign/handler.ts';
+import { createSummarizeHandler } from '../workflows/steps/summarize/handler.ts';
+import { synthesizeDefinition } from '../workflows/synth.ts';
+import {
+  type Answer,
+  CallLog,
+  FAKE_CREDENTIALS,
+  jsonProtocolHandler,
+  recordCalls,
+  s3PutHandler,
+} from './fake-aws.ts';
+import { FakeBilling, type MetricQuery } from './fake-billing.ts';
+import {
+  COST_EXPLORER_ROWS_PER_PAGE,
+  type FunctionName,
+  LAMBDA_MEMORY_MB,
+  lambdaSeconds,
+  PRICES,
+  TEAM,
+} from './prices.ts';
+import {
+  AS_OF,
+  countingLogger,
+  RecordingDelivery,
+  STEP_STATES,
+  type StepState,
+  stepTimings,
+} from './support.ts';
+
+const REGION = 'us-east-1';
+const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:costbot';
+const FUNCTION_OF: Record<StepState, FunctionName> = {
+  Fetch: 'fetch',
+  Summarize: 'summarize',
+  RenderAndStore: 'chart',
+  Sign: 'sign',
+  Post: 'post',
+};
+
+/** Cold-start inputs from the bundle benchmark: init (import) ms, and the bot's first request. */
+export type ColdStarts = Record<FunctionName, number> & { botFirstRequest: number };
+
+export interface ReportCount {
+  listMetrics: number;
+  getMetricDataRequests: number;
+  /** GetMetricData is billed per metric requested. */
+  metrics: number;
+  s3Puts: number;
+  /** S3 requests made while presigning the link (none expected: signing is local). */
+  s3Other: number;
+  ssmRequests: number;
+  /** SecureString values read: one KMS Decrypt each. */
+  ssmValues: number;
+  startExecutions: number;
+  transitions: number;
+  lambdaInvocations: number;
+  lambdaGbSeconds: number;
+  logBytes: number;
+  stepMs: Record<StepState, number>;
+  dollars: Record<'cloudwatch' | 's3' | 'kms' | 'stepFunctions' | 'lambda' | 'logs', number> & {
+    total: number;
+  };
+}
+
+export interface CostScenario {
+  accounts: number;
+  services: number;
+  seriesListed: number;
+  windowDays: number;
+  digest: ReportCount;
+  command: ReportCount;
+  byAccount: { listMetrics: number; getMetricDataRequests: number; metrics: number };
+  getMetricStatistics: { listMetrics: number; requests: number; dollars: number };
+  costExplorer: {
+    rowsByService: number;
+    rowsByAccount: number;
+    requests: number;
+    dollars: number;
+    floorDollars: number;
+  };
+  /** Data-source requests only, per report (the rest of the pipeline is the same). */
+  dataDollars: { ours: number; getMetricStatistics: number; costExplorer: number };
+  /** Per month for the team: our whole report, and each design's data-source requests. */
+  monthly: {
+    oursTotal: number;
+    oursData: number;
+    getMetricStatistics: number;
+    costExplorer: number;
+  };
+}
+
+const PARAMETER_VALUES: Record<string, string> = {
+  '/costbot/signer/access-key-id': 'AKIAIOSFODNN7EXAMPLE',
+  '/costbot/signer/secret-access-key': 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+  '/costbot/slack/bot-token': 'xoxb-bench-token-0000',
+  '/costbot/slack/signing-secret': 'bench-signing-secret-0000',
+};
+
+const toDate = (seconds: unknown) => new Date(Number(seconds) * 1000);
+
+function cloudWatchAnswer(world: FakeBilling): Answer {
+  return (operation, input) => {
+    if (operation === 'ListMetrics') return world.listMetrics(input.NextToken as string);
+    if (operation === 'GetMetricData') {
+      const queries = input.MetricDataQueries as MetricQuery[];
+      return world.getMetricData(queries, toDate(input.StartTime), toDate(input.EndTime));
+    }
+    if (operation === 'GetMetricStatistics') {
+      const dims = input.Dimensions as Dimension[];
+      return world.getMetricStatistics(dims, toDate(input.StartTime), toDate(input.EndTime));
+    }
+    throw new Error(`fake CloudWatch: ${operation} is not implemented`);
+  };
+}
+
+const ssmAnswer: Answer = (operation, input) => {
+  if (operation !== 'GetParameters') throw new Error(`fake SSM: ${operation}`);
+  const names = input.Names as string[];
+  return {
+    Parameters: names
+      .filter((n) => n in PARAMETER_VALUES)
+      .map((Name) => ({ Name, Value: PARAMETER_VALUES[Name], Type: 'SecureString' })),
+    InvalidParameters: names.filter((n) => !(n in PARAMETER_VALUES)),
+  };
+};
+
+const sfnAnswer: Answer = (operation, input) => {
+  if (operation !== 'StartExecution') throw new Error(`fake Step Functions: ${operation}`);
+  return { executionArn: `${STATE_MACHINE_ARN}:${String(input.name)}`, startDate: AS_OF };
+};
+
+/** Every client a report uses, counting into one log. */
+function countedClients(world: FakeBilling, log: CallLog) {
+  const cloudwatch = new CloudWatchClient({
+    region: REGION,
+    credentials: FAKE_CREDENTIALS,
+    maxAttempts: 1,
+    disableRequestCompression: true,
+    requestHandler: jsonProtocolHandler(cloudWatchAnswer(world), '1.0'),
+  });
+  recordCalls(cloudwatch.middlewareStack, 'CloudWatch', log, (operation, input) =>
+    operation === 'GetMetricData' ? (input.MetricDataQueries as unknown[]).length : 1,
+  );
+  const s3 = (credentials = FAKE_CREDENTIALS) => {
+    const client = new S3Client({
+      ...s3Config({ AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:9' }, { maxAttempts: 1 }),
+      region: REGION,
+      endpoint: 'http://127.0.0.1:9',
+      credentials,
+      requestHandler: s3PutHandler(),
+    });
+    recordCalls(client.middlewareStack, 'S3', log);
+    return client;
+  };
+  const ssm = new SSMClient({
+    region: REGION,
+    credentials: FAKE_CREDENTIALS,
+    maxAttempts: 1,
+    requestHandler: jsonProtocolHandler(ssmAnswer, '1.1'),
+  });
+  recordCalls(ssm.middlewareStack, 'SSM', log, (_operation, input) =>
+    Array.isArray(input.Names) ? input.Names.length : 1,
+  );
+  const sfn = new SFNClient({
+    region: REGION,
+    credentials: FAKE_CREDENTIALS,
+    maxAttempts: 1,
+    requestHandler: jsonProtocolHandler(sfnAnswer, '1.0'),
+  });
+  recordCalls(sfn.middlewareStack, 'StepFunctions', log);
+  /** A cold function's parameter reader: its own cache, empty. */
+  const parameters = () => new CachedParameterReader(new SsmParameterReader(ssm), { ttlSeconds: 300 });
+  return { cloudwatch, s3, sfn, parameters };
+}
+
+/**
+ * One report, every Lambda assumed cold (21 reports a day spread over a working day rarely
+ * find a warm one): the bot (commands only) reads its secrets and starts the execution, then
+ * the state machine runs Fetch → Post with handlers built as the Lambda entries build them.
+ */
+async function countReport(
+  world: FakeBilling,
+  request: ReportRequest,
+  cold: ColdStarts,
+): Promise<ReportCount> {
+  const config = loadConfig({ LOG_LEVEL: 'info' });
+  const names = config.parameterNames;
+  const log = new CallLog();
+  const logs = { bytes: 0 };
+  const clients = countedClients(world, log);
+  const delivery = new RecordingDelivery();
+
+  const isCommand = request.kind === 'command';
+  if (isCommand) {
+    await loadSlackSecrets(config, clients.parameters());
+    await new StepFunctionsStarter(clients.sfn, STATE_MACHINE_ARN).start(request);
+  }
+  const handlers = {
+    fetch: createFetchHandler({
+      clients: {
+        billing: cloudWatchMetricsApi(clients.cloudwatch),
+        metrics: cloudWatchMetricsApi(clients.cloudwatch),
+      },
+      log: countingLogger({ step: 'fetch' }, logs),
+      now: () => AS_OF,
+    }),
+    summarize: createSummarizeHandler({ topN: config.topN }),
+    chart: createChartHandler({
+      s3: clients.s3(),
+      bucket: config.bucket,
+      prefix: config.chartPrefix,
+      log: countingLogger({ step: 'chart' }, logs),
+    }),
+    sign: createSignHandler({
+      parameters: clients.parameters(),
+      names: { accessKeyId: names.signerAccessKeyId, secretAccessKey: names.signerSecretAccessKey },
+      signingClient: (credentials) => clients.s3(credentials),
+      expiresInSeconds: config.linkExpiresSeconds,
+      log: countingLogger({ step: 'sign' }, logs),
+      now: () => AS_OF,
+    }),
+    post: createPostHandler({
+      delivery: slackDeliveryFromParameters({
+        parameters: clients.parameters(),
+        tokenName: names.slackBotToken,
+        build: () => delivery,
+      }),
+      log: countingLogger({ step: 'post' }, logs),
+    }),
+  };
+  const result = await runExecution(synthesizeDefinition(), { request }, { handlers });
+  if (result.status !== 'SUCCEEDED' || delivery.messages.length !== 1) {
+    throw new Error(`cost run: ${result.status} ${result.error ?? ''} ${result.cause ?? ''}`);
+  }
+  const timings = stepTimings(result.events);
+
+  const taskStates = result.events.filter(
+    (e) => e.type === 'StateEntered' && (STEP_STATES as readonly string[]).includes(e.state.name),
+  ).length;
+  const gbSeconds = (fn: FunctionName, ms: number) =>
+    (LAMBDA_MEMORY_MB[fn] / 1024) * lambdaSeconds(ms, LAMBDA_MEMORY_MB[fn]);
+  let lambdaGbSeconds = STEP_STATES.reduce(
+    (sum, state) =>
+      sum + gbSeconds(FUNCTION_OF[state], timings.steps[state] + cold[FUNCTION_OF[state]]),
+    0,
+  );
+  if (isCommand) lambdaGbSeconds += gbSeconds('bot', cold.bot + cold.botFirstRequest);
+  const lambdaInvocations = taskStates + (isCommand ? 1 : 0);
+
+  const count = {
+    listMetrics: log.requests('CloudWatch', 'ListMetrics'),
+    getMetricDataRequests: log.requests('CloudWatch', 'GetMetricData'),
+    metrics: log.units('CloudWatch', 'GetMetricData'),
+    s3Puts: log.requests('S3', 'PutObject'),
+    s3Other: log.calls.filter((c) => c.service === 'S3' && c.operation !== 'PutObject').length,
+    ssmRequests: log.requests('SSM', 'GetParameters'),
+    ssmValues: log.units('SSM', 'GetParameters'),
+    startExecutions: log.requests('StepFunctions', 'StartExecution'),
+    transitions: timings.transitions,
+    lambdaInvocations,
+    lambdaGbSeconds,
+    logBytes: logs.bytes,
+    stepMs: timings.steps,
+  };
+  const dollars = {
+    cloudwatch:
+      count.listMetrics * PRICES.cloudWatchRequest + count.metrics * PRICES.getMetricDataPerMetric,
+    s3: count.s3Puts * PRICES.s3Put,
+    kms: count.ssmValues * PRICES.kmsDecrypt + count.ssmRequests * PRICES.ssmRequest,
+    stepFunctions: count.transitions * PRICES.transition,
+    lambda: lambdaInvocations * PRICES.lambdaRequest + lambdaGbSeconds * PRICES.lambdaGbSecond,
+    logs: count.logBytes * PRICES.logsIngestedByte,
+  };
+  const total = Object.values(dollars).reduce((a, b) => a + b, 0);
+  return { ...count, dollars: { ...dollars, total } };
+}
+
+/** The same fetch by account (every linked account): what GetMetricData then requests. */
+async function countByAccount(world: FakeBilling) {
+  const log = new CallLog();
+  const { cloudwatch } = countedClients(world, log);
+  const api = cloudWatchMetricsApi(cloudwatch);
+  const fetch = createFetchHandler({
+    clients: { billing: api, metrics: api },
+    log: countingLogger({}, { bytes: 0 }),
+    now: () => AS_OF,
+  });
+  const request: ReportRequest = {
+    kind: 'digest',
+    requestId: 'bench-by-account',
+    channel: '#costs',
+    period: 'mtd',
+    accounts: world.accounts,
+  };
+  const out = await fetch({ request });
+  if (out.fetched.breakdown.length !== world.accounts.length) {
+    throw new Error(`by account: ${out.fetched.breakdown.length} series`);
+  }
+  return {
+    listMetrics: log.requests('CloudWatch', 'ListMetrics'),
+    getMetricDataRequests: log.requests('CloudWatch', 'GetMetricData'),
+    metrics: log.units('CloudWatch', 'GetMetricData'),
+  };
+}
+
+/**
+ * The design people reach for first: find the series (the same ListMetrics walk), then one
+ * GetMetricStatistics per series and UTC day of the same window.
+ */
+async function countGetMetricStatistics(world: FakeBilling, request: ReportRequest) {
+  const log = new CallLog();
+  const { cloudwatch } = countedClients(world, log);
+  const existing: Map<string, string>[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await cloudwatch.send(
+      new ListMetricsCommand({
+        Namespace: 'AWS/Billing',
+        MetricName: 'EstimatedCharges',
+        NextToken: nextToken,
+      }),
+    );
+    for (const m of page.Metrics ?? []) {
+      existing.push(new Map((m.Dimensions ?? []).map((d) => [d.Name ?? '', d.Value ?? ''])));
+    }
+    nextToken = page.NextToken;
+  } while (nextToken);
+  const selected = selectBillingQueries(request, existing);
+  const series = [...(selected.total ? [selected.total] : []), ...selected.breakdown];
+  const window = requiredFetchWindow(request.period, AS_OF);
+  let points = 0;
+  for (const q of series) {
+    for (const day of daysBetween(window.from, window.to)) {
+      const out = await cloudwatch.send(
+        new GetMetricStatisticsCommand({
+          Namespace: q.namespace,
+          MetricName: q.metricName,
+          Dimensions: q.dimensions,
+          StartTime: dayStart(day),
+          EndTime: dayStart(addDays(day, 1)),
+          Period: 86_400,
+          Statistics: ['Maximum'],
+        }),
+      );
+      points += out.Datapoints?.length ?? 0;
+    }
+  }
+  if (points === 0) throw new Error('GetMetricStatistics design read no data');
+  const listMetrics = log.requests('CloudWatch', 'ListMetrics');
+  const requests = log.requests('CloudWatch', 'GetMetricStatistics');
+  return { listMetrics, requests, dollars: (listMetrics + requests) * PRICES.cloudWatchRequest };
+}
+
+/** Cost Explorer: GetCostAndUsage (DAILY, by SERVICE) paged, plus one GetCostForecast. */
+function countCostExplorer(world: FakeBilling, request: ReportRequest) {
+  const window = requiredFetchWindow(request.period, AS_OF);
+  const rowsByService = world.costExplorerRows(window, 'SERVICE');
+  const rowsByAccount = world.costExplorerRows(window, 'LINKED_ACCOUNT');
+  const pages = Math.max(1, Math.ceil(rowsByService / COST_EXPLORER_ROWS_PER_PAGE));
+  const requests = pages + 1;
+  return {
+    rowsByService,
+    rowsByAccount,
+    requests,
+    dollars: requests * PRICES.costExplorerRequest,
+    floorDollars: 2 * PRICES.costExplorerRequest,
+  };
+}
+
+export async function costScenario(
+  accounts: number,
+  services: number,
+  cold: ColdStarts,
+): Promise<CostScenario> {
+  const world = new FakeBilling({ accounts, services, now: AS_OF });
+  const base = { requestId: `bench-${accounts}`, period: 'mtd' as const, asOf: AS_OF.toISOString() };
+  const digestRequest: ReportRequest = { ...base, kind: 'digest', channel: '#costs' };
+  const commandRequest: ReportRequest = {
+    ...base,
+    kind: 'command',
+    channel: 'C0BENCH01',
+    responseUrl: 'http://127.0.0.1:9/response',
+    userId: 'U0BENCH01',
+  };
+  const digest = await countReport(world, digestRequest, cold);
+  const command = await countReport(world, commandRequest, cold);
+  const byAccount = await countByAccount(world);
+  const gms = await countGetMetricStatistics(world, digestRequest);
+  const ce = countCostExplorer(world, digestRequest);
+  const window = requiredFetchWindow('mtd', AS_OF);
+  const ours = digest.dollars.cloudwatch;
+  const perMonth = (digestCost: number, commandCost: number) =>
+    TEAM.daysPerMonth * (TEAM.digestsPerDay * digestCost + TEAM.commandsPerDay * commandCost);
+  return {
+    accounts,
+    services,
+    seriesListed: world.allSeries().length,
+    windowDays: daysBetween(window.from, window.to).length,
+    digest,
+    command,
+    byAccount,
+    getMetricStatistics: gms,
+    costExplorer: ce,
+    dataDollars: { ours, getMetricStatistics: gms.dollars, costExplorer: ce.dollars },
+    monthly: {
+      oursTotal: perMonth(digest.dollars.total, command.dollars.total),
+      oursData: perMonth(ours, command.dollars.cloudwatch),
+      getMetricStatistics: perMonth(gms.dollars, gms.dollars),
+      costExplorer: perMonth(ce.dollars, ce.dollars),
+    },
+  };
+}
