@@ -46,7 +46,7 @@ createBotApp(
     log: createLogger({ component: 'bot' }, { level: 'info' }),
   },
   { botToken: 'xoxb-bench-token', signingSecret: BENCH_SIGNING_SECRET },
-  process.env.BENCH_NO_CONVO ? { receiver, convoStore: false } : { receiver },
+  { receiver },
 );
 
 const server = createServer(web);

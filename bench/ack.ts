@@ -10,7 +10,7 @@ import { createAwsCostCommand } from '../bot/listeners/commands/aws-cost.ts';
 import { signedHeaders } from '../bot/local/console/signing.ts';
 import type { ReportStarter } from '../bot/starter.ts';
 import { createLogger } from '../common/log.ts';
-import { BENCH_SIGNING_SECRET, slashCommand, slashCommandBody } from './slash-command.ts';
+import { BENCH_SIGNING_SECRET, benchCommand, benchCommandBody } from './slash-command.ts';
 import { percentile } from './stats.ts';
 import { REPO_ROOT } from './support.ts';
 
@@ -62,7 +62,7 @@ export async function ackInProcess(options: {
   for (let n = 0; n < options.warmup + options.calls && performance.now() < deadline; n++) {
     let ackedAt = Number.NaN;
     const args = {
-      command: slashCommand(n),
+      command: benchCommand(n),
       ack: async () => {
         ackedAt = performance.now();
       },
@@ -82,18 +82,25 @@ export async function ackInProcess(options: {
   return { calls: acks.length, ack: percentiles(acks), listener: percentiles(totals) };
 }
 
-export interface HttpAck {
+export interface HttpRun {
   connections: number;
   seconds: number;
   requests: number;
-  /** Requests per second over the measured run. */
+  /** Requests per second. */
   throughput: number;
   latency: Percentiles;
+}
+
+export interface HttpAck {
+  /** One client at a time: the latency of a single command, no queueing. */
+  single: HttpRun;
+  /** `connections` clients sending back to back: the bot saturated. */
+  concurrent: HttpRun;
   non2xx: number;
   errors: number;
-  /** Reports the bot's starter was asked for: one per acknowledged command. */
+  /** Reports the bot's starter was asked for during the concurrent run (one per command). */
   started: number;
-  /** CPU time the bot's process spent per acknowledged command (user + system). */
+  /** CPU time the bot's process spent per command during the concurrent run (user + system). */
   cpuMsPerAck: number;
 }
 
@@ -152,7 +159,7 @@ async function load(
         path: '/slack/events',
         // A fresh command (its own trigger id) signed now, for every request sent.
         setupRequest: (request) => {
-          const body = slashCommandBody(n++);
+          const body = benchCommandBody(n++);
           return { ...request, body, headers: signedHeaders(BENCH_SIGNING_SECRET, body) };
         },
       },
@@ -170,34 +177,44 @@ async function load(
   }
 }
 
-/** (b) `connections` clients for `seconds` against the bot's HTTP endpoint, after a warm-up. */
+/**
+ * (b) Against the bot's HTTP endpoint: a warm-up, one client for `singleSeconds`, then
+ * `connections` clients for `seconds`.
+ */
 export async function ackOverHttp(options: {
   connections: number;
   seconds: number;
+  singleSeconds: number;
   warmupSeconds: number;
 }): Promise<HttpAck> {
   const server = await startAckServer();
   const url = `http://127.0.0.1:${server.port}`;
-  try {
-    const warm = await load(url, { connections: 10, seconds: options.warmupSeconds, first: 0 });
-    server.mark();
+  const run = async (connections: number, seconds: number, first: number) => {
     const latencies: number[] = [];
-    const { result } = await load(
-      url,
-      { connections: options.connections, seconds: options.seconds, first: 10_000_000 },
-      latencies,
-    );
-    const { started, cpuMs } = await server.stop();
-    return {
-      connections: options.connections,
+    const { result } = await load(url, { connections, seconds, first }, latencies);
+    const measured: HttpRun = {
+      connections,
       seconds: result.duration,
       requests: latencies.length,
       throughput: latencies.length / result.duration,
       latency: percentiles(latencies),
-      non2xx: result.non2xx + warm.result.non2xx,
-      errors: result.errors + warm.result.errors,
+    };
+    return { measured, result };
+  };
+  try {
+    const warm = await load(url, { connections: 10, seconds: options.warmupSeconds, first: 0 });
+    const single = await run(1, options.singleSeconds, 10_000_000);
+    server.mark();
+    const concurrent = await run(options.connections, options.seconds, 20_000_000);
+    const { started, cpuMs } = await server.stop();
+    const all = [warm.result, single.result, concurrent.result];
+    return {
+      single: single.measured,
+      concurrent: concurrent.measured,
+      non2xx: all.reduce((sum, r) => sum + r.non2xx, 0),
+      errors: all.reduce((sum, r) => sum + r.errors, 0),
       started,
-      cpuMsPerAck: cpuMs / latencies.length,
+      cpuMsPerAck: cpuMs / concurrent.measured.requests,
     };
   } catch (error) {
     await server.stop().catch(() => 0);

@@ -16,7 +16,7 @@ import { build, type Metafile } from 'esbuild';
 import { botBundleAliases } from '../bot/bundle.ts';
 import { renderAssetPaths } from '../workflows/steps/chart/render.ts';
 import type { FunctionName } from './prices.ts';
-import { slashCommandBody } from './slash-command.ts';
+import { benchCommandBody } from './slash-command.ts';
 import { median } from './stats.ts';
 import { REPO_ROOT, runChild } from './support.ts';
 
@@ -49,6 +49,8 @@ export interface BundleResult {
   fn: FunctionName;
   entry: string;
   bytes: number;
+  /** Of which the AWS SDK (`@aws-sdk/*`, `@smithy/*`), bundled as the stack does. */
+  sdkBytes: number;
   /** Files copied next to the bundle (the chart's font and wasm). */
   assetBytes: number;
   topPackages: { name: string; bytes: number }[];
@@ -110,11 +112,15 @@ function analyse(metafile: Metafile) {
     bytes: i.bytesInOutput,
   }));
   const byPackage = new Map<string, number>();
-  for (const i of inputs) byPackage.set(packageOf(i.path), (byPackage.get(packageOf(i.path)) ?? 0) + i.bytes);
+  for (const i of inputs)
+    byPackage.set(packageOf(i.path), (byPackage.get(packageOf(i.path)) ?? 0) + i.bytes);
   const packages = [...byPackage].map(([name, bytes]) => ({ name, bytes }));
   const bySize = <T extends { bytes: number }>(a: T, b: T) => b.bytes - a.bytes;
   return {
     bytes: output.bytes,
+    sdkBytes: packages
+      .filter((p) => /^@(aws-sdk|smithy)\//.test(p.name))
+      .reduce((sum, p) => sum + p.bytes, 0),
     topPackages: packages.sort(bySize).slice(0, 5),
     topFiles: inputs.sort(bySize).slice(0, 5),
     heavy: HEAVY.filter((h) => byPackage.has(h)),
@@ -150,7 +156,9 @@ async function startFakeAws() {
     req.resume();
     req.on('end', () => {
       if (req.headers['x-amz-target'] !== 'AWSStepFunctions.StartExecution') {
-        res.writeHead(400).end(`unexpected ${req.method} ${req.url} ${req.headers['x-amz-target']}`);
+        res
+          .writeHead(400)
+          .end(`unexpected ${req.method} ${req.url} ${req.headers['x-amz-target']}`);
         return;
       }
       seen.startExecution += 1;
@@ -210,7 +218,7 @@ console.log(JSON.stringify({ importMs, firstRequestMs, rss: process.memoryUsage(
 
 /** A Function URL event carrying a signed `/aws-cost`, signed now (Bolt refuses old ones). */
 function functionUrlEvent(n: number) {
-  const body = slashCommandBody(n);
+  const body = benchCommandBody(n);
   const timestamp = Math.floor(Date.now() / 1000);
   const signature = `v0=${createHmac('sha256', SIGNING_SECRET).update(`v0:${timestamp}:${body}`).digest('hex')}`;
   return {
@@ -253,8 +261,7 @@ export async function benchBundles(options: { runs: number }): Promise<BundlesRe
       });
       const analysis = analyse(built.metafile);
       const assets = spec.fn === 'chart' ? Object.values(renderAssetPaths({})) : [];
-      const runs: { importMs: number; firstRequestMs?: number; rss: number; wallMs: number }[] =
-        [];
+      const runs: { importMs: number; firstRequestMs?: number; rss: number; wallMs: number }[] = [];
       for (let run = 0; run < options.runs; run++) {
         const event = spec.fn === 'bot' ? functionUrlEvent(run) : null;
         const child = await runChild(
@@ -265,7 +272,11 @@ export async function benchBundles(options: { runs: number }): Promise<BundlesRe
         if (child.code !== 0 || !line.startsWith('{')) {
           throw new Error(`cold start of ${spec.label} failed:\n${child.stderr.slice(-3000)}`);
         }
-        const parsed = JSON.parse(line) as { importMs: number; firstRequestMs?: number; rss: number };
+        const parsed = JSON.parse(line) as {
+          importMs: number;
+          firstRequestMs?: number;
+          rss: number;
+        };
         runs.push({ ...parsed, wallMs: child.wallMs });
       }
       results.push({

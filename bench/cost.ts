@@ -11,14 +11,15 @@ import {
   GetMetricStatisticsCommand,
   ListMetricsCommand,
 } from '@aws-sdk/client-cloudwatch';
-import { SFNClient } from '@aws-sdk/client-sfn';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { loadSlackSecrets } from '../bot/secrets.ts';
 import { StepFunctionsStarter } from '../bot/starter.ts';
 import { s3Config } from '../common/aws-clients.ts';
 import { loadConfig } from '../common/config.ts';
 import { CachedParameterReader, SsmParameterReader } from '../common/parameters.ts';
+import { RecordingSlack } from '../test/support/recording-slack.ts';
 import type { ReportRequest } from '../workflows/contract.ts';
 import { addDays, dayStart, daysBetween, requiredFetchWindow } from '../workflows/dates.ts';
 import { runExecution } from '../workflows/local/runner.ts';
@@ -48,14 +49,7 @@ import {
   PRICES,
   TEAM,
 } from './prices.ts';
-import {
-  AS_OF,
-  countingLogger,
-  RecordingDelivery,
-  STEP_STATES,
-  type StepState,
-  stepTimings,
-} from './support.ts';
+import { AS_OF, countingLogger, STEP_STATES, type StepState, stepTimings } from './support.ts';
 
 const REGION = 'us-east-1';
 const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:costbot';
@@ -199,7 +193,8 @@ function countedClients(world: FakeBilling, log: CallLog) {
   });
   recordCalls(sfn.middlewareStack, 'StepFunctions', log);
   /** A cold function's parameter reader: its own cache, empty. */
-  const parameters = () => new CachedParameterReader(new SsmParameterReader(ssm), { ttlSeconds: 300 });
+  const parameters = () =>
+    new CachedParameterReader(new SsmParameterReader(ssm), { ttlSeconds: 300 });
   return { cloudwatch, s3, sfn, parameters };
 }
 
@@ -218,7 +213,7 @@ async function countReport(
   const log = new CallLog();
   const logs = { bytes: 0 };
   const clients = countedClients(world, log);
-  const delivery = new RecordingDelivery();
+  const delivery = new RecordingSlack();
 
   const isCommand = request.kind === 'command';
   if (isCommand) {
@@ -403,7 +398,11 @@ export async function costScenario(
   cold: ColdStarts,
 ): Promise<CostScenario> {
   const world = new FakeBilling({ accounts, services, now: AS_OF });
-  const base = { requestId: `bench-${accounts}`, period: 'mtd' as const, asOf: AS_OF.toISOString() };
+  const base = {
+    requestId: `bench-${accounts}`,
+    period: 'mtd' as const,
+    asOf: AS_OF.toISOString(),
+  };
   const digestRequest: ReportRequest = { ...base, kind: 'digest', channel: '#costs' };
   const commandRequest: ReportRequest = {
     ...base,

@@ -13,19 +13,10 @@ import { addDays, dayStart, daysBetween, monthStart, utcDay } from '../workflows
 const DAY_MS = 86_400_000;
 const PAGE = 500;
 
-/** A stable pseudo-random number in [0, 1) per string (FNV-1a + murmur3 finalizer). */
-function unit(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return (h >>> 0) / 2 ** 32;
+/** A stable pseudo-random number in [0, 1) per (series, day): the classic sine hash. */
+function noise(series: number, day: number): number {
+  const x = Math.sin((series + 1) * 12.9898 + day * 78.233) * 43758.5453;
+  return x - Math.floor(x);
 }
 
 export interface MetricQuery {
@@ -40,9 +31,7 @@ export class FakeBilling {
   private readonly shares: number[];
   private readonly daily = new Map<string, number[]>();
 
-  constructor(
-    readonly options: { accounts: number; services: number; now: Date },
-  ) {
+  constructor(readonly options: { accounts: number; services: number; now: Date }) {
     this.accounts = Array.from({ length: options.accounts }, (_, i) =>
       String(200000000000 + i * 7_777_777),
     );
@@ -61,8 +50,9 @@ export class FakeBilling {
     if (!spend) {
       const weekday = dayStart(day).getUTCDay();
       const weekend = weekday === 0 || weekday === 6 ? 0.75 : 1;
+      const dayNumber = dayStart(day).getTime() / DAY_MS;
       spend = this.services.map(
-        (s, i) => (60 / (i + 1) ** 1.3) * weekend * (0.9 + 0.2 * unit(`${s}|${day}`)),
+        (_, i) => (60 / (i + 1) ** 1.3) * weekend * (0.9 + 0.2 * noise(i, dayNumber)),
       );
       this.daily.set(day, spend);
     }

@@ -1,4 +1,8 @@
-/** `/aws-cost` requests as Slack sends them, each with its own trigger id, for the ack benchmarks. */
+/**
+ * `/aws-cost` requests for the ack benchmarks, built by the local Slack console's own
+ * `slashCommandBody` (field for field as Slack sends them), each with its own trigger id.
+ */
+import { slashCommandBody, type Workspace } from '../bot/local/console/protocol.ts';
 
 export const BENCH_SIGNING_SECRET = 'bench-signing-secret-0123456789abcdef';
 
@@ -11,26 +15,29 @@ export const COMMAND_TEXTS = [
   'chart AWS/Lambda Duration FunctionName=api 7d p99',
 ] as const;
 
-/** The fields of a slash command payload (what Bolt hands the listener as `command`). */
-export function slashCommand(n: number) {
-  return {
-    token: 'bench-verification-token',
-    team_id: 'T0BENCH01',
-    team_domain: 'bench',
-    channel_id: 'C0BENCH01',
-    channel_name: 'costs',
-    user_id: 'U0BENCH01',
-    user_name: 'bench',
+const WORKSPACE: Workspace = {
+  teamId: 'T0BENCH01',
+  teamDomain: 'bench',
+  userId: 'U0BENCH01',
+  userName: 'bench',
+  appId: 'A0BENCH01',
+  botUserId: 'U0BENCHBOT',
+  botId: 'B0BENCHBOT',
+  verificationToken: 'bench-verification-token',
+};
+
+/** The form body Slack posts for command `n` (texts in turn, trigger id unique per `n`). */
+export function benchCommandBody(n: number): string {
+  return slashCommandBody(WORKSPACE, {
     command: '/aws-cost',
     text: COMMAND_TEXTS[n % COMMAND_TEXTS.length] as string,
-    api_app_id: 'A0BENCH01',
-    is_enterprise_install: 'false',
-    response_url: 'http://127.0.0.1:9/commands/T0BENCH01/1/bench',
-    trigger_id: `${1_000_000 + n}.1.bench${n.toString(16)}`,
-  };
+    channel: { id: 'C0BENCH01', name: 'costs' },
+    responseUrl: 'http://127.0.0.1:9/commands/T0BENCH01/1/bench',
+    triggerId: `${1_000_000 + n}.1.bench${n.toString(16)}`,
+  });
 }
 
-/** The form body Slack posts for command `n`. */
-export function slashCommandBody(n: number): string {
-  return new URLSearchParams(Object.entries(slashCommand(n))).toString();
+/** The same command as the fields Bolt hands a listener (`command`). */
+export function benchCommand(n: number): Record<string, string> {
+  return Object.fromEntries(new URLSearchParams(benchCommandBody(n)));
 }

@@ -1,14 +1,11 @@
 /**
- * Pieces every benchmark uses: a Slack delivery that only records, quiet loggers, the fixed
- * clock of the reports, event-log timings, and running a child process with a time limit.
+ * Pieces the benchmarks share: a logger that counts what it would write, the fixed clock of
+ * the reports, event-log timings, and running a child process with a time limit.
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { createLogger, type Logger } from '../common/log.ts';
-import type { Delivery } from '../workflows/contract.ts';
+import { createLogger } from '../common/log.ts';
 import type { EventLog } from '../workflows/local/runner.ts';
-import type { SlackDelivery } from '../workflows/steps/post/delivery.ts';
-import type { SlackMessage } from '../workflows/steps/post/message.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
 
@@ -23,22 +20,7 @@ export const AS_OF = new Date('2026-11-23T06:00:00.000Z');
 export const STEP_STATES = ['Fetch', 'Summarize', 'RenderAndStore', 'Sign', 'Post'] as const;
 export type StepState = (typeof STEP_STATES)[number];
 
-/** Records what would have reached Slack. */
-export class RecordingDelivery implements SlackDelivery {
-  readonly messages: { channel: string; message: SlackMessage }[] = [];
-
-  async postMessage(channel: string, message: SlackMessage): Promise<Delivery> {
-    this.messages.push({ channel, message });
-    return { via: 'postMessage', channel, ts: `1795330800.${this.messages.length}` };
-  }
-
-  async respond(_responseUrl: string, channel: string, message: SlackMessage): Promise<Delivery> {
-    this.messages.push({ channel, message });
-    return { via: 'response_url', channel };
-  }
-}
-
-/** A logger at `level` whose lines go nowhere but are counted (bytes, as CloudWatch bills). */
+/** An info-level logger whose lines go nowhere but are counted (bytes, as CloudWatch bills). */
 export function countingLogger(fields: Record<string, unknown>, counter: { bytes: number }) {
   return createLogger(fields, {
     level: 'info',
@@ -47,8 +29,6 @@ export function countingLogger(fields: Record<string, unknown>, counter: { bytes
     },
   });
 }
-
-export const quietLogger: Logger = createLogger({}, { level: 'error', write: () => {} });
 
 export interface StepTimings {
   /** ExecutionStarted to ExecutionSucceeded/Failed, ms. */

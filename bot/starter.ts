@@ -74,7 +74,9 @@ export class LocalStarter implements ReportStarter {
       return { executionName: request.requestId, started: false };
     }
     this.names.add(request.requestId);
-    const execution = this.run(request)
+    // Next turn of the event loop: the ack is written before the report's CPU work begins.
+    const execution = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.run(request))
       .then((result) =>
         this.log.info('execution ended', { name: request.requestId, status: result.status }),
       )

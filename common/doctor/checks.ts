@@ -24,6 +24,7 @@ import {
   type CheckResult,
   type CheckStatus,
   type DoctorDeps,
+  type IdentityApi,
   NotCheckableError,
 } from './types.ts';
 
@@ -329,7 +330,7 @@ async function signerResults(
       { id: 'signer.key-age', title: ageTitle, status: 'warn', detail: `Cannot tell: ${why}.` },
     );
   } else {
-    const activeResult = await keyStatus(ctx, keyId);
+    const activeResult = await keyStatus(ctx, identity, keyId);
     results.push(activeResult.result);
     created = activeResult.created;
     active = activeResult.active;
@@ -341,12 +342,11 @@ async function signerResults(
 
 async function keyStatus(
   ctx: Context,
+  identity: IdentityApi,
   keyId: string,
 ): Promise<{ result: CheckResult; created?: Date; active?: boolean }> {
   const id = 'signer.key-active';
   const title = 'Link-signing key is active';
-  const identity = ctx.deps.identity;
-  if (!identity) throw new Error('unreachable: no identity');
   const masked = maskKeyId(keyId);
   let owner: { userName: string; lastUsed?: Date };
   try {
@@ -600,6 +600,14 @@ function covers(principal: string, caller: string): boolean {
   );
 }
 
+/** `Reader role costbot-cloudwatch-reader (111111111111) can be assumed`: short enough for a table. */
+function readerTitle(roleArn: string): string {
+  const m = /^arn:aws[a-z-]*:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(roleArn);
+  return m
+    ? `Reader role ${m[2]} (${m[1]}) can be assumed`
+    : `Reader role ${roleArn} can be assumed`;
+}
+
 async function readerResults(ctx: Context): Promise<CheckResult[]> {
   const roles = ctx.deps.readerRoles?.arns ?? [];
   if (roles.length === 0) {
@@ -616,19 +624,21 @@ async function readerResults(ctx: Context): Promise<CheckResult[]> {
   if (!identity) {
     return roles.map((arn) => ({
       id: `reader.${arn}`,
-      title: `Reader role ${arn} can be assumed`,
+      title: readerTitle(arn),
       status: 'warn' as const,
       detail: `Cannot tell: ${ctx.deps.noIdentityReason ?? 'no STS access'}.`,
     }));
   }
-  return Promise.all(roles.map((arn) => readerResult(ctx, arn)));
+  return Promise.all(roles.map((arn) => readerResult(ctx, identity, arn)));
 }
 
-async function readerResult(ctx: Context, roleArn: string): Promise<CheckResult> {
-  const identity = ctx.deps.identity;
-  if (!identity) throw new Error('unreachable: no identity');
+async function readerResult(
+  ctx: Context,
+  identity: IdentityApi,
+  roleArn: string,
+): Promise<CheckResult> {
   const id = `reader.${roleArn}`;
-  const title = `Reader role ${roleArn} can be assumed`;
+  const title = readerTitle(roleArn);
   const externalId = ctx.deps.readerRoles?.externalId;
   try {
     const assumed = await ctx.call(identity.assumeRole(roleArn, externalId));
@@ -761,7 +771,7 @@ async function slackResults(
   try {
     auth = await ctx.call(slack.authTest());
   } catch (error) {
-    return [slackFailure('slack.auth', authTitle, error)];
+    return [slackFailure(ctx, 'slack.auth', authTitle, error)];
   }
   const results: CheckResult[] = [
     {
@@ -802,12 +812,27 @@ async function slackResults(
   return results;
 }
 
-function slackFailure(id: string, title: string, error: unknown): CheckResult {
+function slackFailure(ctx: Context, id: string, title: string, error: unknown): CheckResult {
   const code = errorCode(error);
-  if (/^[a-z_]+$/.test(code)) {
+  if (code === 'slack_webapi_rate_limited_error') {
+    return {
+      id,
+      title,
+      status: 'warn',
+      detail: 'Cannot tell: Slack rate-limited the check.',
+      fix: 'Run the doctor again in a minute.',
+    };
+  }
+  if (/^[a-z_]+$/.test(code) && !code.startsWith('slack_webapi_')) {
     return { id, title, status: 'fail', detail: `Slack answered "${code}".`, fix: slackHint(code) };
   }
-  return { id, title, status: 'fail', detail: `Could not reach Slack: ${errorMessage(error)}` };
+  return {
+    id,
+    title,
+    status: 'fail',
+    detail: `Could not reach Slack at ${ctx.deps.config.slackApiUrl}: ${errorMessage(error)}`,
+    fix: 'Check SLACK_API_URL and that this machine can reach it.',
+  };
 }
 
 async function channelResult(
@@ -860,7 +885,7 @@ async function channelResult(
         fix: 'Set COSTBOT_DIGEST_CHANNEL to the channel id (C0…, under the channel name → About) to let the doctor check it.',
       };
     }
-    return slackFailure(id, title, error);
+    return slackFailure(ctx, id, title, error);
   }
 }
 

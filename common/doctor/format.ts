@@ -73,7 +73,11 @@ export function formatTable(results: CheckResult[], options: { width?: number } 
     const detail = wrap(clean(r.detail), detailWidth);
     if (r.fix) detail.push(...wrap(`Fix: ${clean(r.fix)}`, detailWidth));
     if (r.statement) {
-      detail.push(...wrap(`Statement: ${clean(JSON.stringify(r.statement))}`, detailWidth));
+      // Spaces after the separators, so a long statement wraps between its fields.
+      const json = Object.entries(r.statement)
+        .map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`)
+        .join(', ');
+      detail.push(...wrap(`Statement: {${clean(json)}}`, detailWidth));
     }
     const title = wrap(clean(r.title), checkWidth);
     const lines = Math.max(detail.length, title.length);

@@ -112,6 +112,7 @@ export interface DoctorDeps {
     | 'linkExpiresSeconds'
     | 'billingRegion'
     | 'digestChannel'
+    | 'slackApiUrl'
   >;
   /** Reads (and decrypts) parameters; uncached, so a fixed parameter shows at once. */
   parameters: ParameterReader;

@@ -58,6 +58,8 @@ export interface CostbotFunctionProps {
   parametersExtension?: boolean;
   /** Seconds the extension keeps a value; default 300. */
   parameterCacheTtlSeconds?: number;
+  /** Extra esbuild arguments, e.g. the bot's aliases that leave unused Bolt receivers out. */
+  esbuildArgs?: Record<string, string>;
 }
 
 export class CostbotFunction extends Construct {
@@ -121,6 +123,7 @@ export class CostbotFunction extends Construct {
         sourceMap: false,
         keepNames: true,
         bundleAwsSDK: true,
+        ...(props.esbuildArgs ? { esbuildArgs: props.esbuildArgs } : {}),
         tsconfig: `${REPO_ROOT}/tsconfig.json`,
         ...(assets.length > 0
           ? {

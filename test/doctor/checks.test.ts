@@ -456,7 +456,12 @@ describe('Function: runDoctor', () => {
 
       // Assess
       assert.deepEqual(calls, [[READER, 'costbot-reader']]);
-      assert.equal(byId(results, `reader.${READER}`).status, 'ok');
+      const result = byId(results, `reader.${READER}`);
+      assert.equal(result.status, 'ok');
+      assert.equal(
+        result.title,
+        'Reader role costbot-cloudwatch-reader (111111111111) can be assumed',
+      );
     });
 
     it('blames the trust policy when it names another principal', async () => {
@@ -626,6 +631,43 @@ describe('Function: runDoctor', () => {
       assert.equal(auth.detail, 'Slack answered "invalid_auth".');
       assert.match(auth.fix ?? '', /bot token is invalid/);
       assert.ok(!results.some((r) => r.id === 'slack.channel'), 'nothing more with a bad token');
+    });
+
+    it('fails, naming the URL, when Slack cannot be reached, and warns when it rate-limits the check', async () => {
+      // Prepare
+      const unreachable = () =>
+        fakeSlack({
+          authTest: () =>
+            Promise.reject(
+              Object.assign(new Error('A request error occurred: fetch failed'), {
+                code: 'slack_webapi_request_error',
+              }),
+            ),
+        });
+      const limited = () =>
+        fakeSlack({
+          authTest: () =>
+            Promise.reject(
+              Object.assign(new Error('A rate limit was exceeded'), {
+                code: 'slack_webapi_rate_limited_error',
+                retryAfter: 30,
+              }),
+            ),
+        });
+
+      // Act
+      const a = byId(await runDoctor(healthyDeps({ slack: unreachable })), 'slack.auth');
+      const b = byId(await runDoctor(healthyDeps({ slack: limited })), 'slack.auth');
+
+      // Assess
+      assert.equal(a.status, 'fail');
+      assert.equal(
+        a.detail,
+        'Could not reach Slack at https://slack.com/api/: A request error occurred: fetch failed',
+      );
+      assert.match(a.fix ?? '', /SLACK_API_URL/);
+      assert.equal(b.status, 'warn');
+      assert.equal(b.detail, 'Cannot tell: Slack rate-limited the check.');
     });
 
     it('builds the client with the stored bot token', async () => {

@@ -39,6 +39,8 @@ export interface FakeSlackApi {
   memberOf: Set<string>;
   /** Decides per call (1-based count of that method) whether to refuse it. */
   refuse: ((method: string, call: number) => Refusal | undefined) | undefined;
+  /** Resolves once `count` messages were accepted; rejects after `timeoutMs`. */
+  waitForMessages(count: number, timeoutMs?: number): Promise<void>;
   reset(): void;
   close(): Promise<void>;
 }
@@ -59,7 +61,7 @@ async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> 
 
 export async function startFakeSlackApi(validToken: string): Promise<FakeSlackApi> {
   const counts = new Map<string, number>();
-  const api: Omit<FakeSlackApi, 'apiUrl' | 'responseUrl' | 'close'> = {
+  const api: Omit<FakeSlackApi, 'apiUrl' | 'responseUrl' | 'close' | 'waitForMessages'> = {
     calls: [],
     messages: [],
     validToken,
@@ -155,6 +157,15 @@ export async function startFakeSlackApi(validToken: string): Promise<FakeSlackAp
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return Object.assign(api, {
     apiUrl: `${base}/api/`,
+    waitForMessages: async (count: number, timeoutMs = 5_000) => {
+      const deadline = Date.now() + timeoutMs;
+      while (api.messages.length < count) {
+        if (Date.now() > deadline) {
+          throw new Error(`expected ${count} Slack messages, got ${api.messages.length}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    },
     responseUrl: (id?: string) => {
       responseCount += 1;
       return `${base}/response/${id ?? `r${responseCount}`}`;

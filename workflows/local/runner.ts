@@ -64,6 +64,25 @@ function lambdaStyle(handler: AnyHandler) {
   };
 }
 
+/**
+ * One validated machine per definition object: constructing a StateMachine validates the
+ * whole definition (asl-validator), 150-650 ms on the benchmark machine, which every local
+ * report paid before Fetch even started (docs/performance.md). Definitions are not mutated
+ * after they are built (`synthesizeDefinition` returns one memoized object).
+ */
+const machines = new WeakMap<AslDefinition, StateMachine>();
+
+function machineFor(definition: AslDefinition): StateMachine {
+  let machine = machines.get(definition);
+  if (!machine) {
+    machine = new StateMachine(
+      definition as unknown as ConstructorParameters<typeof StateMachine>[0],
+    );
+    machines.set(definition, machine);
+  }
+  return machine;
+}
+
 export interface ExecutionResult {
   status: 'SUCCEEDED' | 'FAILED';
   output?: unknown;
@@ -92,10 +111,7 @@ export async function runExecution(
       : Object.fromEntries(
           Object.values(STATES).map((s) => [s, options.retryIntervalMs as number]),
         );
-  const machine = new StateMachine(
-    definition as unknown as ConstructorParameters<typeof StateMachine>[0],
-  );
-  const execution = machine.run(input as Parameters<StateMachine['run']>[0], {
+  const execution = machineFor(definition).run(input as Parameters<StateMachine['run']>[0], {
     overrides: {
       taskResourceLocalHandlers,
       ...(retryIntervalOverrides ? { retryIntervalOverrides } : {}),

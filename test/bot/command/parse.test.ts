@@ -69,6 +69,13 @@ const CASES: { text: string; expected: ParseResult }[] = [
   { text: 'HELP chart', expected: { ok: true, command: { kind: 'help' } } },
   { text: 'digest', expected: { ok: true, command: { kind: 'digest' } } },
   { text: 'Digest 7d', expected: error('"digest" takes no other words; got "7d".') },
+  { text: 'doctor', expected: { ok: true, command: { kind: 'doctor' } } },
+  { text: '  DOCTOR\t', expected: { ok: true, command: { kind: 'doctor' } } },
+  { text: 'doctor 7d', expected: error('"doctor" takes no other words; got "7d".') },
+  {
+    text: 'doctor <!here>',
+    expected: error('Mentions, channels and links cannot be used here; got "&lt;!here&gt;".'),
+  },
 
   // One service
   { text: 'service AmazonEC2', expected: report('mtd', { service: 'AmazonEC2' }) },
@@ -417,6 +424,7 @@ function invalidCommand(command: ParsedCommand): string | null {
   switch (command.kind) {
     case 'help':
     case 'digest':
+    case 'doctor':
       return keys === 'kind' ? null : `unexpected keys ${keys}`;
     case 'report': {
       if (!PERIOD_SET.has(command.period)) return `bad period ${command.period}`;
@@ -535,6 +543,7 @@ describe('Constant: USAGE', () => {
       '/aws-cost chart AWS/Lambda ',
       'Name=Value',
       '/aws-cost digest',
+      '/aws-cost doctor',
       '/aws-cost help',
       '`7d`',
       '`30d`',
@@ -580,6 +589,7 @@ describe('Constant: USAGE', () => {
       'chart cost',
       'chart metric',
       'digest',
+      'doctor',
       'help',
       'report',
       'service',

@@ -1,0 +1,44 @@
+/** The shape of one benchmark run, shared by the runner and the document writer. */
+import type { HttpAck, InProcessAck } from './ack.ts';
+import type { BundlesResult } from './bundles.ts';
+import type { ChartBench } from './chart.ts';
+import type { CostScenario } from './cost.ts';
+import type { StepTimings } from './support.ts';
+
+/** What `report-child.ts` prints. */
+export interface ReportChildResult {
+  loadMs: number;
+  backendMs: number;
+  synthMs: number;
+  validateMs: number;
+  runs: (StepTimings & { wallMs: number })[];
+  peakRssMb: number;
+  maxRssMb: number;
+  baseRssMb: number;
+}
+
+export interface Machine {
+  cpu: string;
+  cores: number;
+  memoryGb: number;
+  node: string;
+  os: string;
+}
+
+export interface BenchRun {
+  startedAt: Date;
+  seconds: number;
+  quick: boolean;
+  machine: Machine;
+  /** 1-minute load average when each section started (other processes share this machine). */
+  load: Record<string, number>;
+  ackInProcess: InProcessAck;
+  ackHttp: HttpAck;
+  bundles: BundlesResult;
+  chart: ChartBench;
+  cost: CostScenario[];
+  report: ReportChildResult;
+  scaleDigest: ReportChildResult;
+  scaleByAccount: ReportChildResult;
+  scaleAccounts: number;
+}
