@@ -4,6 +4,7 @@ import type { Logger } from '../../../common/log.ts';
 import type { ReportRequest } from '../../../workflows/contract.ts';
 import type { RerunValue } from '../../../workflows/steps/post/message.ts';
 import { type AccessPolicy, accessRefusal } from '../../access.ts';
+import { startReport } from '../../start-report.ts';
 import { type ReportStarter, slackRequestId } from '../../starter.ts';
 
 export interface RerunDeps {
@@ -55,11 +56,6 @@ export function createLast30DaysAction(deps: RerunDeps) {
       period: '30d',
       ...rerun,
     };
-    const result = await deps.starter.start(request);
-    deps.log.info('report requested', {
-      requestId: request.requestId,
-      started: result.started,
-      period: '30d',
-    });
+    await startReport(deps, request, respond);
   };
 }

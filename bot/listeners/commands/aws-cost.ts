@@ -5,9 +5,9 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { Logger } from '../../../common/log.ts';
 import type { ReportRequest } from '../../../workflows/contract.ts';
-import { explainThrown } from '../../../workflows/steps/post/failure.ts';
 import { type AccessPolicy, accessRefusal } from '../../access.ts';
 import { type ParsedCommand, parseCommand, USAGE, usageReply } from '../../command/parse.ts';
+import { startReport } from '../../start-report.ts';
 import { type ReportStarter, slackRequestId } from '../../starter.ts';
 import { type DoctorCommandDeps, doctorCommand } from './doctor.ts';
 
@@ -80,21 +80,6 @@ export function createAwsCostCommand(deps: CommandDeps) {
     const request = commandRequest(parsed.command, command, deps.digestChannel);
     const where = request.kind === 'digest' ? ` Posting the digest to ${request.channel}.` : '';
     await ack({ response_type: 'ephemeral', text: `Working on it…${where}` });
-    try {
-      const result = await deps.starter.start(request);
-      deps.log.info('report requested', {
-        requestId: request.requestId,
-        started: result.started,
-        kind: request.kind,
-        period: request.period,
-      });
-    } catch (error) {
-      deps.log.error('could not start the report', { requestId: request.requestId, error });
-      const failure = explainThrown(error);
-      await respond({
-        response_type: 'ephemeral',
-        text: `The report could not be started.\n${failure.text}`,
-      });
-    }
+    await startReport(deps, request, respond);
   };
 }

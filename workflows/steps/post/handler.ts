@@ -5,6 +5,7 @@
  */
 import { WebClient } from '@slack/web-api';
 import type { CostbotConfig } from '../../../common/config.ts';
+import { SlackApiError } from '../../../common/errors.ts';
 import { createLogger, type Logger } from '../../../common/log.ts';
 import type { ParameterReader } from '../../../common/parameters.ts';
 import type {
@@ -50,11 +51,22 @@ export function postDepsFromConfig(config: CostbotConfig, parameters: ParameterR
 
 async function deliver(deps: PostDeps, request: ReportRequest, message: SlackMessage) {
   const slack = await deps.delivery();
-  const delivery: Delivery = request.responseUrl
-    ? await slack.respond(request.responseUrl, request.channel, message)
-    : await slack.postMessage(request.channel, message);
-  deps.log.info('posted', { requestId: request.requestId, via: delivery.via, ts: delivery.ts });
-  return delivery;
+  try {
+    const delivery: Delivery = request.responseUrl
+      ? await slack.respond(request.responseUrl, request.channel, message)
+      : await slack.postMessage(request.channel, message);
+    deps.log.info('posted', { requestId: request.requestId, via: delivery.via, ts: delivery.ts });
+    return delivery;
+  } catch (error) {
+    // When even the failure notice cannot be posted, this line is what a person finds.
+    deps.log.error('delivery failed', {
+      requestId: request.requestId,
+      channel: request.channel,
+      code: error instanceof SlackApiError ? error.code : undefined,
+      error,
+    });
+    throw error;
+  }
 }
 
 export function createPostHandler(deps: PostDeps) {
