@@ -14,15 +14,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { botBundleAliases } from '../bot/bundle.ts';
+import { lambdaBuildOptions } from '../infra/bundling.ts';
 import { renderAssetPaths } from '../workflows/steps/chart/render.ts';
 import type { FunctionName } from './prices.ts';
 import { benchCommandBody } from './slash-command.ts';
 import { median } from './stats.ts';
 import { REPO_ROOT, runChild } from './support.ts';
-
-/** As infra/constructs/costbot-function.ts (ESM_REQUIRE_BANNER); copied, not imported. */
-const ESM_REQUIRE_BANNER =
-  "import { createRequire } from 'module';const require = createRequire(import.meta.url);";
 
 /** Packages that must never be in the bot's bundle. */
 const HEAVY = [
@@ -242,23 +239,7 @@ export async function benchBundles(options: { runs: number }): Promise<BundlesRe
   try {
     for (const [index, spec] of specs().entries()) {
       const outfile = join(out, String(index), 'index.mjs');
-      const built = await build({
-        entryPoints: [join(REPO_ROOT, spec.entry)],
-        outfile,
-        bundle: true,
-        platform: 'node',
-        target: 'node22',
-        format: 'esm',
-        mainFields: ['module', 'main'],
-        banner: { js: ESM_REQUIRE_BANNER },
-        minify: true,
-        keepNames: true,
-        sourcemap: false,
-        tsconfig: join(REPO_ROOT, 'tsconfig.json'),
-        metafile: true,
-        logLevel: 'error',
-        ...(spec.alias ? { alias: spec.alias } : {}),
-      });
+      const built = await build(lambdaBuildOptions(spec.entry, outfile, spec.alias));
       const analysis = analyse(built.metafile);
       const assets = spec.fn === 'chart' ? Object.values(renderAssetPaths({})) : [];
       const runs: { importMs: number; firstRequestMs?: number; rss: number; wallMs: number }[] = [];

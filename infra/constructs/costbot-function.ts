@@ -22,12 +22,9 @@ import {
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { type ILogGroup, LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { ESM_REQUIRE_BANNER, LAMBDA_ESBUILD } from '../bundling.ts';
 import { REPO_ROOT } from '../paths.ts';
 import { acknowledge } from './nag.ts';
-
-/** Defines `require` inside the ESM bundle for dependencies that still call it. */
-export const ESM_REQUIRE_BANNER =
-  "import { createRequire } from 'module';const require = createRequire(import.meta.url);";
 
 /**
  * nodejs22.x: the runtime the bundles are built for (esbuild `target` below), supported by
@@ -115,13 +112,12 @@ export class CostbotFunction extends Construct {
         // Local esbuild only: no Docker here or in CI.
         forceDockerBundling: false,
         format: OutputFormat.ESM,
-        target: 'node22',
-        // Prefer packages' ESM builds, as the ESM output needs.
-        mainFields: ['module', 'main'],
+        target: LAMBDA_ESBUILD.target,
+        mainFields: [...LAMBDA_ESBUILD.mainFields],
         banner: ESM_REQUIRE_BANNER,
-        minify: true,
+        minify: LAMBDA_ESBUILD.minify,
         sourceMap: false,
-        keepNames: true,
+        keepNames: LAMBDA_ESBUILD.keepNames,
         bundleAwsSDK: true,
         ...(props.esbuildArgs ? { esbuildArgs: props.esbuildArgs } : {}),
         tsconfig: `${REPO_ROOT}/tsconfig.json`,

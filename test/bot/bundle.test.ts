@@ -16,7 +16,7 @@ import { build, type Metafile } from 'esbuild';
 import { botBundleAliases, NOT_BUNDLED_IN_BOT_LAMBDA } from '../../bot/bundle.ts';
 import notBundled from '../../bot/bundle-stub.ts';
 import { signedHeaders } from '../../bot/local/console/signing.ts';
-import { ESM_REQUIRE_BANNER } from '../../infra/constructs/costbot-function.ts';
+import { lambdaBuildOptions } from '../../infra/bundling.ts';
 import { REPO_ROOT } from '../../infra/paths.ts';
 import { SIGNING_SECRET, slashCommandForm } from './support.ts';
 
@@ -62,21 +62,9 @@ describe('bot Lambda bundle with bot/bundle.ts aliases', () => {
   before(async () => {
     outdir = mkdtempSync(join(tmpdir(), 'costbot-bot-bundle-'));
     // The stack's esbuild options (infra/constructs/costbot-function.ts) plus the aliases.
-    const result = await build({
-      entryPoints: [join(REPO_ROOT, 'bot/lambda.ts')],
-      outfile: join(outdir, 'index.mjs'),
-      bundle: true,
-      platform: 'node',
-      target: 'node22',
-      format: 'esm',
-      mainFields: ['module', 'main'],
-      banner: { js: ESM_REQUIRE_BANNER },
-      minify: true,
-      keepNames: true,
-      metafile: true,
-      logLevel: 'error',
-      alias: botBundleAliases(REPO_ROOT),
-    });
+    const result = await build(
+      lambdaBuildOptions('bot/lambda.ts', join(outdir, 'index.mjs'), botBundleAliases(REPO_ROOT)),
+    );
     metafile = result.metafile;
     aws = await fakeAws();
     // The entry reads its settings and secrets at import, as in Lambda's init.

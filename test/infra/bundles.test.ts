@@ -15,7 +15,8 @@ import { pathToFileURL } from 'node:url';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Architecture } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { CostbotFunction, ESM_REQUIRE_BANNER } from '../../infra/constructs/costbot-function.ts';
+import { ESM_REQUIRE_BANNER } from '../../infra/bundling.ts';
+import { CostbotFunction } from '../../infra/constructs/costbot-function.ts';
 import { chartAssets, LAMBDA_TASK_ROOT } from '../../infra/constructs/report-functions.ts';
 import { REPO_ROOT } from '../../infra/paths.ts';
 
