@@ -172,11 +172,18 @@ describe('Faults: Slack', () => {
         );
         assert.deepEqual(retries(result.events, STATES.post), []);
         assert.deepEqual(entered(result.events).slice(-2), [STATES.post, STATES.failure]);
-        const line = logs.find((l) => l.level === 'error' && l.requestId === request.requestId);
-        assert.ok(line, `an error line for ${request.requestId} in ${JSON.stringify(logs)}`);
-        assert.equal(line.message, 'report failed');
-        assert.equal(line.step, 'post');
-        assert.equal(line.error, 'SlackApiError');
+        const errors = logs.filter((l) => l.level === 'error' && l.requestId === request.requestId);
+        const failed = errors.find((l) => l.message === 'report failed');
+        assert.ok(
+          failed,
+          `a "report failed" line for ${request.requestId} in ${JSON.stringify(logs)}`,
+        );
+        assert.equal(failed.step, 'post');
+        assert.equal(failed.error, 'SlackApiError');
+        // The notice could not be delivered either: that line names Slack's code.
+        const undelivered = errors.filter((l) => l.message === 'delivery failed');
+        assert.equal(undelivered.length, 2, 'the report, then the failure notice');
+        assert.ok(undelivered.every((l) => l.code === code && l.channel === request.channel));
       });
     }
 
