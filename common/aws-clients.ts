@@ -6,7 +6,7 @@
  * Steps build their clients with `maxAttempts: 1`: retries belong to the state machine,
  * where they are visible in the execution history and bounded in one place.
  */
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, type CloudWatchClientConfig } from '@aws-sdk/client-cloudwatch';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 
@@ -37,9 +37,15 @@ export function s3Client(env: Env = process.env, options: ClientOptions = {}): S
   return new S3Client(s3Config(env, options));
 }
 
-export function cloudWatchClient(options: ClientOptions = {}): CloudWatchClient {
+export interface CloudWatchClientOptions extends ClientOptions {
+  /** Sign with these instead of the default chain, e.g. a reader role's assumed credentials. */
+  credentials?: CloudWatchClientConfig['credentials'];
+}
+
+export function cloudWatchClient(options: CloudWatchClientOptions = {}): CloudWatchClient {
   return new CloudWatchClient({
     ...(options.region ? { region: options.region } : {}),
+    ...(options.credentials ? { credentials: options.credentials } : {}),
     maxAttempts: options.maxAttempts,
     // Compression saves nothing on our small reads and moto cannot read gzipped bodies.
     disableRequestCompression: true,

@@ -48,6 +48,19 @@ export interface CostbotConfig {
   /** Local bot and console port on 127.0.0.1. */
   port: number;
   logLevel: LogLevel;
+  /**
+   * Reader roles in member accounts, one per account: the fetch step reads an account's own
+   * billing metric through its reader role, and the payer's `LinkedAccount` view otherwise.
+   */
+  readerRoles: ReaderRole[];
+  /** ExternalId the reader roles' trust policies require (the reader stack's `readerExternalId`). */
+  readerExternalId: string;
+}
+
+/** A reader role and the account it reads, taken from its ARN. */
+export interface ReaderRole {
+  accountId: string;
+  roleArn: string;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -113,6 +126,14 @@ export const SETTINGS = {
   },
   PORT: { default: '3000', doc: 'Local bot and Slack console port on 127.0.0.1.' },
   LOG_LEVEL: { default: 'info', doc: '`debug`, `info`, `warn` or `error`.' },
+  COSTBOT_READER_ROLE_ARNS: {
+    default: '',
+    doc: 'Comma-separated reader role ARNs, at most one per member account; the fetch step assumes them for reports by account.',
+  },
+  COSTBOT_READER_EXTERNAL_ID: {
+    default: 'costbot-reader',
+    doc: "ExternalId the reader roles require (the reader stack's `readerExternalId`).",
+  },
 } as const satisfies Record<string, { default: string; doc: string }>;
 
 type Env = Record<string, string | undefined>;
@@ -165,6 +186,50 @@ function stateMachineArn(env: Env): string | null {
   if (!value) return null;
   if (!/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/.test(value)) {
     throw new ConfigError('COSTBOT_STATE_MACHINE_ARN', `is not a state machine ARN: "${value}".`);
+  }
+  return value;
+}
+
+/** `arn:aws:iam::<account>:role/<path/name>`; the account is the member account the role reads. */
+const READER_ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/;
+
+/**
+ * One role per account: two roles for one account would leave it to chance which one reads it,
+ * so that is refused rather than guessed.
+ */
+function readerRoles(env: Env): ReaderRole[] {
+  const roles: ReaderRole[] = [];
+  for (const roleArn of read(env, 'COSTBOT_READER_ROLE_ARNS')
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean)) {
+    const accountId = READER_ROLE_ARN.exec(roleArn)?.[1];
+    if (accountId === undefined) {
+      throw new ConfigError(
+        'COSTBOT_READER_ROLE_ARNS',
+        `"${roleArn}" is not a role ARN (arn:aws:iam::<12-digit account>:role/<name>).`,
+      );
+    }
+    const twin = roles.find((r) => r.accountId === accountId);
+    if (twin) {
+      throw new ConfigError(
+        'COSTBOT_READER_ROLE_ARNS',
+        `names two roles for account ${accountId} ("${twin.roleArn}" and "${roleArn}"); keep one.`,
+      );
+    }
+    roles.push({ accountId, roleArn });
+  }
+  return roles;
+}
+
+function readerExternalId(env: Env): string {
+  const value = read(env, 'COSTBOT_READER_EXTERNAL_ID');
+  // STS's own constraint on ExternalId.
+  if (!/^[\w+=,.@:/-]{2,1224}$/.test(value)) {
+    throw new ConfigError(
+      'COSTBOT_READER_EXTERNAL_ID',
+      `must be 2-1224 characters of letters, digits and +=,.@:/-_; got "${value}".`,
+    );
   }
   return value;
 }
@@ -224,5 +289,7 @@ export function loadConfig(env: Env = process.env): CostbotConfig {
     allowedUsers: list(env, 'COSTBOT_ALLOWED_USERS', /^[UW][A-Z0-9]{6,}$/),
     port: integer(env, 'PORT', 0, 65_535),
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const),
+    readerRoles: readerRoles(env),
+    readerExternalId: readerExternalId(env),
   };
 }

@@ -64,7 +64,7 @@ export const INFRA_DEFAULTS = {
   chartRetentionDays: 30,
   logRetentionDays: 30,
   readerRoleArns: [] as string[],
-  readerExternalId: 'costbot-reader',
+  readerExternalId: SETTINGS.COSTBOT_READER_EXTERNAL_ID.default,
   readerRoleName: 'costbot-cloudwatch-reader',
   bootstrapQualifier: 'hnb659fds',
   withBot: true,

@@ -4,8 +4,12 @@
  *
  * Flow (each Task's output is the next Task's input; the `request` rides along):
  *
- *   ReportRequest -> Fetch -> Summarize -> Chart (render + store) -> Sign -> Post
+ *   ReportRequest -> ByAccount? -> Fetch ----------------------------> Summarize -> Chart (render + store) -> Sign -> Post
+ *                        \-------> FetchAccounts (Map: FetchAccount) -/
  *                      \________ any failure (Catch, ResultPath $.error) ________> ReportFailure -> Fail
+ *
+ * A request naming accounts is fetched once per account (`FetchAccountState` → `AccountFetched`,
+ * collected at `$.perAccount`); Summarize merges those into one `FetchedData`.
  */
 
 /** Where the report goes: a channel post (digest) or the reply to a slash command. */
@@ -76,6 +80,36 @@ export interface FetchState {
 
 export interface SummarizeState extends FetchState {
   fetched: FetchedData;
+}
+
+/** One iteration of the `FetchAccounts` Map: the request and one of its `accounts`. */
+export interface FetchAccountState extends FetchState {
+  /** 12-digit account id, an item of `request.accounts`. */
+  accountId: string;
+}
+
+/**
+ * How an account's figures were read: through the reader role in that account (its own
+ * `AWS/Billing` total), or from the payer account's `LinkedAccount` series.
+ */
+export type AccountSource = 'reader-role' | 'payer';
+
+/** What one `FetchAccount` iteration returns. */
+export interface AccountFetched {
+  accountId: string;
+  /** Daily maxima of the account's cumulative `EstimatedCharges` (USD), named by the account id. Null when there is no such series. */
+  series: DailySeries | null;
+  via: AccountSource;
+  /** Window fetched, `YYYY-MM-DD` inclusive (UTC), and the time it was fetched as of. */
+  from: string;
+  to: string;
+  asOf: string;
+  apiCalls: FetchedData['apiCalls'];
+}
+
+/** Summarize's input after the `FetchAccounts` Map: one result per account, in request order. */
+export interface SummarizeAccountsState extends FetchState {
+  perAccount: AccountFetched[];
 }
 
 export interface AmountChange {

@@ -3,8 +3,15 @@
  * JSONPath (the local runner ignores JSONata). One definition serves both report kinds: the
  * input's `kind` and `responseUrl` decide where the Post step delivers.
  *
- *   Fetch → Summarize → RenderAndStore → Sign → Post
+ *   ByAccount? ─┬─ Fetch ──────────────────────────────┬─→ Summarize → RenderAndStore → Sign → Post
+ *               └─ FetchAccounts (Map ≤ 5: FetchAccount) ┘
  *     └──────── any error (Catch, ResultPath $.error) ────────→ ReportFailure → Failed
+ *
+ * A request naming accounts fans out: one FetchAccount per account, through the account's
+ * reader role when one is configured (a role is per account, so one batched read cannot
+ * serve them all). At most 5 run at once: enough to keep a 100-account digest short, few
+ * enough to stay far from CloudWatch's and STS's request rates. Every other request takes the
+ * single Fetch, one batched read.
  *
  * Retries live here, not in the SDK clients: throttling and outages of AWS are retried with
  * jittered backoff; Slack's rate limit with waits longer than Slack usually asks for. After
@@ -13,13 +20,16 @@
 import { Duration } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import {
-  Chain,
+  Choice,
+  Condition,
   DefinitionBody,
   Errors,
   Fail,
   type IChainable,
   JitterType,
+  JsonPath,
   type LogOptions,
+  Map as MapState,
   StateMachine,
   StateMachineType,
   Timeout,
@@ -30,7 +40,11 @@ import { RETRYABLE_AWS_ERRORS, RETRYABLE_SLACK_ERRORS } from '../common/errors.t
 
 /** State names: the local runner maps its handlers by these, so they are part of the contract. */
 export const STATES = {
+  byAccount: 'ByAccount?',
   fetch: 'Fetch',
+  fetchAccounts: 'FetchAccounts',
+  /** Inside the FetchAccounts Map; the fetch function serves it. */
+  fetchAccount: 'FetchAccount',
   summarize: 'Summarize',
   chart: 'RenderAndStore',
   sign: 'Sign',
@@ -58,6 +72,9 @@ export interface CostReportStateMachineProps {
   /** Whole-execution limit. Default 15 minutes: Slack's retries fit, a stuck run does not. */
   timeout?: Duration;
 }
+
+/** FetchAccount iterations running at once. */
+export const FETCH_ACCOUNTS_MAX_CONCURRENCY = 5;
 
 /** Retry settings, exported so tests and docs read the same numbers. */
 export const RETRY = {
@@ -113,17 +130,42 @@ function failurePath(scope: Construct, post: IFunction): IChainable {
 /** The report path, every step catching into the failure path. */
 export function costReportDefinition(scope: Construct, fns: CostReportFunctions): IChainable {
   const onError = failurePath(scope, fns.post);
-  const steps = [
-    task(scope, STATES.fetch, fns.fetch, 60, ['aws']),
+  const catchInto = (state: LambdaInvoke | MapState) =>
+    state.addCatch(onError, { errors: [Errors.ALL], resultPath: '$.error' });
+
+  const fetch = task(scope, STATES.fetch, fns.fetch, 60, ['aws']);
+  // The Map retries nothing itself: each FetchAccount retries its own AWS calls, and retrying
+  // the whole Map would fetch every account again.
+  const fetchAccounts = new MapState(scope, STATES.fetchAccounts, {
+    itemsPath: '$.request.accounts',
+    itemSelector: {
+      request: JsonPath.objectAt('$.request'),
+      accountId: JsonPath.stringAt('$$.Map.Item.Value'),
+    },
+    maxConcurrency: FETCH_ACCOUNTS_MAX_CONCURRENCY,
+    resultPath: '$.perAccount',
+  }).itemProcessor(task(scope, STATES.fetchAccount, fns.fetch, 60, ['aws']));
+
+  const rest = [
     task(scope, STATES.summarize, fns.summarize, 30, []),
     task(scope, STATES.chart, fns.chart, 60, ['aws']),
     task(scope, STATES.sign, fns.sign, 30, ['aws']),
     task(scope, STATES.post, fns.post, 30, ['aws', 'slack']),
-  ];
-  for (const step of steps) step.addCatch(onError, { errors: [Errors.ALL], resultPath: '$.error' });
-  return steps
-    .slice(1)
-    .reduce((chain, step) => chain.next(step), Chain.start(steps[0] as LambdaInvoke));
+  ] as const;
+  for (const state of [fetch, fetchAccounts, ...rest]) catchInto(state);
+  const [summarize, ...after] = rest;
+  after.reduce<LambdaInvoke>((previous, step) => {
+    previous.next(step);
+    return step;
+  }, summarize);
+  fetch.next(summarize);
+  fetchAccounts.next(summarize);
+
+  // `accounts[0]`, not `accounts`: an empty list names no account, and a single Fetch already
+  // treats it as "all", as it did before the fan-out existed.
+  return new Choice(scope, STATES.byAccount)
+    .when(Condition.isPresent('$.request.accounts[0]'), fetchAccounts)
+    .otherwise(fetch);
 }
 
 export class CostReportStateMachine extends Construct {

@@ -17,6 +17,7 @@ import type { Architecture } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import type { SETTINGS } from '../../common/config.ts';
 import type { CostReportFunctions } from '../../workflows/definition.ts';
 import { REPO_ROOT } from '../paths.ts';
 import { CostbotFunction } from './costbot-function.ts';
@@ -30,6 +31,8 @@ export interface ReportFunctionsProps {
   parameters: CostbotParameters;
   /** Reader roles in member accounts the fetch step may assume; none: no AssumeRole at all. */
   readerRoleArns: string[];
+  /** ExternalId the reader roles require; passed to the fetch function only. */
+  readerExternalId: string;
   /** Settings every function reads (`common/config.ts` names). */
   environment: Record<string, string>;
   logRetention: RetentionDays;
@@ -75,6 +78,7 @@ export class ReportFunctions extends Construct {
     // call fails as Lambda's timeout, with logs, before the task gives up on it.
     const fetch = new CostbotFunction(this, 'Fetch', {
       ...common,
+      environment: { ...props.environment, ...readerEnvironment(props) },
       entry: entry('fetch'),
       description: 'costbot: fetch billing and CloudWatch metrics',
       timeout: Duration.seconds(55),
@@ -164,6 +168,21 @@ export class ReportFunctions extends Construct {
       );
     }
   }
+}
+
+/**
+ * Only the fetch step assumes reader roles, so only it is told which, and the ExternalId. With
+ * none configured it gets neither: it then reads the payer's `LinkedAccount` view, as before.
+ * Lambda allows 4 KB of environment in all: about 60 reader role ARNs besides the other settings.
+ */
+export function readerEnvironment(
+  props: Pick<ReportFunctionsProps, 'readerRoleArns' | 'readerExternalId'>,
+): Partial<Record<keyof typeof SETTINGS, string>> {
+  if (props.readerRoleArns.length === 0) return {};
+  return {
+    COSTBOT_READER_ROLE_ARNS: props.readerRoleArns.join(','),
+    COSTBOT_READER_EXTERNAL_ID: props.readerExternalId,
+  };
 }
 
 /** The kms:Decrypt statement of `CostbotParameters.grantRead` names `key/*`, narrowed by conditions. */

@@ -77,6 +77,7 @@ export class CostbotStack extends Stack {
       chartPrefix,
       parameters: this.parameters,
       readerRoleArns: config.readerRoleArns,
+      readerExternalId: config.readerExternalId,
     });
     this.stateMachine = new CostReportStateMachine(this, 'CostReport', {
       functions: this.report.functions,

@@ -47,6 +47,8 @@ describe('Function: loadConfig', () => {
       allowedUsers: [],
       port: 3000,
       logLevel: 'info',
+      readerRoles: [],
+      readerExternalId: 'costbot-reader',
     });
   });
 
@@ -86,6 +88,9 @@ describe('Function: loadConfig', () => {
       COSTBOT_ALLOWED_USERS: 'U0123ABCD',
       PORT: '8080',
       LOG_LEVEL: 'debug',
+      COSTBOT_READER_ROLE_ARNS:
+        'arn:aws:iam::222222222222:role/costbot-cloudwatch-reader, arn:aws:iam::333333333333:role/ops/reader',
+      COSTBOT_READER_EXTERNAL_ID: 'org-wide:costbot',
     };
 
     // Act
@@ -116,6 +121,15 @@ describe('Function: loadConfig', () => {
       allowedUsers: ['U0123ABCD'],
       port: 8080,
       logLevel: 'debug',
+      // The account a role reads is the one in its ARN.
+      readerRoles: [
+        {
+          accountId: '222222222222',
+          roleArn: 'arn:aws:iam::222222222222:role/costbot-cloudwatch-reader',
+        },
+        { accountId: '333333333333', roleArn: 'arn:aws:iam::333333333333:role/ops/reader' },
+      ],
+      readerExternalId: 'org-wide:costbot',
     });
   });
 
@@ -233,7 +247,35 @@ describe('Function: loadConfig', () => {
       env: { COSTBOT_LOCAL_S3_PORT: '65536' },
       setting: 'COSTBOT_LOCAL_S3_PORT',
     },
+    {
+      name: 'a reader role ARN that names a user',
+      env: { COSTBOT_READER_ROLE_ARNS: 'arn:aws:iam::222222222222:user/reader' },
+      setting: 'COSTBOT_READER_ROLE_ARNS',
+    },
+    {
+      name: 'a reader role ARN with an 11-digit account',
+      env: { COSTBOT_READER_ROLE_ARNS: 'arn:aws:iam::22222222222:role/reader' },
+      setting: 'COSTBOT_READER_ROLE_ARNS',
+    },
+    {
+      name: 'an ExternalId with a space',
+      env: { COSTBOT_READER_EXTERNAL_ID: 'costbot reader' },
+      setting: 'COSTBOT_READER_EXTERNAL_ID',
+    },
   ];
+
+  it('refuses two reader roles for one account, naming both', () => {
+    // Prepare
+    const first = 'arn:aws:iam::222222222222:role/costbot-cloudwatch-reader';
+    const second = 'arn:aws:iam::222222222222:role/other-reader';
+
+    // Act
+    const error = configError({ COSTBOT_READER_ROLE_ARNS: `${first},${second}` });
+
+    // Assess
+    assert.equal(error.setting, 'COSTBOT_READER_ROLE_ARNS');
+    assert.ok(error.message.includes(first) && error.message.includes(second), error.message);
+  });
 
   for (const c of invalid) {
     it(`rejects ${c.name} with a ConfigError naming ${c.setting}`, () => {

@@ -69,7 +69,12 @@ describe('Faults: a step that never answers', () => {
     assert.ok(elapsed >= 1000, `waited the task timeout (${Math.round(elapsed)} ms)`);
     assert.equal(calls, 1, 'a timeout is not retried');
     assert.deepEqual(retries(result.events, STATES.fetch), []);
-    assert.deepEqual(entered(result.events), [STATES.fetch, STATES.failure, STATES.failed]);
+    assert.deepEqual(entered(result.events), [
+      STATES.byAccount,
+      STATES.fetch,
+      STATES.failure,
+      STATES.failed,
+    ]);
     assertOutcome(result, rig.slack);
     assert.equal(rig.slack.messages.length, 1);
     const [text] = texts(rig.slack);

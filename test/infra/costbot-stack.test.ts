@@ -7,6 +7,7 @@ import { before, describe, it } from 'node:test';
 import type { CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
+import { loadConfig } from '../../common/config.ts';
 import { INFRA_DEFAULTS } from '../../infra/config.ts';
 import { STATE_MACHINE_ARN_ENV } from '../../infra/constructs/bot.ts';
 import type { CostbotStack } from '../../infra/stacks/costbot-stack.ts';
@@ -16,7 +17,7 @@ import {
   definitionFromTemplate,
   synthesizeDefinition,
 } from '../../workflows/synth.ts';
-import { buildTestApp } from './support/synth.ts';
+import { buildTestApp, EXTERNAL_ID, READER_ROLE_ARN } from './support/synth.ts';
 
 let template: Template;
 let stack: CostbotStack;
@@ -177,6 +178,42 @@ describe('Costbot stack', () => {
       }
       assert.equal(env(fetch).PARAMETERS_SECRETS_EXTENSION_HTTP_PORT, undefined);
       assert.equal(lambdaProps(fetch).Layers, undefined);
+    });
+    it('tell only the fetch step the reader roles and their ExternalId, as loadConfig reads them', () => {
+      // Prepare
+      const env = (fn: IConstruct) =>
+        (lambdaProps(fn).Environment as { Variables: Record<string, string> }).Variables;
+      const { fetch, ...others } = stack.report.functions;
+      // Act
+      const fetchEnv = env(fetch);
+      const config = loadConfig({
+        COSTBOT_READER_ROLE_ARNS: fetchEnv.COSTBOT_READER_ROLE_ARNS,
+        COSTBOT_READER_EXTERNAL_ID: fetchEnv.COSTBOT_READER_EXTERNAL_ID,
+      });
+      // Assess
+      assert.deepEqual(config.readerRoles, [
+        { accountId: '222222222222', roleArn: READER_ROLE_ARN },
+      ]);
+      assert.equal(config.readerExternalId, EXTERNAL_ID);
+      for (const fn of Object.values(others)) {
+        assert.equal(env(fn).COSTBOT_READER_ROLE_ARNS, undefined, fn.node.path);
+        assert.equal(env(fn).COSTBOT_READER_EXTERNAL_ID, undefined, fn.node.path);
+      }
+    });
+
+    it('tell the fetch step nothing about readers when none are configured', () => {
+      // Prepare
+      const { costbot } = buildTestApp({ withBot: false, readerRoleArns: [] });
+      const other = Template.fromStack(costbot).toJSON();
+      // Act
+      const fetchId = costbot.resolve(
+        costbot.getLogicalId(costbot.report.functions.fetch.node.defaultChild as CfnElement),
+      ) as string;
+      const vars = other.Resources[fetchId]?.Properties?.Environment?.Variables ?? {};
+      // Assess
+      assert.equal(vars.COSTBOT_BACKEND, 'aws', 'the fetch function was found');
+      assert.equal(vars.COSTBOT_READER_ROLE_ARNS, undefined);
+      assert.equal(vars.COSTBOT_READER_EXTERNAL_ID, undefined);
     });
   });
 

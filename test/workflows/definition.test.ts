@@ -34,26 +34,67 @@ interface Catcher {
   Next: string;
 }
 
+/** Every Task state, FetchAccount (inside the FetchAccounts Map) included. */
 const TASKS = [
   STATES.fetch,
+  STATES.fetchAccount,
   STATES.summarize,
   STATES.chart,
   STATES.sign,
   STATES.post,
   STATES.failure,
 ];
-/** Tasks that call AWS (CloudWatch, S3, SSM) besides Lambda. */
-const AWS_CALLING = [STATES.fetch, STATES.chart, STATES.sign, STATES.post];
+/** Top-level states that catch into the failure path (FetchAccount fails its Map instead). */
+const CATCHING = [
+  STATES.fetch,
+  STATES.fetchAccounts,
+  STATES.summarize,
+  STATES.chart,
+  STATES.sign,
+  STATES.post,
+];
+/** Tasks that call AWS (CloudWatch, STS, S3, SSM) besides Lambda. */
+const AWS_CALLING = [STATES.fetch, STATES.fetchAccount, STATES.chart, STATES.sign, STATES.post];
 /** Tasks that call Slack. */
 const SLACK_CALLING = [STATES.post, STATES.failure];
 
 let definition: AslDefinition;
 
-/** The state called `name`; fails the test if it does not exist. */
+type States = Record<string, Record<string, unknown>>;
+
+/** Every state by name, the states inside Map item processors included (names are unique). */
+function allStates(states: States, into: States = {}): States {
+  for (const [name, s] of Object.entries(states)) {
+    into[name] = s;
+    const inner = (s.ItemProcessor as { States?: States } | undefined)?.States;
+    if (inner) allStates(inner, into);
+  }
+  return into;
+}
+
+/** The state called `name`, at the top level or inside a Map; fails the test if it does not exist. */
 function state(name: string): Record<string, unknown> {
-  const found = definition.States[name];
+  const found = allStates(definition.States)[name];
   assert.ok(found, `state ${name} exists`);
   return found;
+}
+
+/** The states a run passes through from StartAt, taking the Choice's branch `pick` chooses. */
+function walk(pick: (choice: Record<string, unknown>) => string): string[] {
+  const path: string[] = [];
+  for (let name: string | undefined = definition.StartAt; name; ) {
+    path.push(name);
+    const current = state(name);
+    name = current.Type === 'Choice' ? pick(current) : (current.Next as string | undefined);
+    assert.ok(path.length <= 10, 'no loop');
+  }
+  return path;
+}
+
+interface ChoiceRule {
+  Variable?: string;
+  IsPresent?: boolean;
+  Next: string;
 }
 
 function retriers(name: string): Retrier[] {
@@ -126,17 +167,13 @@ describe('state machine definition (synthesized from the CDK construct)', () => 
       assert.doesNotMatch(text, /\{%/, 'no JSONata {% … %} expressions');
     });
 
-    it('runs Fetch → Summarize → RenderAndStore → Sign → Post, which ends the execution', () => {
+    it('runs ByAccount? → Fetch → Summarize → RenderAndStore → Sign → Post by default', () => {
       // Act
-      const path: string[] = [];
-      for (let name: string | undefined = definition.StartAt; name; ) {
-        path.push(name);
-        name = state(name).Next as string | undefined;
-        assert.ok(path.length <= 10, 'no loop');
-      }
+      const path = walk((choice) => choice.Default as string);
 
       // Assess
       assert.deepEqual(path, [
+        STATES.byAccount,
         STATES.fetch,
         STATES.summarize,
         STATES.chart,
@@ -146,9 +183,24 @@ describe('state machine definition (synthesized from the CDK construct)', () => 
       assert.equal(state(STATES.post).End, true);
     });
 
-    it('has exactly the six Task states the local runner maps handlers to', () => {
+    it('runs ByAccount? → FetchAccounts → Summarize → … → Post when the request names accounts', () => {
       // Act
-      const tasks = Object.entries(definition.States)
+      const path = walk((choice) => (choice.Choices as ChoiceRule[])[0]?.Next ?? 'none');
+
+      // Assess
+      assert.deepEqual(path, [
+        STATES.byAccount,
+        STATES.fetchAccounts,
+        STATES.summarize,
+        STATES.chart,
+        STATES.sign,
+        STATES.post,
+      ]);
+    });
+
+    it('has exactly the seven Task states the local runner maps handlers to', () => {
+      // Act
+      const tasks = Object.entries(allStates(definition.States))
         .filter(([, s]) => s.Type === 'Task')
         .map(([name]) => name);
 
@@ -157,8 +209,57 @@ describe('state machine definition (synthesized from the CDK construct)', () => 
     });
   });
 
+  describe('fan-out by account', () => {
+    it('ByAccount? sends a request with at least one account to FetchAccounts, any other to Fetch', () => {
+      // Act
+      const choice = state(STATES.byAccount);
+
+      // Assess
+      assert.equal(choice.Type, 'Choice');
+      assert.deepEqual(choice.Choices, [
+        { Variable: '$.request.accounts[0]', IsPresent: true, Next: STATES.fetchAccounts },
+      ]);
+      assert.equal(choice.Default, STATES.fetch);
+    });
+
+    it('FetchAccounts maps request.accounts, at most 5 at once, into $.perAccount', () => {
+      // Act
+      const map = state(STATES.fetchAccounts);
+
+      // Assess
+      assert.equal(map.Type, 'Map');
+      assert.equal(map.ItemsPath, '$.request.accounts');
+      assert.deepEqual(map.ItemSelector, {
+        'request.$': '$.request',
+        'accountId.$': '$$.Map.Item.Value',
+      });
+      assert.equal(map.MaxConcurrency, 5);
+      assert.equal(map.ResultPath, '$.perAccount');
+      assert.equal(map.Next, STATES.summarize);
+      // Each iteration retries its own calls; a Map retry would fetch every account again.
+      assert.equal(map.Retry, undefined);
+    });
+
+    it('FetchAccounts runs one Task, FetchAccount, on the same function as Fetch', () => {
+      // Act
+      const processor = state(STATES.fetchAccounts).ItemProcessor as {
+        StartAt: string;
+        States: States;
+      };
+      const inner = processor.States[STATES.fetchAccount];
+
+      // Assess
+      assert.equal(processor.StartAt, STATES.fetchAccount);
+      assert.deepEqual(Object.keys(processor.States), [STATES.fetchAccount]);
+      assert.equal(inner?.Type, 'Task');
+      assert.equal(inner?.End, true);
+      assert.equal(inner?.Resource, state(STATES.fetch).Resource);
+      assert.equal(inner?.Catch, undefined, 'a failure fails the Map, whose Catch reports it');
+    });
+  });
+
   describe('failure path', () => {
-    for (const name of TASKS.filter((t) => t !== STATES.failure)) {
+    for (const name of CATCHING) {
       it(`${name} catches every error into ReportFailure with ResultPath $.error`, () => {
         // Act
         const catchers = (state(name).Catch as Catcher[] | undefined) ?? [];

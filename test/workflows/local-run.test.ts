@@ -7,19 +7,27 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { classifyAwsError } from '../../common/aws-errors.ts';
 import { type CostbotConfig, loadConfig } from '../../common/config.ts';
 import { SlackApiError, SlackRateLimitedError } from '../../common/errors.ts';
 import { createLogger } from '../../common/log.ts';
 import { type Backend, localBackend } from '../../workflows/backend.ts';
-import type { PostedState, ReportRequest } from '../../workflows/contract.ts';
+import type {
+  AccountFetched,
+  ChartState,
+  FetchAccountState,
+  PostedState,
+  ReportRequest,
+} from '../../workflows/contract.ts';
 import { STATES } from '../../workflows/definition.ts';
-import { DemoMetrics } from '../../workflows/local/demo-metrics.ts';
+import { DemoMetrics, demoAccountIds } from '../../workflows/local/demo-metrics.ts';
 import { ensureParameterFile } from '../../workflows/local/parameter-file.ts';
 import type { EventLog, ExecutionResult } from '../../workflows/local/runner.ts';
 import { runReport } from '../../workflows/report.ts';
 import { createFetchHandler } from '../../workflows/steps/fetch/handler.ts';
 import type { MetricsApi } from '../../workflows/steps/fetch/metrics-api.ts';
+import { ReaderSessions } from '../../workflows/steps/fetch/reader-roles.ts';
 import { messageText, RecordingSlack } from '../support/recording-slack.ts';
 
 const AS_OF = '2026-11-22T09:00:00Z';
@@ -138,10 +146,11 @@ describe('local report runs', () => {
       recorded = [...slack.messages];
     });
 
-    it('succeeds after Fetch, Summarize, RenderAndStore, Sign and Post, in that order', () => {
+    it('succeeds after ByAccount?, Fetch, Summarize, RenderAndStore, Sign and Post, in that order', () => {
       // Assess
       assert.equal(result.status, 'SUCCEEDED', `${result.error}: ${result.cause}`);
       assert.deepEqual(entered(result.events), [
+        STATES.byAccount,
         STATES.fetch,
         STATES.summarize,
         STATES.chart,
@@ -288,7 +297,12 @@ describe('local report runs', () => {
     assert.match(result.cause ?? '', /cloudwatch:GetMetricData/);
     assert.equal(billing.calls, 1, 'AccessDenied is not retried');
     assert.deepEqual(retried(result.events, STATES.fetch), []);
-    assert.deepEqual(entered(result.events), [STATES.fetch, STATES.failure, STATES.failed]);
+    assert.deepEqual(entered(result.events), [
+      STATES.byAccount,
+      STATES.fetch,
+      STATES.failure,
+      STATES.failed,
+    ]);
     assert.equal(slack.messages.length, 1);
     const posted = slack.messages[0];
     assert.equal(posted?.channel, CHANNEL);
@@ -343,6 +357,196 @@ describe('local report runs', () => {
     assert.deepEqual(retried(result.events, STATES.post), []);
     assert.deepEqual(entered(result.events).slice(-2), [STATES.post, STATES.failure]);
   });
+
+  describe('a report by account (the FetchAccounts Map)', () => {
+    /** The demo data's linked accounts (the backend simulates 3). */
+    const accounts = demoAccountIds(3);
+
+    it('fetches each of 3 accounts in its own FetchAccount and ranks the accounts', async () => {
+      // Prepare
+      const req = request({ kind: 'command', accounts });
+
+      // Act
+      const result = await runReport(backend, req, { retryIntervalMs: 0 });
+
+      // Assess
+      assert.equal(result.status, 'SUCCEEDED', `${result.error}: ${result.cause}`);
+      const states = entered(result.events);
+      assert.deepEqual(
+        states.filter((s) => s !== STATES.fetchAccount),
+        [
+          STATES.byAccount,
+          STATES.fetchAccounts,
+          STATES.summarize,
+          STATES.chart,
+          STATES.sign,
+          STATES.post,
+        ],
+      );
+      assert.equal(states.filter((s) => s === STATES.fetchAccount).length, 3);
+      assert.equal(result.events.filter((e) => e.type === 'MapIterationStarted').length, 3);
+      const { summary } = result.output as PostedState;
+      assert.equal(summary.topBy, 'account');
+      assert.deepEqual(summary.top.map((i) => i.name).sort(), [...accounts].sort());
+      assert.ok(summary.monthToDate > 0, `monthToDate ${summary.monthToDate}`);
+      assert.equal(slack.messages.length, 1);
+      assert.match(
+        messageText(slack.messages[0]?.message ?? { text: '', blocks: [] }),
+        /Top accounts/,
+      );
+    });
+
+    it('gives the figures a single Fetch gives for the same accounts (payer view)', async () => {
+      // Prepare
+      const req = request({ kind: 'command', accounts });
+      const fetchOnce = backend.handlers.fetch as (s: { request: ReportRequest }) => Promise<{
+        request: ReportRequest;
+        fetched: unknown;
+      }>;
+      const summarizeOnce = backend.handlers.summarize as (s: unknown) => Promise<ChartState>;
+      const single = await summarizeOnce(await fetchOnce({ request: req }));
+
+      // Act
+      const result = await runReport(backend, req, { retryIntervalMs: 0 });
+
+      // Assess
+      assert.equal(result.status, 'SUCCEEDED', `${result.error}: ${result.cause}`);
+      assert.deepEqual((result.output as PostedState).summary, single.summary);
+    });
+
+    it('runs at most 5 accounts at once', async () => {
+      // Prepare: 8 accounts, 3 of them in the demo data; each fetch holds its slot for 20 ms.
+      const eight = [...accounts, ...demoAccountIds(8).slice(3)];
+      let running = 0;
+      let peak = 0;
+      const seen: string[] = [];
+      const fetch = backend.handlers.fetch as (s: FetchAccountState) => Promise<AccountFetched>;
+      const counting = {
+        ...backend,
+        handlers: {
+          ...backend.handlers,
+          fetch: async (state: FetchAccountState) => {
+            running += 1;
+            peak = Math.max(peak, running);
+            seen.push(state.accountId);
+            try {
+              await sleep(20);
+              return await fetch(state);
+            } finally {
+              running -= 1;
+            }
+          },
+        },
+      };
+
+      // Act
+      const result = await runReport(counting, request({ accounts: eight }), {
+        retryIntervalMs: 0,
+      });
+
+      // Assess
+      assert.equal(result.status, 'SUCCEEDED', `${result.error}: ${result.cause}`);
+      assert.equal(peak, 5);
+      assert.deepEqual([...seen].sort(), [...eight].sort());
+    });
+
+    it('retries one FetchAccount when CloudWatch throttles it once', async () => {
+      // Prepare
+      const demo = new DemoMetrics({ now: fixedClock });
+      const billing = failingGetMetricData(
+        demo,
+        () =>
+          classifyAwsError(
+            { name: 'Throttling', $metadata: { httpStatusCode: 400 }, message: 'Rate exceeded' },
+            { service: 'CloudWatch', operation: 'GetMetricData' },
+          ),
+        (call) => call === 1,
+      );
+
+      // Act
+      const result = await runReport(withBilling(backend, billing, demo), request({ accounts }), {
+        retryIntervalMs: 0,
+      });
+
+      // Assess
+      assert.equal(result.status, 'SUCCEEDED', `${result.error}: ${result.cause}`);
+      assert.equal(billing.calls, 4, 'three accounts and one retry');
+      assert.equal(retried(result.events, STATES.fetchAccount).length, 1);
+      assert.deepEqual(retried(result.events, STATES.fetchAccounts), []);
+    });
+
+    it('reports a refused AssumeRole in the channel, explained, and fails', async () => {
+      // Prepare: a reader role for the second account whose trust policy refuses the caller.
+      const [, member] = accounts;
+      assert.ok(member);
+      const roleArn = `arn:aws:iam::${member}:role/costbot-cloudwatch-reader`;
+      let assumeCalls = 0;
+      const demo = new DemoMetrics({ now: fixedClock });
+      const readers = new ReaderSessions({
+        roles: [{ accountId: member, roleArn }],
+        externalId: 'costbot-reader',
+        sts: {
+          assumeRole: async () => {
+            assumeCalls += 1;
+            throw classifyAwsError(
+              {
+                name: 'AccessDenied',
+                $metadata: { httpStatusCode: 403 },
+                message: `User: arn:aws:sts::123456789012:assumed-role/costbot-fetch/costbot-fetch-fn is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`,
+              },
+              { service: 'STS', operation: 'AssumeRole' },
+            );
+          },
+        },
+        metricsFor: () => demo,
+      });
+      const denied = {
+        ...backend,
+        handlers: {
+          ...backend.handlers,
+          fetch: createFetchHandler({
+            clients: { billing: demo, metrics: demo },
+            log: createLogger({ step: 'fetch' }, { level: 'error' }),
+            now: fixedClock,
+            readers,
+          }),
+        },
+      };
+
+      // Act
+      const result = await runReport(denied, request({ accounts }), { retryIntervalMs: 0 });
+
+      // Assess
+      assertFailed(result, 'AwsAccessDeniedError');
+      assert.match(result.cause ?? '', /sts:AssumeRole/);
+      assert.equal(assumeCalls, 1, 'AccessDenied is not retried');
+      assert.deepEqual(retried(result.events, STATES.fetchAccount), []);
+      assert.deepEqual(entered(result.events).slice(-2), [STATES.failure, STATES.failed]);
+      assert.ok(!entered(result.events).includes(STATES.summarize));
+      assert.equal(slack.messages.length, 1);
+      const text = messageText(slack.messages[0]?.message ?? { text: '', blocks: [] });
+      assert.match(text, /could not be produced \(AwsAccessDeniedError\)/);
+      assert.ok(text.includes('sts:AssumeRole'), text);
+      assert.match(text, /trust policy/);
+      assert.ok(text.includes(roleArn), text);
+    });
+
+    it('takes the single Fetch for an empty account list, by service', async () => {
+      // Act
+      const result = await runReport(backend, request({ accounts: [] }), {
+        retryIntervalMs: 0,
+      });
+
+      // Assess
+      assert.equal(result.status, 'SUCCEEDED', `${result.error}: ${result.cause}`);
+      assert.deepEqual(entered(result.events).slice(0, 3), [
+        STATES.byAccount,
+        STATES.fetch,
+        STATES.summarize,
+      ]);
+      assert.equal((result.output as PostedState).summary.topBy, 'service');
+    });
+  });
 });
 
 describe('a local run whose signer key is temporary', () => {
@@ -379,6 +583,7 @@ describe('a local run whose signer key is temporary', () => {
     // Assess
     assertFailed(result, 'SessionCredentialsError');
     assert.deepEqual(entered(result.events), [
+      STATES.byAccount,
       STATES.fetch,
       STATES.summarize,
       STATES.chart,

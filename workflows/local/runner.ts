@@ -36,7 +36,10 @@ type AnyHandler = (input: never) => Promise<unknown>;
 type Execution = ReturnType<StateMachine['run']>;
 export type EventLog = Execution['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
 
-/** One handler per Task state, keyed like `STATES`. `post` serves Post and ReportFailure. */
+/**
+ * One handler per Lambda function, keyed like `STATES`. `fetch` serves Fetch and FetchAccount
+ * (inside the FetchAccounts Map), `post` serves Post and ReportFailure, as in the deployment.
+ */
 export interface StepHandlers {
   fetch: AnyHandler;
   summarize: AnyHandler;
@@ -99,6 +102,7 @@ export async function runExecution(
   const h = options.handlers;
   const taskResourceLocalHandlers = {
     [STATES.fetch]: lambdaStyle(h.fetch),
+    [STATES.fetchAccount]: lambdaStyle(h.fetch),
     [STATES.summarize]: lambdaStyle(h.summarize),
     [STATES.chart]: lambdaStyle(h.chart),
     [STATES.sign]: lambdaStyle(h.sign),

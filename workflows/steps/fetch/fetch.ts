@@ -25,7 +25,8 @@ export interface FetchClients {
   metrics: MetricsApi;
 }
 
-interface SeriesQuery {
+/** One series to read with GetMetricData; `name` labels the result. */
+export interface SeriesQuery {
   name: string;
   namespace: string;
   metricName: string;
@@ -65,7 +66,8 @@ async function listBillingSeries(
   return { existing: found, calls };
 }
 
-function billingQuery(name: string, d: Map<string, string>): SeriesQuery {
+/** The billing metric's series with exactly these dimensions, daily maxima. */
+export function billingQuery(name: string, d: Map<string, string>): SeriesQuery {
   return {
     name,
     namespace: BILLING_NAMESPACE,

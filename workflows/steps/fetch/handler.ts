@@ -1,21 +1,41 @@
 /**
- * Fetch step handler: `{request}` → `{request, fetched}`. Clients are injected: the Lambda
- * entry (`lambda.ts`) passes CloudWatch, the local runner the demo metric source.
+ * Fetch step handler, behind two states of one Lambda function:
+ *
+ * - `Fetch`: `{request}` → `{request, fetched}`, every series in one batched read;
+ * - `FetchAccount` (inside the `FetchAccounts` Map): `{request, accountId}` → `AccountFetched`,
+ *   through the account's reader role when one is configured.
+ *
+ * One function for both keeps one role holding the CloudWatch and AssumeRole grants. Clients are
+ * injected: the Lambda entry (`lambda.ts`) passes CloudWatch and STS, the local runner the demo
+ * metric source (no reader roles: the payer view).
  */
+import { STSClient } from '@aws-sdk/client-sts';
 import { cloudWatchClient } from '../../../common/aws-clients.ts';
 import type { CostbotConfig } from '../../../common/config.ts';
 import { createLogger, type Logger } from '../../../common/log.ts';
-import type { FetchState, SummarizeState } from '../../contract.ts';
+import type {
+  AccountFetched,
+  FetchAccountState,
+  FetchState,
+  SummarizeState,
+} from '../../contract.ts';
+import { fetchAccount } from './account.ts';
 import { type FetchClients, fetchCosts } from './fetch.ts';
 import { cloudWatchMetricsApi } from './metrics-api.ts';
+import { ReaderSessions, stsRoleAssumer } from './reader-roles.ts';
 
 export interface FetchDeps {
   clients: FetchClients;
   log: Logger;
   now?: () => Date;
+  /** Reader roles in member accounts; absent: accounts are read from the payer view. */
+  readers?: ReaderSessions;
 }
 
-/** CloudWatch in the billing region and in the default region, for the `aws` backend. */
+/**
+ * CloudWatch in the billing region and in the default region, and STS with the reader roles
+ * when any are configured, for the `aws` backend.
+ */
 export function fetchDepsFromConfig(config: CostbotConfig): FetchDeps {
   return {
     clients: {
@@ -25,18 +45,57 @@ export function fetchDepsFromConfig(config: CostbotConfig): FetchDeps {
       metrics: cloudWatchMetricsApi(cloudWatchClient({ maxAttempts: 1 })),
     },
     log: createLogger({ step: 'fetch' }, { level: config.logLevel }),
+    ...(config.readerRoles.length > 0 ? { readers: readerSessionsFromConfig(config) } : {}),
   };
 }
 
+/** STS in the function's region; reads as a reader role go to CloudWatch in the billing region. */
+export function readerSessionsFromConfig(
+  config: CostbotConfig,
+  sts: Pick<STSClient, 'send'> = new STSClient({ maxAttempts: 1 }),
+): ReaderSessions {
+  return new ReaderSessions({
+    roles: config.readerRoles,
+    externalId: config.readerExternalId,
+    sts: stsRoleAssumer(sts),
+    metricsFor: (credentials) =>
+      cloudWatchMetricsApi(
+        cloudWatchClient({ region: config.billingRegion, maxAttempts: 1, credentials }),
+      ),
+  });
+}
+
+function isAccountState(state: FetchState | FetchAccountState): state is FetchAccountState {
+  return 'accountId' in state;
+}
+
 export function createFetchHandler(deps: FetchDeps) {
-  return async function fetchHandler(state: FetchState): Promise<SummarizeState> {
-    const asOf = state.request.asOf ? new Date(state.request.asOf) : (deps.now?.() ?? new Date());
-    const fetched = await fetchCosts(deps.clients, state.request, asOf);
+  const asOfOf = (state: FetchState) =>
+    state.request.asOf ? new Date(state.request.asOf) : (deps.now?.() ?? new Date());
+
+  async function fetchHandler(state: FetchAccountState): Promise<AccountFetched>;
+  async function fetchHandler(state: FetchState): Promise<SummarizeState>;
+  async function fetchHandler(
+    state: FetchState | FetchAccountState,
+  ): Promise<SummarizeState | AccountFetched> {
+    if (isAccountState(state)) {
+      const fetched = await fetchAccount(deps, state.request, state.accountId, asOfOf(state));
+      deps.log.info('fetched account', {
+        requestId: state.request.requestId,
+        accountId: fetched.accountId,
+        via: fetched.via,
+        found: fetched.series !== null,
+        apiCalls: fetched.apiCalls,
+      });
+      return fetched;
+    }
+    const fetched = await fetchCosts(deps.clients, state.request, asOfOf(state));
     deps.log.info('fetched', {
       requestId: state.request.requestId,
       series: fetched.breakdown.length + (fetched.total ? 1 : 0),
       apiCalls: fetched.apiCalls,
     });
     return { request: state.request, fetched };
-  };
+  }
+  return fetchHandler;
 }
