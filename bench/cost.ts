@@ -300,7 +300,11 @@ async function countReport(
   return { ...count, dollars: { ...dollars, total } };
 }
 
-/** The same fetch by account (every linked account): what GetMetricData then requests. */
+/**
+ * A report by account (every linked account), as the state machine runs it: the
+ * `FetchAccounts` Map calls the fetch handler once per account (payer view here, no reader
+ * roles), so this counts what those N invocations request.
+ */
 async function countByAccount(world: FakeBilling) {
   const log = new CallLog();
   const { cloudwatch } = countedClients(world, log);
@@ -317,10 +321,11 @@ async function countByAccount(world: FakeBilling) {
     period: 'mtd',
     accounts: world.accounts,
   };
-  const out = await fetch({ request });
-  if (out.fetched.breakdown.length !== world.accounts.length) {
-    throw new Error(`by account: ${out.fetched.breakdown.length} series`);
-  }
+  const fetched = await Promise.all(
+    world.accounts.map((accountId) => fetch({ request, accountId })),
+  );
+  const found = fetched.filter((a) => a.series).length;
+  if (found !== world.accounts.length) throw new Error(`by account: ${found} series`);
   return {
     listMetrics: log.requests('CloudWatch', 'ListMetrics'),
     getMetricDataRequests: log.requests('CloudWatch', 'GetMetricData'),

@@ -347,7 +347,7 @@ export function renderDocument(run: BenchRun): string {
       costRows(run.cost, (s) => s.command),
     ),
     '',
-    `A report **by account** over every linked account requests ${run.cost.map((s) => `${s.byAccount.metrics} metrics in ${s.byAccount.getMetricDataRequests} GetMetricData call${s.byAccount.getMetricDataRequests === 1 ? '' : 's'} (${s.accounts} account${s.accounts === 1 ? '' : 's'})`).join(', ')}: GetMetricData batches 500 series per call and is billed per metric, so the call count does not grow with accounts and the price grows by $0.00001 per account.`,
+    `A report **by account** over every linked account requests ${run.cost.map((s) => `${s.byAccount.metrics} metrics in ${s.byAccount.getMetricDataRequests} GetMetricData call${s.byAccount.getMetricDataRequests === 1 ? '' : 's'} (${s.accounts} account${s.accounts === 1 ? '' : 's'})`).join(', ')}: the \`FetchAccounts\` Map reads each account in its own Lambda invocation (at most 5 at once), one GetMetricData call each; GetMetricData is billed per metric, so the data costs $0.00001 per account, and each account adds a Lambda invocation and about two state transitions.`,
     '',
     '### Per month, and the designs people use instead',
     '',
