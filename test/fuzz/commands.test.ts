@@ -22,18 +22,7 @@ import {
 } from '../bot/support.ts';
 import { healthyDeps } from '../doctor/support.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '../faults/slack-api.ts';
-
-/** Deterministic pseudo-random numbers (mulberry32), so a failure can be replayed. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+import { seeded } from '../support/seeded.ts';
 
 /** Inputs that must be refused, by what makes them bad. */
 const HOSTILE: Record<string, string[]> = {

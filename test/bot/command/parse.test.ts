@@ -9,6 +9,7 @@ import {
   usageReply,
 } from '../../../bot/command/parse.ts';
 import type { MetricRequest } from '../../../workflows/contract.ts';
+import { seeded } from '../../support/seeded.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures
@@ -289,18 +290,6 @@ const CASES: { text: string; expected: ParseResult }[] = [
 
 // ---------------------------------------------------------------------------------------------
 // Property-style checks
-
-/** mulberry32: a small seeded generator, so every run sees the same strings. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PIECES = [
   '',
