@@ -4,7 +4,7 @@
  * error}` for refusals (the client turns those into platform errors and does not retry).
  */
 import { isRecord, slackMessage, type Workspace } from './protocol.ts';
-import type { ChannelDirectory, MessageStore } from './store.ts';
+import type { ChannelDirectory, ConsoleMessage, MessageStore } from './store.ts';
 
 export interface WebApiContext {
   workspace: Workspace;
@@ -65,6 +65,32 @@ function content(
   return { text, blocks: blocks as unknown[] | undefined };
 }
 
+/**
+ * A new message from a `chat.postMessage` / `chat.postEphemeral` call, refused in Slack's
+ * order: unknown channel, then (ephemeral) no user, then no content.
+ */
+function storeNew(
+  ctx: WebApiContext,
+  params: Record<string, unknown>,
+  via: 'postMessage' | 'ephemeral',
+): ConsoleMessage | WebApiAnswer {
+  const channel = ctx.channels.resolve(stringParam(params, 'channel') ?? '');
+  if (!channel) return refuse('channel_not_found');
+  const user = stringParam(params, 'user');
+  if (via === 'ephemeral' && !user) return refuse('user_not_in_channel');
+  const c = content(params, true);
+  if (typeof c === 'string') return refuse(c);
+  const threadTs = stringParam(params, 'thread_ts');
+  return ctx.store.add({
+    channel: channel.id,
+    text: c.text ?? '',
+    blocks: c.blocks ?? [],
+    via,
+    ...(via === 'ephemeral' && user ? { user } : {}),
+    ...(threadTs ? { thread_ts: threadTs } : {}),
+  });
+}
+
 const handlers: Record<string, Handler> = {
   'api.test': (_ctx, params) => ({ ok: true, args: params }),
 
@@ -80,42 +106,19 @@ const handlers: Record<string, Handler> = {
   }),
 
   'chat.postMessage': (ctx, params) => {
-    const channel = ctx.channels.resolve(stringParam(params, 'channel') ?? '');
-    if (!channel) return refuse('channel_not_found');
-    const c = content(params, true);
-    if (typeof c === 'string') return refuse(c);
-    const threadTs = stringParam(params, 'thread_ts');
-    const stored = ctx.store.add({
-      channel: channel.id,
-      text: c.text ?? '',
-      blocks: c.blocks ?? [],
-      via: 'postMessage',
-      ...(threadTs ? { thread_ts: threadTs } : {}),
-    });
+    const stored = storeNew(ctx, params, 'postMessage');
+    if ('ok' in stored) return stored;
     return {
       ok: true,
-      channel: channel.id,
+      channel: stored.channel,
       ts: stored.ts,
       message: slackMessage(ctx.workspace, stored),
     };
   },
 
   'chat.postEphemeral': (ctx, params) => {
-    const channel = ctx.channels.resolve(stringParam(params, 'channel') ?? '');
-    if (!channel) return refuse('channel_not_found');
-    const user = stringParam(params, 'user');
-    if (!user) return refuse('user_not_in_channel');
-    const c = content(params, true);
-    if (typeof c === 'string') return refuse(c);
-    const threadTs = stringParam(params, 'thread_ts');
-    const stored = ctx.store.add({
-      channel: channel.id,
-      text: c.text ?? '',
-      blocks: c.blocks ?? [],
-      via: 'ephemeral',
-      user,
-      ...(threadTs ? { thread_ts: threadTs } : {}),
-    });
+    const stored = storeNew(ctx, params, 'ephemeral');
+    if ('ok' in stored) return stored;
     return { ok: true, message_ts: stored.ts };
   },
 
