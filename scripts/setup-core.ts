@@ -184,28 +184,15 @@ export async function runSetup(
     }
   }
 
-  if (options.slackBotToken !== undefined) {
-    await putSecure(
-      clients.ssm,
-      names.slackBotToken,
-      options.slackBotToken,
-      'costbot: Slack bot token',
-    );
-    result.slackWritten.push('bot token');
-  }
-  if (options.slackSigningSecret !== undefined) {
-    await putSecure(
-      clients.ssm,
-      names.slackSigningSecret,
-      options.slackSigningSecret,
-      'costbot: Slack signing secret',
-    );
-    result.slackWritten.push('signing secret');
-  }
-  for (const what of result.slackWritten) {
-    log(
-      `Wrote the Slack ${what} to ${what === 'bot token' ? names.slackBotToken : names.slackSigningSecret}.`,
-    );
+  const slackSecrets = [
+    { what: 'bot token', value: options.slackBotToken, name: names.slackBotToken },
+    { what: 'signing secret', value: options.slackSigningSecret, name: names.slackSigningSecret },
+  ] as const;
+  for (const secret of slackSecrets) {
+    if (secret.value === undefined) continue;
+    await putSecure(clients.ssm, secret.name, secret.value, `costbot: Slack ${secret.what}`);
+    result.slackWritten.push(secret.what);
+    log(`Wrote the Slack ${secret.what} to ${secret.name}.`);
   }
   return result;
 }

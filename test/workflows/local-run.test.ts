@@ -109,6 +109,19 @@ function failingGetMetricData(
   return api;
 }
 
+/** CloudWatch throttling the first GetMetricData only, as AWS's error is classified. */
+function throttledOnce(demo: DemoMetrics): MetricsApi & { calls: number } {
+  return failingGetMetricData(
+    demo,
+    () =>
+      classifyAwsError(
+        { name: 'Throttling', $metadata: { httpStatusCode: 400 }, message: 'Rate exceeded' },
+        { service: 'CloudWatch', operation: 'GetMetricData' },
+      ),
+    (call) => call === 1,
+  );
+}
+
 function assertFailed(result: ExecutionResult, error: string): void {
   assert.equal(result.status, 'FAILED', `expected FAILED, got ${result.status}`);
   assert.equal(result.error, error, `cause: ${result.cause}`);
@@ -247,15 +260,7 @@ describe('local report runs', () => {
   it('retries Fetch when CloudWatch throttles once, then posts the report', async () => {
     // Prepare
     const demo = new DemoMetrics({ now: fixedClock });
-    const billing = failingGetMetricData(
-      demo,
-      () =>
-        classifyAwsError(
-          { name: 'Throttling', $metadata: { httpStatusCode: 400 }, message: 'Rate exceeded' },
-          { service: 'CloudWatch', operation: 'GetMetricData' },
-        ),
-      (call) => call === 1,
-    );
+    const billing = throttledOnce(demo);
 
     // Act
     const result = await runReport(withBilling(backend, billing, demo), request(), {
@@ -453,15 +458,7 @@ describe('local report runs', () => {
     it('retries one FetchAccount when CloudWatch throttles it once', async () => {
       // Prepare
       const demo = new DemoMetrics({ now: fixedClock });
-      const billing = failingGetMetricData(
-        demo,
-        () =>
-          classifyAwsError(
-            { name: 'Throttling', $metadata: { httpStatusCode: 400 }, message: 'Rate exceeded' },
-            { service: 'CloudWatch', operation: 'GetMetricData' },
-          ),
-        (call) => call === 1,
-      );
+      const billing = throttledOnce(demo);
 
       // Act
       const result = await runReport(withBilling(backend, billing, demo), request({ accounts }), {
