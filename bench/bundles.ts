@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
-import { botBundleAliases } from '../bot/bundle.ts';
+import { botBundleAliases } from '../infra/bot-bundle.ts';
 import { lambdaBuildOptions } from '../infra/bundling.ts';
 import { renderAssetPaths } from '../workflows/steps/chart/render.ts';
 import type { FunctionName } from './prices.ts';
@@ -81,7 +81,7 @@ function specs(): BundleSpec[] {
   return [
     { label: 'bot (stack options)', fn: 'bot', entry: 'bot/lambda.ts' },
     {
-      label: 'bot + bot/bundle.ts aliases',
+      label: 'bot + infra/bot-bundle.ts aliases',
       fn: 'bot',
       entry: 'bot/lambda.ts',
       alias: botBundleAliases(REPO_ROOT),

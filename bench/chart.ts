@@ -4,8 +4,8 @@
  * the process is reported apart: it reads the font and the wasm and runs resvg's code before
  * WebAssembly tiers it up, as a cold chart Lambda does.
  */
-import type { ChartData } from '../workflows/contract.ts';
-import { addDays } from '../workflows/dates.ts';
+import type { ChartData } from '../common/contract.ts';
+import { addDays } from '../common/dates.ts';
 import { renderChart } from '../workflows/steps/chart/render.ts';
 import { median } from './stats.ts';
 

@@ -18,11 +18,12 @@ import { loadSlackSecrets } from '../bot/secrets.ts';
 import { StepFunctionsStarter } from '../bot/starter.ts';
 import { s3Config } from '../common/aws-clients.ts';
 import { loadConfig } from '../common/config.ts';
+import type { ReportRequest } from '../common/contract.ts';
+import { addDays, dayStart, daysBetween, requiredFetchWindow } from '../common/dates.ts';
 import { CachedParameterReader, SsmParameterReader } from '../common/parameters.ts';
+import { synthesizeDefinition } from '../infra/state-machine/synth.ts';
+import { runExecution } from '../local/runner.ts';
 import { RecordingSlack } from '../test/support/recording-slack.ts';
-import type { ReportRequest } from '../workflows/contract.ts';
-import { addDays, dayStart, daysBetween, requiredFetchWindow } from '../workflows/dates.ts';
-import { runExecution } from '../workflows/local/runner.ts';
 import { createChartHandler } from '../workflows/steps/chart/handler.ts';
 import { selectBillingQueries } from '../workflows/steps/fetch/fetch.ts';
 import { createFetchHandler } from '../workflows/steps/fetch/handler.ts';
@@ -31,7 +32,6 @@ import { createPostHandler } from '../workflows/steps/post/handler.ts';
 import { slackDeliveryFromParameters } from '../workflows/steps/post/slack-client.ts';
 import { createSignHandler } from '../workflows/steps/sign/handler.ts';
 import { createSummarizeHandler } from '../workflows/steps/summarize/handler.ts';
-import { synthesizeDefinition } from '../workflows/synth.ts';
 import {
   type Answer,
   CallLog,

@@ -35,7 +35,7 @@ function bundle(run: BenchRun, label: string): BundleResult {
 }
 
 const BOT_STACK = 'bot (stack options)';
-const BOT_ALIASED = 'bot + bot/bundle.ts aliases';
+const BOT_ALIASED = 'bot + infra/bot-bundle.ts aliases';
 
 function warm(result: ReportChildResult) {
   const runs = result.runs.slice(1);
@@ -89,7 +89,7 @@ export function summaryRows(run: BenchRun): SummaryRow[] {
     },
     {
       item: '2',
-      what: 'bot bundle: stack options → with bot/bundle.ts aliases',
+      what: 'bot bundle: stack options → with infra/bot-bundle.ts aliases',
       result: `${bytes(stack.bytes)} → ${bytes(aliased.bytes)}`,
       target: '< 1 MB',
       verdict: `${verdict(stack.bytes < 1_000_000)} → ${verdict(aliased.bytes < 1_000_000)} (${applied})`,
@@ -430,8 +430,8 @@ export function renderDocument(run: BenchRun): string {
     '',
     '## What changed after the first results',
     '',
-    `1. **Bot bundle: ${bytes(stack.bytes)} → ${bytes(aliased.bytes)}, import ${ms(median(stack.importMs))} → ${ms(median(aliased.importMs))} (this run).** Bolt is CommonJS and its entry requires every receiver, so the bundle carried the Socket Mode client (undici), Express, raw-body (iconv-lite) and the OAuth installer, none of which \`AwsLambdaReceiver\` with a bot token calls; most of the import time was V8 compiling that code. \`bot/bundle.ts\` lists them and \`bot/bundle-stub.ts\` stands in for them (it throws if ever called); the benchmark's bundle with those aliases acks a signed command in every cold-start run, and \`test/bot/bundle.test.ts\` keeps it so. ${run.bundles.stackUsesBotAliases ? 'The stack passes them to esbuild.' : '**Not yet in the deployed bundle:** the stack must pass them (`bundling.esbuildArgs: botBundleEsbuildArgs(REPO_ROOT)` in `infra/constructs/bot.ts`); until then the deployed bot is the "stack options" row.'}`,
-    `2. **Local reports: ${ms(run.report.validateMs)} less per report (validating the definition, measured in this run).** The local runner built a new aws-local-stepfunctions \`StateMachine\` for every execution, which validates the whole definition first; it now keeps one per definition (\`workflows/local/runner.ts\`).`,
+    `1. **Bot bundle: ${bytes(stack.bytes)} → ${bytes(aliased.bytes)}, import ${ms(median(stack.importMs))} → ${ms(median(aliased.importMs))} (this run).** Bolt is CommonJS and its entry requires every receiver, so the bundle carried the Socket Mode client (undici), Express, raw-body (iconv-lite) and the OAuth installer, none of which \`AwsLambdaReceiver\` with a bot token calls; most of the import time was V8 compiling that code. \`infra/bot-bundle.ts\` lists them and \`bot/bundle-stub.ts\` stands in for them (it throws if ever called); the benchmark's bundle with those aliases acks a signed command in every cold-start run, and \`test/infra/bot-bundle.test.ts\` keeps it so. ${run.bundles.stackUsesBotAliases ? 'The stack passes them to esbuild.' : '**Not yet in the deployed bundle:** the stack must pass them (`bundling.esbuildArgs: botBundleEsbuildArgs(REPO_ROOT)` in `infra/constructs/bot.ts`); until then the deployed bot is the "stack options" row.'}`,
+    `2. **Local reports: ${ms(run.report.validateMs)} less per report (validating the definition, measured in this run).** The local runner built a new aws-local-stepfunctions \`StateMachine\` for every execution, which validates the whole definition first; it now keeps one per definition (\`local/runner.ts\`).`,
     "3. Tried and not kept (measured on 2026-11-22 before this document's run): importing the link signer lazily in `bot/lambda.ts` made the aliased bundle larger (779 KB → 929 KB, esbuild keeps the whole lazily imported module graph) and its import no faster; Bolt's `convoStore: false` changed the CPU per ack by less than the noise (0.55 → 0.54 ms).",
     `4. Not changed, and why: the ack p99 under ${http.concurrent.connections} back-to-back clients is queueing on two shared cores (see 1), not work per command (${ms(http.cpuMsPerAck)} of CPU); the chart's first render (${ms(run.chart.firstMs)}) is resvg running before WebAssembly tier-up, paid once per chart-Lambda cold start, off Slack's 3 s path; the local CDK synth (${ms(run.report.synthMs)}) happens once at \`npm start\`.`,
     '',

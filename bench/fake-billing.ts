@@ -8,7 +8,7 @@
  * Explorer) all read this same data: only how many requests they need differs.
  */
 import type { Dimension } from '@aws-sdk/client-cloudwatch';
-import { addDays, dayStart, daysBetween, monthStart, utcDay } from '../workflows/dates.ts';
+import { addDays, dayStart, daysBetween, monthStart, utcDay } from '../common/dates.ts';
 
 const DAY_MS = 86_400_000;
 const PAGE = 500;

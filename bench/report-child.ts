@@ -14,10 +14,10 @@ import { join } from 'node:path';
 
 const loadStart = performance.now();
 const { loadConfig } = await import('../common/config.ts');
-const { localBackend } = await import('../workflows/backend.ts');
-const { demoAccountIds } = await import('../workflows/local/demo-metrics.ts');
-const { runReport } = await import('../workflows/report.ts');
-const { synthesizeDefinition } = await import('../workflows/synth.ts');
+const { localBackend } = await import('../local/backend.ts');
+const { demoAccountIds } = await import('../local/demo-metrics.ts');
+const { runReport } = await import('../local/report.ts');
+const { synthesizeDefinition } = await import('../infra/state-machine/synth.ts');
 const { StateMachine } = await import('aws-local-stepfunctions');
 const { RecordingSlack } = await import('../test/support/recording-slack.ts');
 const { AS_OF, stepTimings } = await import('./support.ts');

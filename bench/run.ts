@@ -100,7 +100,7 @@ section('5 cost of a report');
 const importMs = (label: string) =>
   median(bundles.bundles.find((b) => b.label === label)?.importMs ?? []);
 const botLabel = bundles.stackUsesBotAliases
-  ? 'bot + bot/bundle.ts aliases'
+  ? 'bot + infra/bot-bundle.ts aliases'
   : 'bot (stack options)';
 const botBundle = bundles.bundles.find((b) => b.label === botLabel);
 const cold: ColdStarts = {

@@ -2,7 +2,7 @@
  * `/aws-cost` requests for the ack benchmarks, built by the local Slack console's own
  * `slashCommandBody` (field for field as Slack sends them), each with its own trigger id.
  */
-import { slashCommandBody, type Workspace } from '../bot/local/console/protocol.ts';
+import { slashCommandBody, type Workspace } from '../local/console/protocol.ts';
 
 export const BENCH_SIGNING_SECRET = 'bench-signing-secret-0123456789abcdef';
 

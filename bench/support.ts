@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createLogger } from '../common/log.ts';
-import type { EventLog } from '../workflows/local/runner.ts';
+import type { EventLog } from '../local/runner.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
 
@@ -16,7 +16,7 @@ export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url)).replace(/
  */
 export const AS_OF = new Date('2026-11-23T06:00:00.000Z');
 
-/** The report's Task states, in order (names as in `workflows/definition.ts`). */
+/** The report's Task states, in order (names as in `infra/state-machine/definition.ts`). */
 export const STEP_STATES = ['Fetch', 'Summarize', 'RenderAndStore', 'Sign', 'Post'] as const;
 export type StepState = (typeof STEP_STATES)[number];
 

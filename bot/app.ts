@@ -5,11 +5,11 @@
  */
 import { App, type AppOptions, LogLevel } from '@slack/bolt';
 import type { CostbotConfig } from '../common/config.ts';
-import { runDoctor } from '../common/doctor/checks.ts';
-import { botDoctorDeps } from '../common/doctor/deps.ts';
-import { BOT_CHECKS, type DoctorDeps, type SlackApi } from '../common/doctor/types.ts';
+import type { SignedLink } from '../common/contract.ts';
 import type { Logger } from '../common/log.ts';
-import type { SignedLink } from '../workflows/contract.ts';
+import { runDoctor } from '../doctor/checks.ts';
+import { botDoctorDeps } from '../doctor/deps.ts';
+import { BOT_CHECKS, type DoctorDeps, type SlackApi } from '../doctor/types.ts';
 import * as actions from './listeners/actions/index.ts';
 import { BOT_CHECK_TIMEOUT_MS, type DoctorCommandDeps } from './listeners/commands/doctor.ts';
 import * as commands from './listeners/commands/index.ts';

@@ -6,7 +6,7 @@
  */
 function notBundled(): never {
   throw new Error(
-    'This package is left out of the bot Lambda bundle (bot/bundle.ts): ' +
+    'This package is left out of the bot Lambda bundle (infra/bot-bundle.ts): ' +
       'the Lambda uses AwsLambdaReceiver with a bot token, without Socket Mode, Express or OAuth.',
   );
 }

@@ -4,9 +4,9 @@
  * the AccessDenied explainer, instead of vanishing into the logs.
  */
 import type { RespondArguments } from '@slack/bolt';
+import type { ReportRequest } from '../common/contract.ts';
+import { explainThrown } from '../common/failure-explanation.ts';
 import type { Logger } from '../common/log.ts';
-import type { ReportRequest } from '../workflows/contract.ts';
-import { explainThrown } from '../workflows/steps/post/failure.ts';
 import type { ReportStarter } from './starter.ts';
 
 export async function startReport(

@@ -7,8 +7,8 @@
 import { createHash } from 'node:crypto';
 import { type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { awsCall } from '../common/aws-errors.ts';
+import type { FetchState, ReportKind, ReportRequest } from '../common/contract.ts';
 import type { Logger } from '../common/log.ts';
-import type { FetchState, ReportKind, ReportRequest } from '../workflows/contract.ts';
 
 export interface StartResult {
   executionName: string;

@@ -1,7 +1,7 @@
 /**
  * Named errors. The `name` of an error thrown by a step becomes the Step Functions error
  * name, so the state machine's Retry and Catch match on these names (see
- * `workflows/definition.ts`). Each message says what a person should do.
+ * `infra/state-machine/definition.ts`). Each message says what a person should do.
  */
 
 export class CostbotError extends Error {

@@ -42,8 +42,8 @@
  * - Errors are one short sentence, safe as mrkdwn: the offending word is quoted, cut to
  *   {@link QUOTE_MAX} characters and escaped with `escapeMrkdwn`; fixed text has no `< > &`.
  */
-import type { MetricRequest, PeriodPreset } from '../../workflows/contract.ts';
-import { escapeMrkdwn } from '../../workflows/steps/post/message.ts';
+import type { MetricRequest, PeriodPreset } from '../../common/contract.ts';
+import { escapeMrkdwn } from '../../common/slack-message.ts';
 
 export type ParsedCommand =
   | { kind: 'help' }

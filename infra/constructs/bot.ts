@@ -17,8 +17,8 @@ import {
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { botBundleEsbuildArgs } from '../../bot/bundle.ts';
 import type { SETTINGS } from '../../common/config.ts';
+import { botBundleEsbuildArgs } from '../bot-bundle.ts';
 import { REPO_ROOT } from '../paths.ts';
 import { CostbotFunction } from './costbot-function.ts';
 import type { CostbotParameters } from './parameters.ts';

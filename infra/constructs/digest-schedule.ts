@@ -15,7 +15,7 @@ import {
 import { StepFunctionsStartExecution } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import type { FetchState } from '../../workflows/contract.ts';
+import type { FetchState } from '../../common/contract.ts';
 
 export interface DigestScheduleProps {
   stateMachine: IStateMachine;

@@ -23,7 +23,7 @@ export function acknowledge(scope: IConstruct, id: string, reason: string): void
 }
 
 /**
- * The state machine's role, as `CostReportStateMachine` (workflows/definition.ts) and CDK make
+ * The state machine's role, as `CostReportStateMachine` (infra/state-machine/definition.ts) and CDK make
  * it: `lambda:InvokeFunction` on each step function and its versions/aliases (`<arn>:*`), and
  * the CloudWatch Logs delivery and X-Ray actions, which accept only Resource "*".
  */

@@ -9,7 +9,6 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { LogLevel, type StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { SETTINGS } from '../../common/config.ts';
-import { CostReportStateMachine } from '../../workflows/definition.ts';
 import type { InfraConfig } from '../config.ts';
 import { SlackBot } from '../constructs/bot.ts';
 import { ChartSigner } from '../constructs/chart-signer.ts';
@@ -18,6 +17,7 @@ import { DigestSchedule } from '../constructs/digest-schedule.ts';
 import { acknowledgeStateMachineRole } from '../constructs/nag.ts';
 import { CostbotParameters } from '../constructs/parameters.ts';
 import { ReportFunctions } from '../constructs/report-functions.ts';
+import { CostReportStateMachine } from '../state-machine/definition.ts';
 
 export interface CostbotStackProps extends StackProps {
   config: InfraConfig;

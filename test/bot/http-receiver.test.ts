@@ -13,12 +13,12 @@ import type { KnownBlock } from '@slack/types';
 import { mockClient } from 'aws-sdk-client-mock';
 import { type BotDeps, createBotApp } from '../../bot/app.ts';
 import { USAGE } from '../../bot/command/parse.ts';
-import { signedHeaders } from '../../bot/local/console/signing.ts';
 import { slackRequestId } from '../../bot/starter.ts';
 import { loadConfig } from '../../common/config.ts';
+import type { SignedLink } from '../../common/contract.ts';
 import type { ParameterReader } from '../../common/parameters.ts';
-import type { SignedLink } from '../../workflows/contract.ts';
-import { BLOCK_IDS } from '../../workflows/steps/post/message.ts';
+import { BLOCK_IDS } from '../../common/slack-message.ts';
+import { signedHeaders } from '../../local/console/signing.ts';
 import { createLinkSigner } from '../../workflows/steps/sign/handler.ts';
 import {
   CHART_KEY,

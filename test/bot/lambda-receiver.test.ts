@@ -12,9 +12,9 @@ import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { AwsLambdaReceiver } from '@slack/bolt';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createBotApp } from '../../bot/app.ts';
-import { signedHeaders } from '../../bot/local/console/signing.ts';
 import { slackRequestId } from '../../bot/starter.ts';
 import { loadConfig } from '../../common/config.ts';
+import { signedHeaders } from '../../local/console/signing.ts';
 import {
   CHART_KEY,
   interactionForm,

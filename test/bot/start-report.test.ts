@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { RespondArguments } from '@slack/bolt';
 import { startReport } from '../../bot/start-report.ts';
+import type { ReportRequest } from '../../common/contract.ts';
 import { AwsAccessDeniedError } from '../../common/errors.ts';
 import { createLogger } from '../../common/log.ts';
-import type { ReportRequest } from '../../workflows/contract.ts';
 
 const request: ReportRequest = {
   kind: 'command',

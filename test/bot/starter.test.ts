@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { LocalStarter, StepFunctionsStarter, slackRequestId } from '../../bot/starter.ts';
+import type { ReportRequest } from '../../common/contract.ts';
 import {
   AwsAccessDeniedError,
   AwsRequestError,
@@ -17,7 +18,6 @@ import {
   AwsUnavailableError,
 } from '../../common/errors.ts';
 import { createLogger } from '../../common/log.ts';
-import type { ReportRequest } from '../../workflows/contract.ts';
 
 const sfnMock = mockClient(SFNClient);
 const ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:costbot-report';

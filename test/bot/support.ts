@@ -9,9 +9,9 @@ import type { Logger as BoltLogger } from '@slack/bolt';
 import { LogLevel } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
 import type { ReportStarter, StartResult } from '../../bot/starter.ts';
+import type { ReportRequest, SignedLink } from '../../common/contract.ts';
 import { createLogger, type Logger } from '../../common/log.ts';
-import type { ReportRequest, SignedLink } from '../../workflows/contract.ts';
-import { ACTION_IDS, BLOCK_IDS, linkBlock } from '../../workflows/steps/post/message.ts';
+import { ACTION_IDS, BLOCK_IDS, linkBlock } from '../../common/slack-message.ts';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789';
 export const BOT_TOKEN = 'xoxb-test-bot-token';

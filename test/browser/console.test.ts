@@ -17,8 +17,8 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
-import { type LocalBot, startLocalBot } from '../../bot/local/server.ts';
-import { synthesizeDefinition } from '../../workflows/synth.ts';
+import { synthesizeDefinition } from '../../infra/state-machine/synth.ts';
+import { type LocalBot, startLocalBot } from '../../local/bot-server.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const SCREENSHOT = fileURLToPath(new URL('../../test-results/console.png', import.meta.url));

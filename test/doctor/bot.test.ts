@@ -12,12 +12,12 @@ import { after, before, describe, it } from 'node:test';
 import { ExpressReceiver } from '@slack/bolt';
 import { type BotDeps, createBotApp } from '../../bot/app.ts';
 import { CHECKING, doctorCommand } from '../../bot/listeners/commands/doctor.ts';
-import { signedHeaders } from '../../bot/local/console/signing.ts';
 import { loadConfig } from '../../common/config.ts';
-import { formatSlack } from '../../common/doctor/format.ts';
-import type { CheckResult } from '../../common/doctor/types.ts';
-import { ensureParameterFile } from '../../workflows/local/parameter-file.ts';
-import { type LocalS3, startLocalS3 } from '../../workflows/local/s3-server.ts';
+import { formatSlack } from '../../doctor/format.ts';
+import type { CheckResult } from '../../doctor/types.ts';
+import { signedHeaders } from '../../local/console/signing.ts';
+import { ensureParameterFile } from '../../local/parameter-file.ts';
+import { type LocalS3, startLocalS3 } from '../../local/s3-server.ts';
 import {
   memoryBoltLogger,
   memoryLogger,

@@ -12,8 +12,8 @@ import {
   maskKeyId,
   runDoctor,
   trustedPrincipals,
-} from '../../common/doctor/checks.ts';
-import { BOT_CHECKS, NotCheckableError } from '../../common/doctor/types.ts';
+} from '../../doctor/checks.ts';
+import { BOT_CHECKS, NotCheckableError } from '../../doctor/types.ts';
 import {
   BOT_TOKEN,
   byId,

@@ -7,7 +7,7 @@ import {
   nextRun,
   parseCron,
   zonedTime,
-} from '../../common/doctor/cron.ts';
+} from '../../doctor/cron.ts';
 
 const WEEKDAYS_9 = 'cron(0 9 ? * MON-FRI *)';
 

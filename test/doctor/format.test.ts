@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatSlack, formatTable, summary, wrap } from '../../common/doctor/format.ts';
-import type { CheckResult } from '../../common/doctor/types.ts';
+import { formatSlack, formatTable, summary, wrap } from '../../doctor/format.ts';
+import type { CheckResult } from '../../doctor/types.ts';
 
 const RESULTS: CheckResult[] = [
   {

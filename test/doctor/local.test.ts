@@ -9,11 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { loadConfig } from '../../common/config.ts';
-import { runDoctor } from '../../common/doctor/checks.ts';
-import { doctorCli, USAGE } from '../../common/doctor/cli.ts';
-import { localDoctorDeps } from '../../common/doctor/deps.ts';
+import { runDoctor } from '../../doctor/checks.ts';
+import { doctorCli, USAGE } from '../../doctor/cli.ts';
+import { localDoctorDeps } from '../../doctor/deps.ts';
 import { REPO_ROOT } from '../../infra/paths.ts';
-import { startLocalS3 } from '../../workflows/local/s3-server.ts';
+import { startLocalS3 } from '../../local/s3-server.ts';
 import { byId } from './support.ts';
 
 const NOW = new Date('2026-11-22T12:00:00Z');
@@ -232,14 +232,14 @@ describe('npm run doctor on the local defaults', () => {
   });
 });
 
-describe('scripts/doctor.ts', () => {
+describe('doctor/main.ts', () => {
   it('prints the table and exits 1 when a check fails', async () => {
     // Prepare
     const dir = await mkdtemp(join(tmpdir(), 'costbot-doctor-cli-'));
     await writeFile(join(dir, 'parameters.json'), '{}');
 
     // Act
-    const child = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/doctor.ts'], {
+    const child = spawnSync(process.execPath, ['--import', 'tsx', 'doctor/main.ts'], {
       cwd: REPO_ROOT,
       env: {
         ...process.env,

@@ -16,8 +16,8 @@ import {
 } from '@aws-sdk/client-iam';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { DeleteParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { doctorCli } from '../../common/doctor/cli.ts';
-import type { CheckResult } from '../../common/doctor/types.ts';
+import { doctorCli } from '../../doctor/cli.ts';
+import type { CheckResult } from '../../doctor/types.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '../faults/slack-api.ts';
 import { type MotoServer, motoEnv, startMoto } from '../support/moto.ts';
 import { byId } from './support.ts';

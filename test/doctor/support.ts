@@ -4,15 +4,15 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { loadConfig } from '../../common/config.ts';
+import { ParameterNotFoundError } from '../../common/errors.ts';
+import type { ParameterReader } from '../../common/parameters.ts';
 import type {
   BillingMetricsApi,
   CheckResult,
   DoctorDeps,
   IdentityApi,
   SlackApi,
-} from '../../common/doctor/types.ts';
-import { ParameterNotFoundError } from '../../common/errors.ts';
-import type { ParameterReader } from '../../common/parameters.ts';
+} from '../../doctor/types.ts';
 
 export const NOW = new Date('2026-11-22T12:00:00Z');
 export const KEY_ID = 'AKIAIOSFODNN7EXAMPLE';

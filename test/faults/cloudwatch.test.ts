@@ -11,10 +11,10 @@ import {
   ListMetricsCommand,
 } from '@aws-sdk/client-cloudwatch';
 import { createLogger } from '../../common/log.ts';
-import type { Backend } from '../../workflows/backend.ts';
-import { STATES } from '../../workflows/definition.ts';
-import { DemoMetrics } from '../../workflows/local/demo-metrics.ts';
-import { runReport } from '../../workflows/report.ts';
+import { STATES } from '../../infra/state-machine/definition.ts';
+import type { Backend } from '../../local/backend.ts';
+import { DemoMetrics } from '../../local/demo-metrics.ts';
+import { runReport } from '../../local/report.ts';
 import { createFetchHandler } from '../../workflows/steps/fetch/handler.ts';
 import { cloudWatchMetricsApi } from '../../workflows/steps/fetch/metrics-api.ts';
 import { sdkError } from '../doctor/support.ts';

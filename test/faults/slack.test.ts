@@ -7,9 +7,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { RETRY, STATES } from '../../workflows/definition.ts';
-import { runReport } from '../../workflows/report.ts';
-import { synthesizeDefinition } from '../../workflows/synth.ts';
+import { RETRY, STATES } from '../../infra/state-machine/definition.ts';
+import { synthesizeDefinition } from '../../infra/state-machine/synth.ts';
+import { runReport } from '../../local/report.ts';
 import {
   assertOutcome,
   CHANNEL,

@@ -10,9 +10,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CostbotConfig, loadConfig } from '../../common/config.ts';
-import { type Backend, localBackend } from '../../workflows/backend.ts';
-import type { ReportRequest } from '../../workflows/contract.ts';
-import type { EventLog, ExecutionResult } from '../../workflows/local/runner.ts';
+import type { ReportRequest } from '../../common/contract.ts';
+import { type Backend, localBackend } from '../../local/backend.ts';
+import type { EventLog, ExecutionResult } from '../../local/runner.ts';
 import { type FakeSlackApi, postedText, type SlackCall, startFakeSlackApi } from './slack-api.ts';
 
 export const CHANNEL = 'C0COSTS01';

@@ -9,9 +9,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { STATES } from '../../workflows/definition.ts';
-import { runExecution } from '../../workflows/local/runner.ts';
-import { type AslDefinition, synthesizeDefinition } from '../../workflows/synth.ts';
+import { STATES } from '../../infra/state-machine/definition.ts';
+import { type AslDefinition, synthesizeDefinition } from '../../infra/state-machine/synth.ts';
+import { runExecution } from '../../local/runner.ts';
 import { assertOutcome, digest, entered, type Rig, retries, startRig, texts } from './support.ts';
 
 /** The deployed definition with one Task's timeout changed. */

@@ -11,8 +11,8 @@ import { ExpressReceiver } from '@slack/bolt';
 import { createBotApp } from '../../bot/app.ts';
 import { parseCommand, USAGE } from '../../bot/command/parse.ts';
 import { CHECKING } from '../../bot/listeners/commands/doctor.ts';
-import { signedHeaders, slackSignature } from '../../bot/local/console/signing.ts';
 import { loadConfig } from '../../common/config.ts';
+import { signedHeaders, slackSignature } from '../../local/console/signing.ts';
 import {
   memoryBoltLogger,
   memoryLogger,

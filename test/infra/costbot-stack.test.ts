@@ -16,7 +16,7 @@ import {
   type AslDefinition,
   definitionFromTemplate,
   synthesizeDefinition,
-} from '../../workflows/synth.ts';
+} from '../../infra/state-machine/synth.ts';
 import { buildTestApp, EXTERNAL_ID, READER_ROLE_ARN } from './support/synth.ts';
 
 let template: Template;

@@ -11,9 +11,9 @@ import { CreateAccessKeyCommand, CreateUserCommand, IAMClient } from '@aws-sdk/c
 import { CreateBucketCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { loadConfig } from '../../common/config.ts';
-import { awsBackend } from '../../workflows/backend.ts';
-import type { PostedState } from '../../workflows/contract.ts';
-import { runReport } from '../../workflows/report.ts';
+import type { PostedState } from '../../common/contract.ts';
+import { awsBackend } from '../../local/backend.ts';
+import { runReport } from '../../local/report.ts';
 import { type MotoServer, motoEnv, startMoto } from '../support/moto.ts';
 import { messageText, RecordingSlack } from '../support/recording-slack.ts';
 import { verifyPresignedUrl } from '../support/sigv4.ts';

@@ -30,16 +30,16 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { loadConfig } from '../../common/config.ts';
+import type { AccountFetched, ReportRequest } from '../../common/contract.ts';
 import { AwsAccessDeniedError } from '../../common/errors.ts';
+import { explainThrown } from '../../common/failure-explanation.ts';
 import { createLogger } from '../../common/log.ts';
 import { ReaderStack } from '../../infra/stacks/reader-stack.ts';
-import type { AccountFetched, ReportRequest } from '../../workflows/contract.ts';
 import {
   createFetchHandler,
   fetchDepsFromConfig,
   readerSessionsFromConfig,
 } from '../../workflows/steps/fetch/handler.ts';
-import { explainThrown } from '../../workflows/steps/post/failure.ts';
 import { type MotoServer, motoEnv, startMoto } from '../support/moto.ts';
 
 const ACCOUNT = '123456789012';

@@ -10,9 +10,9 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startLocalBot } from '../../bot/local/server.ts';
-import { doctorCli } from '../../common/doctor/cli.ts';
-import { generateAccessKeyId } from '../../workflows/local/parameter-file.ts';
+import { doctorCli } from '../../doctor/cli.ts';
+import { startLocalBot } from '../../local/bot-server.ts';
+import { generateAccessKeyId } from '../../local/parameter-file.ts';
 
 /** Unique values no other code path could produce by chance. */
 const PLANTED = {

@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import { ACTION_IDS } from '../../../workflows/steps/post/message.ts';
+import { ACTION_IDS } from '../../../common/slack-message.ts';
 import { createLast30DaysAction, type RerunDeps } from './last-30-days.ts';
 import { createRefreshLinkAction, type RefreshDeps } from './refresh-link.ts';
 

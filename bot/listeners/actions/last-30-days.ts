@@ -1,8 +1,8 @@
 /** "Last 30 days": the same report (service or accounts kept) over the last 30 days. */
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { ReportRequest } from '../../../common/contract.ts';
 import type { Logger } from '../../../common/log.ts';
-import type { ReportRequest } from '../../../workflows/contract.ts';
-import type { RerunValue } from '../../../workflows/steps/post/message.ts';
+import type { RerunValue } from '../../../common/slack-message.ts';
 import { type AccessPolicy, accessRefusal } from '../../access.ts';
 import { startReport } from '../../start-report.ts';
 import { type ReportStarter, slackRequestId } from '../../starter.ts';

@@ -5,10 +5,10 @@
  */
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
+import type { SignedLink } from '../../../common/contract.ts';
+import { explainThrown } from '../../../common/failure-explanation.ts';
 import type { Logger } from '../../../common/log.ts';
-import type { SignedLink } from '../../../workflows/contract.ts';
-import { explainThrown } from '../../../workflows/steps/post/failure.ts';
-import { withFreshLink } from '../../../workflows/steps/post/message.ts';
+import { withFreshLink } from '../../../common/slack-message.ts';
 
 export interface RefreshDeps {
   bucket: string;

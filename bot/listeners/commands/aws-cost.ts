@@ -3,8 +3,8 @@
  * SSM, CloudWatch or S3; starting the execution is the only remote call on this path.
  */
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import type { ReportRequest } from '../../../common/contract.ts';
 import type { Logger } from '../../../common/log.ts';
-import type { ReportRequest } from '../../../workflows/contract.ts';
 import { type AccessPolicy, accessRefusal } from '../../access.ts';
 import { type ParsedCommand, parseCommand, USAGE, usageReply } from '../../command/parse.ts';
 import { startReport } from '../../start-report.ts';

@@ -8,11 +8,11 @@
  * rounds of calls) to stay inside Slack's 3 seconds; a slow call is reported, not waited for.
  */
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { formatSlack, summary } from '../../../common/doctor/format.ts';
-import { doctorWebClient, webClientSlackApi } from '../../../common/doctor/slack.ts';
-import type { CheckResult, SlackApi } from '../../../common/doctor/types.ts';
+import { explainThrown } from '../../../common/failure-explanation.ts';
 import type { Logger } from '../../../common/log.ts';
-import { explainThrown } from '../../../workflows/steps/post/failure.ts';
+import { formatSlack, summary } from '../../../doctor/format.ts';
+import { doctorWebClient, webClientSlackApi } from '../../../doctor/slack.ts';
+import type { CheckResult, SlackApi } from '../../../doctor/types.ts';
 
 /** Per call: parameters are read first, then every other check at once, so two rounds. */
 export const BOT_CHECK_TIMEOUT_MS = 1_200;

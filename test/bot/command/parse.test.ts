@@ -8,7 +8,7 @@ import {
   USAGE,
   usageReply,
 } from '../../../bot/command/parse.ts';
-import type { MetricRequest } from '../../../workflows/contract.ts';
+import type { MetricRequest } from '../../../common/contract.ts';
 import { seeded } from '../../support/seeded.ts';
 
 // ---------------------------------------------------------------------------------------------

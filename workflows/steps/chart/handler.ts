@@ -6,8 +6,8 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { s3Client } from '../../../common/aws-clients.ts';
 import type { CostbotConfig } from '../../../common/config.ts';
+import type { ChartState, SignState } from '../../../common/contract.ts';
 import { createLogger, type Logger } from '../../../common/log.ts';
-import type { ChartState, SignState } from '../../contract.ts';
 import { renderChart } from './render.ts';
 import { chartKey, storeChart } from './store.ts';
 

@@ -25,7 +25,7 @@ import {
 import type { ComposeOption } from 'echarts/core';
 import * as echarts from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
-import type { ChartData } from '../../contract.ts';
+import type { ChartData } from '../../../common/contract.ts';
 
 export interface RenderedChart {
   png: Uint8Array;

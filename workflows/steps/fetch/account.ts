@@ -11,9 +11,10 @@
  * metric per account (GetMetricData is billed per metric, so this costs what a batched read
  * costs). A series that does not exist answers with no points, which is reported as null.
  */
+
+import type { AccountFetched, ReportRequest } from '../../../common/contract.ts';
+import { requiredFetchWindow } from '../../../common/dates.ts';
 import { InvalidRequestError } from '../../../common/errors.ts';
-import type { AccountFetched, ReportRequest } from '../../contract.ts';
-import { requiredFetchWindow } from '../../dates.ts';
 import { billingQuery, type FetchClients, readDailySeries } from './fetch.ts';
 import type { ReaderSessions } from './reader-roles.ts';
 

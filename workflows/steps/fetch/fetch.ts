@@ -7,9 +7,15 @@
  * 86400, Maximum). Never one call per service or per day: each call is billed.
  */
 import type { Dimension, MetricDataQuery } from '@aws-sdk/client-cloudwatch';
+import type { DailySeries, FetchedData, ReportRequest } from '../../../common/contract.ts';
+import {
+  addDays,
+  dayStart,
+  periodWindow,
+  requiredFetchWindow,
+  utcDay,
+} from '../../../common/dates.ts';
 import { InvalidRequestError } from '../../../common/errors.ts';
-import type { DailySeries, FetchedData, ReportRequest } from '../../contract.ts';
-import { addDays, dayStart, periodWindow, requiredFetchWindow, utcDay } from '../../dates.ts';
 import type { MetricsApi } from './metrics-api.ts';
 
 export const BILLING_NAMESPACE = 'AWS/Billing';

@@ -12,13 +12,13 @@
 import { STSClient } from '@aws-sdk/client-sts';
 import { cloudWatchClient } from '../../../common/aws-clients.ts';
 import type { CostbotConfig } from '../../../common/config.ts';
-import { createLogger, type Logger } from '../../../common/log.ts';
 import type {
   AccountFetched,
   FetchAccountState,
   FetchState,
   SummarizeState,
-} from '../../contract.ts';
+} from '../../../common/contract.ts';
+import { createLogger, type Logger } from '../../../common/log.ts';
 import { fetchAccount } from './account.ts';
 import { type FetchClients, fetchCosts } from './fetch.ts';
 import { cloudWatchMetricsApi } from './metrics-api.ts';

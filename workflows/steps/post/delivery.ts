@@ -5,9 +5,9 @@
  * reported.
  */
 import type { WebClient } from '@slack/web-api';
+import type { Delivery } from '../../../common/contract.ts';
 import { SlackApiError, SlackRateLimitedError } from '../../../common/errors.ts';
-import type { Delivery } from '../../contract.ts';
-import type { SlackMessage } from './message.ts';
+import type { SlackMessage } from '../../../common/slack-message.ts';
 
 export interface SlackDelivery {
   postMessage(channel: string, message: SlackMessage): Promise<Delivery>;

@@ -5,9 +5,6 @@
  */
 import { WebClient } from '@slack/web-api';
 import type { CostbotConfig } from '../../../common/config.ts';
-import { SlackApiError } from '../../../common/errors.ts';
-import { createLogger, type Logger } from '../../../common/log.ts';
-import type { ParameterReader } from '../../../common/parameters.ts';
 import type {
   Delivery,
   FailureReportedState,
@@ -15,10 +12,13 @@ import type {
   PostedState,
   PostState,
   ReportRequest,
-} from '../../contract.ts';
+} from '../../../common/contract.ts';
+import { SlackApiError } from '../../../common/errors.ts';
+import { explainFailure } from '../../../common/failure-explanation.ts';
+import { createLogger, type Logger } from '../../../common/log.ts';
+import type { ParameterReader } from '../../../common/parameters.ts';
+import { failureMessage, reportMessage, type SlackMessage } from '../../../common/slack-message.ts';
 import { type SlackDelivery, webApiDelivery } from './delivery.ts';
-import { explainFailure } from './failure.ts';
-import { failureMessage, reportMessage, type SlackMessage } from './message.ts';
 import { slackDeliveryFromParameters } from './slack-client.ts';
 
 export interface PostDeps {

@@ -5,10 +5,10 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { s3Config } from '../../../common/aws-clients.ts';
 import type { CostbotConfig } from '../../../common/config.ts';
+import type { PostState, SignedLink, SignState } from '../../../common/contract.ts';
+import { signChartLink } from '../../../common/link-signer.ts';
 import { createLogger, type Logger } from '../../../common/log.ts';
 import type { ParameterReader } from '../../../common/parameters.ts';
-import type { PostState, SignedLink, SignState } from '../../contract.ts';
-import { signChartLink } from './sign.ts';
 
 export interface SignDeps {
   parameters: ParameterReader;

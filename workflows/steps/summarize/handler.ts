@@ -2,7 +2,11 @@
  * Summarize step handler: `{request, fetched}` (after Fetch) or `{request, perAccount}` (after
  * the FetchAccounts Map) → `{request, summary}`. Pure; drops the raw series.
  */
-import type { ChartState, SummarizeAccountsState, SummarizeState } from '../../contract.ts';
+import type {
+  ChartState,
+  SummarizeAccountsState,
+  SummarizeState,
+} from '../../../common/contract.ts';
 import { mergeAccounts } from './merge.ts';
 import { summarize } from './summarize.ts';
 

@@ -12,8 +12,9 @@
  *   latest `to`, so every fetched point lies inside it.
  * - apiCalls: summed.
  */
+
+import type { AccountFetched, DailySeries, FetchedData } from '../../../common/contract.ts';
 import { InvalidRequestError } from '../../../common/errors.ts';
-import type { AccountFetched, DailySeries, FetchedData } from '../../contract.ts';
 
 export function mergeAccounts(perAccount: AccountFetched[]): FetchedData {
   const first = perAccount[0];

@@ -71,7 +71,6 @@
  * Empty data never throws: zeros and nulls, an empty `top`, a chart without series.
  */
 
-import { InvalidRequestError } from '../../../common/errors.ts';
 import type {
   AmountChange,
   ChartData,
@@ -80,7 +79,7 @@ import type {
   FetchedData,
   RankedItem,
   ReportRequest,
-} from '../../contract.ts';
+} from '../../../common/contract.ts';
 import {
   addDays,
   DAY_MS,
@@ -90,7 +89,8 @@ import {
   nextMonthStart,
   periodWindow,
   utcDay,
-} from '../../dates.ts';
+} from '../../../common/dates.ts';
+import { InvalidRequestError } from '../../../common/errors.ts';
 
 export const DEFAULT_TOP_N = 5;
 export const OTHER = 'Other';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { ChartData } from '../../../../workflows/contract.ts';
+import type { ChartData } from '../../../../common/contract.ts';
 import {
   chartSvg,
   compactNumber,

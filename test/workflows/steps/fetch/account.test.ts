@@ -13,13 +13,14 @@ import {
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { loadConfig } from '../../../../common/config.ts';
+import type { ReportRequest } from '../../../../common/contract.ts';
 import {
   AwsAccessDeniedError,
   AwsRequestError,
   InvalidRequestError,
 } from '../../../../common/errors.ts';
+import { explainThrown } from '../../../../common/failure-explanation.ts';
 import { createLogger } from '../../../../common/log.ts';
-import type { ReportRequest } from '../../../../workflows/contract.ts';
 import { fetchAccount } from '../../../../workflows/steps/fetch/account.ts';
 import {
   createFetchHandler,
@@ -43,7 +44,6 @@ import {
   sessionName,
   stsRoleAssumer,
 } from '../../../../workflows/steps/fetch/reader-roles.ts';
-import { explainThrown } from '../../../../workflows/steps/post/failure.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures

@@ -9,8 +9,8 @@ import {
   type MetricDataResult,
 } from '@aws-sdk/client-cloudwatch';
 import { mockClient } from 'aws-sdk-client-mock';
+import type { ReportRequest } from '../../../../common/contract.ts';
 import { AwsThrottledError, InvalidRequestError } from '../../../../common/errors.ts';
-import type { ReportRequest } from '../../../../workflows/contract.ts';
 import {
   fetchCosts,
   readDailySeries,

@@ -10,8 +10,8 @@ import {
   WebClient,
 } from '@slack/web-api';
 import { SlackApiError, SlackRateLimitedError } from '../../../../common/errors.ts';
+import type { SlackMessage } from '../../../../common/slack-message.ts';
 import { slackHint, webApiDelivery } from '../../../../workflows/steps/post/delivery.ts';
-import type { SlackMessage } from '../../../../workflows/steps/post/message.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { InvalidRequestError } from '../../../../common/errors.ts';
 import type {
   AccountFetched,
   DailySeries,
   FetchedData,
   ReportRequest,
-} from '../../../../workflows/contract.ts';
+} from '../../../../common/contract.ts';
+import { InvalidRequestError } from '../../../../common/errors.ts';
 import { createSummarizeHandler } from '../../../../workflows/steps/summarize/handler.ts';
 import { mergeAccounts } from '../../../../workflows/steps/summarize/merge.ts';
 

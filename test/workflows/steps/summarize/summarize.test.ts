@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { DailySeries, FetchedData, ReportRequest } from '../../../../workflows/contract.ts';
+import type { DailySeries, FetchedData, ReportRequest } from '../../../../common/contract.ts';
 import {
   amountChange,
   dailySpend,

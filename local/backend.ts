@@ -1,0 +1,134 @@
+/**
+ * Builds the step handlers for a backend: `aws` (SDK clients honouring the standard AWS
+ * settings, as the Lambda entries build them) or `local` (the embedded defaults: demo
+ * metrics, an S3 server on loopback, a parameter file, the terminal or a local Slack).
+ */
+import { join } from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
+import { s3Config } from '../common/aws-clients.ts';
+import type { CostbotConfig } from '../common/config.ts';
+import { createLogger } from '../common/log.ts';
+import {
+  awsParameterReader,
+  CachedParameterReader,
+  FileParameterReader,
+  type ParameterReader,
+} from '../common/parameters.ts';
+import { chartDepsFromConfig, createChartHandler } from '../workflows/steps/chart/handler.ts';
+import type { FetchClients } from '../workflows/steps/fetch/fetch.ts';
+import { createFetchHandler, fetchDepsFromConfig } from '../workflows/steps/fetch/handler.ts';
+import type { SlackDelivery } from '../workflows/steps/post/delivery.ts';
+import {
+  createPostHandler,
+  type PostDeps,
+  postDepsFromConfig,
+} from '../workflows/steps/post/handler.ts';
+import { createSignHandler, signDepsFromConfig } from '../workflows/steps/sign/handler.ts';
+import { createSummarizeHandler } from '../workflows/steps/summarize/handler.ts';
+import { DemoMetrics } from './demo-metrics.ts';
+import { ensureParameterFile } from './parameter-file.ts';
+import type { StepHandlers } from './runner.ts';
+import { type LocalS3, startLocalS3 } from './s3-server.ts';
+
+type Env = Record<string, string | undefined>;
+
+export interface Backend {
+  handlers: StepHandlers;
+  parameters: ParameterReader;
+  /** Local backend only: the embedded S3 server. */
+  s3?: LocalS3;
+  /** Local backend only: an S3 client for the embedded server with the given signer key. */
+  signingClient?: (credentials: { accessKeyId: string; secretAccessKey: string }) => S3Client;
+  stop(): Promise<void>;
+}
+
+export interface BackendOptions {
+  /** Where reports go instead of Slack's Web API (the terminal, a test recorder). */
+  delivery?: SlackDelivery;
+  /** Local backend: the demo data's clock. */
+  now?: () => Date;
+  /** Local backend: linked accounts in the demo data. */
+  demoAccounts?: number;
+}
+
+function postDeps(config: CostbotConfig, parameters: ParameterReader, options: BackendOptions) {
+  const deps: PostDeps = postDepsFromConfig(config, parameters);
+  const delivery = options.delivery;
+  return delivery ? { ...deps, delivery: async () => delivery } : deps;
+}
+
+export function awsBackend(config: CostbotConfig, env: Env, options: BackendOptions = {}): Backend {
+  const parameters = awsParameterReader(config, env);
+  return {
+    parameters,
+    handlers: {
+      fetch: createFetchHandler(fetchDepsFromConfig(config)),
+      summarize: createSummarizeHandler({ topN: config.topN }),
+      chart: createChartHandler(chartDepsFromConfig(config, env)),
+      sign: createSignHandler(signDepsFromConfig(config, env, parameters)),
+      post: createPostHandler(postDeps(config, parameters, options)),
+    },
+    stop: async () => {},
+  };
+}
+
+export async function localBackend(
+  config: CostbotConfig,
+  options: BackendOptions = {},
+): Promise<Backend> {
+  const names = config.parameterNames;
+  const parameterFile = join(config.localDir, 'parameters.json');
+  const values = await ensureParameterFile(parameterFile, names);
+  const signer = {
+    accessKeyId: values[names.signerAccessKeyId] as string,
+    secretAccessKey: values[names.signerSecretAccessKey] as string,
+  };
+  const s3 = await startLocalS3({
+    directory: join(config.localDir, 's3'),
+    port: config.localS3Port,
+    bucket: config.bucket,
+    keys: [signer],
+  });
+  // The local S3 client's region and endpoint, as AWS_ENDPOINT_URL_S3 would give them.
+  const s3Env = { AWS_ENDPOINT_URL_S3: s3.endpoint };
+  const s3ClientFor = (credentials: { accessKeyId: string; secretAccessKey: string }) =>
+    new S3Client({ ...s3Config(s3Env), region: 'us-east-1', endpoint: s3.endpoint, credentials });
+  const parameters = new CachedParameterReader(new FileParameterReader(parameterFile), {
+    ttlSeconds: config.parameterCacheTtlSeconds,
+  });
+  const demo = new DemoMetrics({ now: options.now, accounts: options.demoAccounts });
+  const clients: FetchClients = { billing: demo, metrics: demo };
+  return {
+    parameters,
+    s3,
+    signingClient: s3ClientFor,
+    handlers: {
+      fetch: createFetchHandler({
+        clients,
+        log: createLogger({ step: 'fetch' }, { level: config.logLevel }),
+        now: options.now,
+      }),
+      summarize: createSummarizeHandler({ topN: config.topN }),
+      // The "role" that stores charts is s3rver's own account; only the signer key signs links.
+      chart: createChartHandler({
+        s3: s3ClientFor({ accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }),
+        bucket: config.bucket,
+        prefix: config.chartPrefix,
+        log: createLogger({ step: 'chart' }, { level: config.logLevel }),
+      }),
+      sign: createSignHandler({
+        ...signDepsFromConfig(config, s3Env, parameters),
+        signingClient: s3ClientFor,
+        ...(options.now ? { now: options.now } : {}),
+      }),
+      post: createPostHandler(postDeps(config, parameters, options)),
+    },
+    stop: () => s3.stop(),
+  };
+}
+
+export function createBackend(config: CostbotConfig, env: Env, options: BackendOptions = {}) {
+  return config.backend === 'aws'
+    ? Promise.resolve(awsBackend(config, env, options))
+    : localBackend(config, options);
+}

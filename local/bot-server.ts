@@ -1,0 +1,135 @@
+/**
+ * The bot on this machine, on embedded defaults: Bolt's Express receiver and the local
+ * Slack console on one port of 127.0.0.1. The console speaks Slack's protocol to the bot
+ * (signed slash commands and interactions, a Web API, response_urls), so every request
+ * takes the production code path; reports run in-process through the synthesized state
+ * machine on the configured backend.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ExpressReceiver } from '@slack/bolt';
+import express from 'express';
+import { createBotApp } from '../bot/app.ts';
+import { loadSlackSecrets } from '../bot/secrets.ts';
+import { LocalStarter } from '../bot/starter.ts';
+import { type CostbotConfig, loadConfig } from '../common/config.ts';
+import { createLogger } from '../common/log.ts';
+import { synthesizeDefinition } from '../infra/state-machine/synth.ts';
+import { createLinkSigner, signDepsFromConfig } from '../workflows/steps/sign/handler.ts';
+import { type Backend, createBackend } from './backend.ts';
+import { type ConsoleMessage, createConsoleRouter } from './console/server.ts';
+import { runReport } from './report.ts';
+
+type Env = Record<string, string | undefined>;
+
+export interface LocalBot {
+  /** `http://127.0.0.1:<port>`: the console page; the bot is at `/slack/events`. */
+  url: string;
+  config: CostbotConfig;
+  backend: Backend;
+  starter: LocalStarter;
+  messages(): ConsoleMessage[];
+  stop(): Promise<void>;
+}
+
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+/** What both local modes share: backend, secrets, an in-process starter and a link signer. */
+async function botRuntime(config: CostbotConfig, env: Env, retryIntervalMs?: number) {
+  const backend = await createBackend(config, env);
+  const secrets = await loadSlackSecrets(config, backend.parameters);
+  // Synthesize the state machine now (memoized; a CDK synth blocks the event loop for
+  // seconds), not on the first report: that would run right after the first command's ack and
+  // block the in-process console too, which then reports Slack's 3 s operation_timeout.
+  synthesizeDefinition();
+  const log = createLogger({ component: 'bot' }, { level: config.logLevel });
+  const starter = new LocalStarter(
+    (request) =>
+      runReport(backend, request, retryIntervalMs === undefined ? {} : { retryIntervalMs }),
+    log,
+  );
+  const signLink = createLinkSigner({
+    ...signDepsFromConfig(config, env, backend.parameters),
+    // The local backend signs for its embedded S3 server.
+    ...(backend.signingClient ? { signingClient: backend.signingClient } : {}),
+  });
+  return { backend, secrets, deps: { config, starter, signLink, log }, starter };
+}
+
+/**
+ * Against a real workspace, for development: Socket Mode (no public URL needed) when
+ * `SLACK_APP_TOKEN` (xapp-…) is set. The bot token and signing secret come from the parameter
+ * store of the backend: `.costbot/parameters.json` locally, SSM with COSTBOT_BACKEND=aws.
+ */
+export async function startSocketModeBot(env: Env, appToken: string): Promise<LocalBot> {
+  const config = loadConfig(env);
+  const { backend, secrets, deps, starter } = await botRuntime(config, env);
+  const app = createBotApp(deps, secrets, {
+    socketMode: true,
+    appToken,
+  });
+  await app.start();
+  return {
+    url: 'socket-mode',
+    config,
+    backend,
+    starter,
+    messages: () => [],
+    stop: async () => {
+      await starter.idle();
+      await app.stop();
+      await backend.stop();
+    },
+  };
+}
+
+export async function startLocalBot(
+  env: Env = process.env,
+  options: { retryIntervalMs?: number } = {},
+): Promise<LocalBot> {
+  const requested = loadConfig(env);
+  const web = express();
+  const server = createServer(web);
+  // Listen first: with PORT=0 the console's URLs must name the port actually bound.
+  const port = await listen(server, requested.port);
+  const url = `http://127.0.0.1:${port}`;
+  const config: CostbotConfig = { ...requested, port, slackApiUrl: `${url}/api/` };
+  const { backend, secrets, deps, starter } = await botRuntime(
+    config,
+    env,
+    options.retryIntervalMs ?? 1000,
+  );
+  const receiver = new ExpressReceiver({
+    signingSecret: secrets.signingSecret,
+    app: web,
+    // Locally the ack can go out before the listener finishes; on Lambda it cannot.
+    processBeforeResponse: false,
+  });
+  createBotApp(deps, secrets, { receiver });
+  const console = createConsoleRouter({
+    botEventsUrl: `${url}/slack/events`,
+    publicUrl: url,
+    signingSecret: secrets.signingSecret,
+    botToken: secrets.botToken,
+    defaultChannel: config.digestChannel.startsWith('#') ? undefined : config.digestChannel,
+  });
+  web.use(console.router);
+  return {
+    url,
+    config,
+    backend,
+    starter,
+    messages: console.messages,
+    stop: async () => {
+      await starter.idle();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await backend.stop();
+    },
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * `npm run digest`: runs the morning digest once, now, and prints the message and the chart
+ * link. On the local backend the embedded S3 server stays up so the link can be opened
+ * (Ctrl-C stops it); `--exit` stops right after printing.
+ */
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../common/config.ts';
+import type { PeriodPreset, PostedState } from '../common/contract.ts';
+import { ConfigError } from '../common/errors.ts';
+import { createBackend } from './backend.ts';
+import { digestRequest, runReport } from './report.ts';
+import { terminalDelivery } from './terminal-slack.ts';
+
+const USAGE = `Usage: npm run digest -- [--period mtd|7d|30d|last-month] [--channel C…|#name] [--slack] [--exit]
+
+Runs the cost digest once, now, through the same state machine definition that deploys.
+  --period   window of the report (default mtd)
+  --channel  channel to post to (default COSTBOT_DIGEST_CHANNEL)
+  --slack    post through Slack's Web API (SLACK_API_URL, bot token from the parameter store)
+             instead of printing here
+  --exit     exit after printing (local backend: stops the S3 server that serves the link)
+Settings come from the environment: see README.md, "Settings".`;
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      period: { type: 'string', default: 'mtd' },
+      channel: { type: 'string' },
+      slack: { type: 'boolean', default: false },
+      exit: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const periods: PeriodPreset[] = ['mtd', '7d', '30d', 'last-month'];
+  if (!periods.includes(values.period as PeriodPreset)) {
+    console.error(
+      `--period must be one of ${periods.join(', ')}; got "${values.period}".\n\n${USAGE}`,
+    );
+    return 2;
+  }
+  const config = loadConfig(process.env);
+  const delivery = values.slack
+    ? undefined
+    : terminalDelivery((text) => process.stdout.write(text));
+  const backend = await createBackend(config, process.env, delivery ? { delivery } : {});
+  const request = digestRequest(
+    values.channel ?? config.digestChannel,
+    values.period as PeriodPreset,
+  );
+  const result = await runReport(backend, request);
+  if (result.status === 'SUCCEEDED') {
+    const out = result.output as PostedState;
+    console.log(`\nChart: ${out.link.url}\nLink expires ${out.link.expiresAt}.`);
+  } else {
+    console.error(`\nThe digest failed: ${result.error}: ${result.cause}`);
+  }
+  if (backend.s3 && !values.exit && result.status === 'SUCCEEDED') {
+    console.log(`\nServing charts from ${backend.s3.endpoint} — Ctrl-C to stop.`);
+    await new Promise<void>((resolve) => process.once('SIGINT', resolve));
+  }
+  await backend.stop();
+  return result.status === 'SUCCEEDED' ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof ConfigError) {
+      console.error(`Configuration error: ${error.message}`);
+      process.exit(2);
+    }
+    console.error(error);
+    process.exit(1);
+  },
+);

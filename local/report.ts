@@ -1,0 +1,28 @@
+/**
+ * Starting a report on a backend, in-process: the synthesized state machine run by the local
+ * runner. (Deployed, the bot and the schedule start the real state machine instead.)
+ */
+import { randomBytes } from 'node:crypto';
+import type { FetchState, PeriodPreset, ReportKind, ReportRequest } from '../common/contract.ts';
+import { synthesizeDefinition } from '../infra/state-machine/synth.ts';
+import type { Backend } from './backend.ts';
+import { type ExecutionResult, runExecution } from './runner.ts';
+
+/** `digest-20261122-0600-a1b2c3`: sortable, unique, valid as an execution name and a key. */
+export function newRequestId(kind: ReportKind, now: Date = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').slice(0, 13).replace('T', '-');
+  return `${kind}-${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+export function digestRequest(channel: string, period: PeriodPreset = 'mtd'): ReportRequest {
+  return { kind: 'digest', requestId: newRequestId('digest'), channel, period };
+}
+
+export function runReport(
+  backend: Backend,
+  request: ReportRequest,
+  options: { retryIntervalMs?: number } = {},
+): Promise<ExecutionResult> {
+  const input: FetchState = { request };
+  return runExecution(synthesizeDefinition(), input, { handlers: backend.handlers, ...options });
+}

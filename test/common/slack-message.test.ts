@@ -1,0 +1,435 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { KnownBlock } from '@slack/types';
+import type { CostSummary, ReportRequest, SignedLink, StoredChart } from '../../common/contract.ts';
+import {
+  escapeMrkdwn,
+  failureMessage,
+  MAX_IMAGE_URL,
+  reportMessage,
+  type SlackMessage,
+  usd,
+  utcStamp,
+} from '../../common/slack-message.ts';
+
+// ---------------------------------------------------------------------------------------------
+// Fixtures
+
+function request(overrides: Partial<ReportRequest> = {}): ReportRequest {
+  return { kind: 'command', requestId: 'r1', channel: 'C123', period: 'mtd', ...overrides };
+}
+
+function summary(overrides: Partial<CostSummary> = {}): CostSummary {
+  return {
+    currency: 'USD',
+    asOf: '2026-11-22T06:00:00.000Z',
+    period: {
+      preset: 'mtd',
+      label: 'Month to date (Nov 1–22)',
+      from: '2026-11-01',
+      to: '2026-11-22',
+    },
+    monthToDate: 2004.31,
+    yesterday: { date: '2026-11-21', amount: 95.5 },
+    changeVsDayBefore: { amount: 10.25, percent: 12 },
+    sevenDayAverage: 90,
+    changeVsSevenDayAverage: { amount: -5.5, percent: -5.75 },
+    periodTotal: 2004.31,
+    top: [
+      { name: 'AmazonEC2', amount: 1500, share: 0.748 },
+      { name: 'AWSLambda', amount: 400.31, share: 0.2 },
+      { name: 'Other', amount: 104, share: 0.052 },
+    ],
+    topBy: 'service',
+    forecast: { monthEnd: 2724.31, dailyRate: 90, daysLeft: 8 },
+    chart: {
+      title: 'Daily spend by service',
+      unit: 'USD per day',
+      dates: ['2026-11-21'],
+      series: [{ name: 'AmazonEC2', values: [80] }],
+      style: 'stacked',
+    },
+    ...overrides,
+  };
+}
+
+const CHART: StoredChart = {
+  bucket: 'costbot-charts',
+  key: 'charts/2026/11/22/r1.png',
+  bytes: 1234,
+  width: 1200,
+  height: 600,
+};
+
+const URL_BASE =
+  'https://costbot-charts.s3.amazonaws.com/charts/2026/11/22/r1.png?X-Amz-Signature=';
+
+function link(url = `${URL_BASE}abc`): SignedLink {
+  return {
+    url,
+    expiresAt: '2026-11-29T06:00:00.000Z',
+    expiresInSeconds: 604_800,
+    accessKeyId: 'AKIAEXAMPLE',
+  };
+}
+
+function message(
+  overrides: {
+    request?: Partial<ReportRequest>;
+    summary?: Partial<CostSummary>;
+    url?: string;
+  } = {},
+): SlackMessage {
+  return reportMessage({
+    request: request(overrides.request),
+    summary: summary(overrides.summary),
+    chart: CHART,
+    link: link(overrides.url),
+  });
+}
+
+type BlockOf<T extends KnownBlock['type']> = Extract<KnownBlock, { type: T }>;
+
+function blocksOf<T extends KnownBlock['type']>(m: SlackMessage, type: T): BlockOf<T>[] {
+  return m.blocks.filter((b): b is BlockOf<T> => b.type === type);
+}
+
+/** The texts of the section fields (the figures). */
+function fieldTexts(m: SlackMessage): string[] {
+  return (blocksOf(m, 'section')[0]?.fields ?? []).map((f) => f.text);
+}
+
+/** The text of the section listing the top items. */
+function topText(m: SlackMessage): string {
+  return blocksOf(m, 'section')[1]?.text?.text ?? '';
+}
+
+/** The texts of the context blocks, in order. */
+function contextTexts(m: SlackMessage): string[] {
+  return blocksOf(m, 'context').map((b) => {
+    const element = b.elements[0];
+    return element && 'text' in element ? element.text : '';
+  });
+}
+
+/** Every mrkdwn string Slack would parse for mentions and links. */
+function mrkdwnTexts(m: SlackMessage): string[] {
+  const texts = [m.text];
+  for (const block of m.blocks) {
+    if (block.type === 'section') {
+      if (block.text?.type === 'mrkdwn') texts.push(block.text.text);
+      for (const f of block.fields ?? []) if (f.type === 'mrkdwn') texts.push(f.text);
+    }
+    if (block.type === 'context') {
+      for (const e of block.elements) if (e.type === 'mrkdwn') texts.push(e.text);
+    }
+  }
+  return texts;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe('Function: reportMessage', () => {
+  it('heads the message with the kind and the period', () => {
+    // Prepare
+    const digest = { kind: 'digest' as const, service: 'AmazonEC2' };
+
+    // Act
+    const command = message();
+    const morning = message({ request: digest });
+
+    // Assess
+    assert.deepEqual(blocksOf(command, 'header')[0]?.text, {
+      type: 'plain_text',
+      text: 'AWS cost · Month to date (Nov 1–22)',
+    });
+    assert.equal(
+      blocksOf(morning, 'header')[0]?.text.text,
+      'Morning cost digest · AmazonEC2 · Month to date (Nov 1–22)',
+    );
+  });
+
+  it('lays out the figures of a month-to-date report without repeating its total', () => {
+    // Prepare
+    const input = {};
+
+    // Act
+    const m = message(input);
+
+    // Assess
+    assert.deepEqual(fieldTexts(m), [
+      '*Month to date*\n$2,004.31',
+      '*Yesterday (2026-11-21)*\n$95.50  ▲ +$10.25 (+12.0%) vs day before',
+      '*7-day average*\n$90.00/day  ▼ -$5.50 (-5.8%) vs average',
+      '*Month-end forecast*\n$2,724.31 (at $90.00/day)',
+    ]);
+    assert.equal(
+      m.text,
+      'AWS cost · Month to date (Nov 1–22): $2,004.31 month to date, $95.50 yesterday.',
+    );
+  });
+
+  it('shows the period total of a 30-day report beside month to date', () => {
+    // Prepare
+    const period = {
+      preset: '30d' as const,
+      label: 'Last 30 days',
+      from: '2026-10-23',
+      to: '2026-11-21',
+    };
+
+    // Act
+    const m = message({ summary: { period, periodTotal: 2700 } });
+
+    // Assess
+    assert.deepEqual(fieldTexts(m).slice(0, 2), [
+      '*Month to date*\n$2,004.31',
+      '*Last 30 days*\n$2,700.00',
+    ]);
+    assert.equal(fieldTexts(m).length, 5);
+  });
+
+  it('says when there is no data yet and leaves out the forecast', () => {
+    // Prepare
+    const empty = {
+      yesterday: null,
+      changeVsDayBefore: null,
+      sevenDayAverage: null,
+      changeVsSevenDayAverage: null,
+      forecast: null,
+      top: [],
+    };
+
+    // Act
+    const m = message({ summary: empty });
+
+    // Assess
+    assert.deepEqual(fieldTexts(m), [
+      '*Month to date*\n$2,004.31',
+      '*Yesterday*\nno data yet',
+      '*7-day average*\nnot enough data',
+    ]);
+    assert.equal(
+      topText(m),
+      '*Top services, Month to date (Nov 1–22)*\nNo spend recorded in this period.',
+    );
+    assert.equal(m.text, 'AWS cost · Month to date (Nov 1–22): $2,004.31 month to date.');
+  });
+
+  it('lists the top items with amounts and shares', () => {
+    // Prepare
+    const input = {};
+
+    // Act
+    const m = message(input);
+
+    // Assess
+    assert.equal(
+      topText(m),
+      '*Top services, Month to date (Nov 1–22)*\n' +
+        '1. AmazonEC2: $1,500.00 (75%)\n' +
+        '2. AWSLambda: $400.31 (20%)\n' +
+        '3. Other: $104.00 (5%)',
+    );
+  });
+
+  it('heads the list "Top accounts" for an account breakdown', () => {
+    // Prepare
+    const byAccount = { topBy: 'account' as const };
+
+    // Act
+    const m = message({ summary: byAccount });
+
+    // Assess
+    assert.ok(topText(m).startsWith('*Top accounts, Month to date (Nov 1–22)*\n'), topText(m));
+  });
+
+  it('shows the chart in an image block and links it in the context', () => {
+    // Prepare
+    const url = `${URL_BASE}abc&X-Amz-Expires=604800`;
+
+    // Act
+    const m = message({ url });
+
+    // Assess
+    assert.deepEqual(
+      m.blocks.map((b) => b.type),
+      ['header', 'section', 'section', 'image', 'context', 'context', 'actions'],
+    );
+    assert.deepEqual(blocksOf(m, 'image')[0], {
+      type: 'image',
+      block_id: 'chart_image',
+      image_url: url,
+      alt_text: 'Daily spend by service',
+    });
+    assert.deepEqual(contextTexts(m), [
+      `<${url}|Open chart> · link expires Nov 29, 06:00 UTC`,
+      'as of Nov 22, 06:00 UTC · source: CloudWatch AWS/Billing',
+    ]);
+  });
+
+  it('keeps an image URL of exactly 3000 characters', () => {
+    // Prepare
+    const url = URL_BASE + 'x'.repeat(MAX_IMAGE_URL - URL_BASE.length);
+
+    // Act
+    const m = message({ url });
+
+    // Assess
+    assert.equal(url.length, 3000);
+    const image = blocksOf(m, 'image')[0];
+    assert.equal(image && 'image_url' in image ? image.image_url : undefined, url);
+  });
+
+  it('leaves out the image block for a URL over 3000 characters but keeps the link', () => {
+    // Prepare
+    const url = URL_BASE + 'x'.repeat(MAX_IMAGE_URL + 1 - URL_BASE.length);
+
+    // Act
+    const m = message({ url });
+
+    // Assess
+    assert.equal(url.length, 3001);
+    assert.deepEqual(
+      m.blocks.map((b) => b.type),
+      ['header', 'section', 'section', 'context', 'context', 'actions'],
+    );
+    assert.equal(contextTexts(m)[0], `<${url}|Open chart> · link expires Nov 29, 06:00 UTC`);
+  });
+
+  it('escapes service names so they cannot mention or link', () => {
+    // Prepare
+    const top = [
+      { name: '<!channel>', amount: 10, share: 0.5 },
+      { name: '<http://evil|x> & co', amount: 10, share: 0.5 },
+    ];
+
+    // Act
+    const m = message({ summary: { top } });
+
+    // Assess
+    assert.equal(
+      topText(m),
+      '*Top services, Month to date (Nov 1–22)*\n' +
+        '1. &lt;!channel&gt;: $10.00 (50%)\n' +
+        '2. &lt;http://evil|x&gt; &amp; co: $10.00 (50%)',
+    );
+  });
+
+  it('escapes a requested service name in every mrkdwn text, including the fallback', () => {
+    // Prepare
+    const service = '<!channel>';
+
+    // Act
+    const m = message({ request: { service } });
+
+    // Assess
+    for (const text of mrkdwnTexts(m)) assert.equal(text.includes('<!channel>'), false, text);
+    assert.equal(
+      m.text,
+      'AWS cost · &lt;!channel&gt; · Month to date (Nov 1–22): $2,004.31 month to date, $95.50 yesterday.',
+    );
+    // The header is plain text: Slack shows it as typed and parses nothing in it.
+    assert.equal(
+      blocksOf(m, 'header')[0]?.text.text,
+      'AWS cost · <!channel> · Month to date (Nov 1–22)',
+    );
+  });
+});
+
+describe('Function: failureMessage', () => {
+  it('explains the failure and escapes the request id', () => {
+    // Prepare
+    const req = request({ requestId: '<!here>&x' });
+
+    // Act
+    const m = failureMessage({
+      request: req,
+      explanation: '> boom',
+      errorName: 'AwsThrottledError',
+    });
+
+    // Assess
+    assert.equal(m.text, 'Your cost report could not be produced (AwsThrottledError).');
+    assert.deepEqual(m.blocks, [
+      { type: 'header', text: { type: 'plain_text', text: 'Cost report failed' } },
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: 'Your cost report could not be produced (AwsThrottledError).\n> boom',
+        },
+      },
+      {
+        type: 'context',
+        elements: [
+          {
+            type: 'mrkdwn',
+            text: 'request &lt;!here&gt;&amp;x · `/aws-cost doctor` checks the setup',
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('names the morning digest for a digest request', () => {
+    // Prepare
+    const req = request({ kind: 'digest' });
+
+    // Act
+    const m = failureMessage({ request: req, explanation: '', errorName: 'States.Timeout' });
+
+    // Assess
+    assert.equal(m.text, 'The morning cost digest could not be produced (States.Timeout).');
+  });
+});
+
+describe('Function: usd', () => {
+  it('formats dollars with thousands separators, cents and a leading minus', () => {
+    // Prepare
+    const amounts = [-3.5, 0, 2004.31, 1_234_567.891, 0.005];
+
+    // Act
+    const formatted = amounts.map(usd);
+
+    // Assess
+    assert.deepEqual(formatted, ['-$3.50', '$0.00', '$2,004.31', '$1,234,567.89', '$0.01']);
+  });
+});
+
+describe('Function: utcStamp', () => {
+  it('formats a timestamp as month, day and UTC time', () => {
+    // Prepare
+    const iso = '2026-11-29T06:00:00.000Z';
+
+    // Act
+    const stamp = utcStamp(iso);
+
+    // Assess
+    assert.equal(stamp, 'Nov 29, 06:00 UTC');
+  });
+
+  it('converts an offset to UTC, changing the day', () => {
+    // Prepare
+    const iso = '2026-12-31T22:15:00-05:00';
+
+    // Act
+    const stamp = utcStamp(iso);
+
+    // Assess
+    assert.equal(stamp, 'Jan 1, 03:15 UTC');
+  });
+});
+
+describe('Function: escapeMrkdwn', () => {
+  it('escapes &, < and > and nothing else', () => {
+    // Prepare
+    const text = 'a & b <c> *d* _e_';
+
+    // Act
+    const escaped = escapeMrkdwn(text);
+
+    // Assess
+    assert.equal(escaped, 'a &amp; b &lt;c&gt; *d* _e_');
+  });
+});

@@ -1,0 +1,372 @@
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { before, describe, it } from 'node:test';
+import { RETRYABLE_AWS_ERRORS, RETRYABLE_SLACK_ERRORS } from '../../../common/errors.ts';
+import { STATES } from '../../../infra/state-machine/definition.ts';
+import { type AslDefinition, synthesizeDefinition } from '../../../infra/state-machine/synth.ts';
+
+// asl-validator 4 is CommonJS (`module.exports = validator`) and ships no types.
+interface AslValidationError {
+  'Error code': string;
+  Message: string;
+}
+type AslValidator = (
+  definition: unknown,
+  options?: { checkPaths: boolean; checkArn: boolean },
+) => {
+  isValid: boolean;
+  errors: AslValidationError[];
+  errorsText: (separator?: string) => string;
+};
+const aslValidator = createRequire(import.meta.url)('asl-validator') as AslValidator;
+
+interface Retrier {
+  ErrorEquals: string[];
+  IntervalSeconds?: number;
+  MaxAttempts?: number;
+  BackoffRate?: number;
+  JitterStrategy?: string;
+}
+
+interface Catcher {
+  ErrorEquals: string[];
+  ResultPath?: string;
+  Next: string;
+}
+
+/** Every Task state, FetchAccount (inside the FetchAccounts Map) included. */
+const TASKS = [
+  STATES.fetch,
+  STATES.fetchAccount,
+  STATES.summarize,
+  STATES.chart,
+  STATES.sign,
+  STATES.post,
+  STATES.failure,
+];
+/** Top-level states that catch into the failure path (FetchAccount fails its Map instead). */
+const CATCHING = [
+  STATES.fetch,
+  STATES.fetchAccounts,
+  STATES.summarize,
+  STATES.chart,
+  STATES.sign,
+  STATES.post,
+];
+/** Tasks that call AWS (CloudWatch, STS, S3, SSM) besides Lambda. */
+const AWS_CALLING = [STATES.fetch, STATES.fetchAccount, STATES.chart, STATES.sign, STATES.post];
+/** Tasks that call Slack. */
+const SLACK_CALLING = [STATES.post, STATES.failure];
+
+let definition: AslDefinition;
+
+type States = Record<string, Record<string, unknown>>;
+
+/** Every state by name, the states inside Map item processors included (names are unique). */
+function allStates(states: States, into: States = {}): States {
+  for (const [name, s] of Object.entries(states)) {
+    into[name] = s;
+    const inner = (s.ItemProcessor as { States?: States } | undefined)?.States;
+    if (inner) allStates(inner, into);
+  }
+  return into;
+}
+
+/** The state called `name`, at the top level or inside a Map; fails the test if it does not exist. */
+function state(name: string): Record<string, unknown> {
+  const found = allStates(definition.States)[name];
+  assert.ok(found, `state ${name} exists`);
+  return found;
+}
+
+/** The states a run passes through from StartAt, taking the Choice's branch `pick` chooses. */
+function walk(pick: (choice: Record<string, unknown>) => string): string[] {
+  const path: string[] = [];
+  for (let name: string | undefined = definition.StartAt; name; ) {
+    path.push(name);
+    const current = state(name);
+    name = current.Type === 'Choice' ? pick(current) : (current.Next as string | undefined);
+    assert.ok(path.length <= 10, 'no loop');
+  }
+  return path;
+}
+
+interface ChoiceRule {
+  Variable?: string;
+  IsPresent?: boolean;
+  Next: string;
+}
+
+function retriers(name: string): Retrier[] {
+  return (state(name).Retry as Retrier[] | undefined) ?? [];
+}
+
+/** The retrier that handles `error` in the state (the first listing it, as Step Functions picks). */
+function retrierFor(name: string, error: string): Retrier | undefined {
+  return retriers(name).find((r) => r.ErrorEquals.includes(error));
+}
+
+/** Every value of a property called `key`, anywhere in the JSON. */
+function valuesOf(node: unknown, key: string): unknown[] {
+  if (Array.isArray(node)) return node.flatMap((item) => valuesOf(item, key));
+  if (typeof node !== 'object' || node === null) return [];
+  return Object.entries(node).flatMap(([k, v]) => [...(k === key ? [v] : []), ...valuesOf(v, key)]);
+}
+
+describe('state machine definition (synthesized from the CDK construct)', () => {
+  before(() => {
+    // The synth takes seconds; every test reads this one definition and never changes it.
+    definition = structuredClone(synthesizeDefinition());
+  });
+
+  describe('asl-validator', () => {
+    it('accepts the definition, including the Fail state’s ErrorPath and CausePath', () => {
+      // Prepare: the validator fills in QueryLanguage on the states it is given, so it gets a copy.
+      const input = structuredClone(definition);
+
+      // Act
+      const result = aslValidator(input, { checkPaths: true, checkArn: true });
+
+      // Assess
+      assert.equal(result.isValid, true, result.errorsText('\n'));
+      assert.deepEqual(result.errors, []);
+      assert.equal(state(STATES.failed).ErrorPath, '$.error.Error');
+      assert.equal(state(STATES.failed).CausePath, '$.error.Cause');
+    });
+
+    it('rejects a copy whose failure path points to a missing state (the check is live)', () => {
+      // Prepare
+      const broken = structuredClone(definition);
+      const failure = broken.States[STATES.failure] as Record<string, unknown>;
+      failure.Next = 'NoSuchState';
+
+      // Act
+      const result = aslValidator(broken, { checkPaths: true, checkArn: true });
+
+      // Assess
+      assert.equal(result.isValid, false);
+      assert.ok(
+        result.errors.some((e) => e['Error code'] === 'MISSING_TRANSITION_TARGET'),
+        result.errorsText('\n'),
+      );
+    });
+  });
+
+  describe('shape', () => {
+    it('is JSONPath: no QueryLanguage JSONata anywhere, no JSONata expressions', () => {
+      // Act
+      const languages = valuesOf(definition, 'QueryLanguage');
+      const text = JSON.stringify(definition);
+
+      // Assess
+      assert.ok(
+        languages.every((l) => l === 'JSONPath'),
+        `QueryLanguage values: ${JSON.stringify(languages)}`,
+      );
+      assert.doesNotMatch(text, /JSONata/i);
+      assert.doesNotMatch(text, /\{%/, 'no JSONata {% … %} expressions');
+    });
+
+    it('runs ByAccount? → Fetch → Summarize → RenderAndStore → Sign → Post by default', () => {
+      // Act
+      const path = walk((choice) => choice.Default as string);
+
+      // Assess
+      assert.deepEqual(path, [
+        STATES.byAccount,
+        STATES.fetch,
+        STATES.summarize,
+        STATES.chart,
+        STATES.sign,
+        STATES.post,
+      ]);
+      assert.equal(state(STATES.post).End, true);
+    });
+
+    it('runs ByAccount? → FetchAccounts → Summarize → … → Post when the request names accounts', () => {
+      // Act
+      const path = walk((choice) => (choice.Choices as ChoiceRule[])[0]?.Next ?? 'none');
+
+      // Assess
+      assert.deepEqual(path, [
+        STATES.byAccount,
+        STATES.fetchAccounts,
+        STATES.summarize,
+        STATES.chart,
+        STATES.sign,
+        STATES.post,
+      ]);
+    });
+
+    it('has exactly the seven Task states the local runner maps handlers to', () => {
+      // Act
+      const tasks = Object.entries(allStates(definition.States))
+        .filter(([, s]) => s.Type === 'Task')
+        .map(([name]) => name);
+
+      // Assess
+      assert.deepEqual(tasks.sort(), [...TASKS].sort());
+    });
+  });
+
+  describe('fan-out by account', () => {
+    it('ByAccount? sends a request with at least one account to FetchAccounts, any other to Fetch', () => {
+      // Act
+      const choice = state(STATES.byAccount);
+
+      // Assess
+      assert.equal(choice.Type, 'Choice');
+      assert.deepEqual(choice.Choices, [
+        { Variable: '$.request.accounts[0]', IsPresent: true, Next: STATES.fetchAccounts },
+      ]);
+      assert.equal(choice.Default, STATES.fetch);
+    });
+
+    it('FetchAccounts maps request.accounts, at most 5 at once, into $.perAccount', () => {
+      // Act
+      const map = state(STATES.fetchAccounts);
+
+      // Assess
+      assert.equal(map.Type, 'Map');
+      assert.equal(map.ItemsPath, '$.request.accounts');
+      assert.deepEqual(map.ItemSelector, {
+        'request.$': '$.request',
+        'accountId.$': '$$.Map.Item.Value',
+      });
+      assert.equal(map.MaxConcurrency, 5);
+      assert.equal(map.ResultPath, '$.perAccount');
+      assert.equal(map.Next, STATES.summarize);
+      // Each iteration retries its own calls; a Map retry would fetch every account again.
+      assert.equal(map.Retry, undefined);
+    });
+
+    it('FetchAccounts runs one Task, FetchAccount, on the same function as Fetch', () => {
+      // Act
+      const processor = state(STATES.fetchAccounts).ItemProcessor as {
+        StartAt: string;
+        States: States;
+      };
+      const inner = processor.States[STATES.fetchAccount];
+
+      // Assess
+      assert.equal(processor.StartAt, STATES.fetchAccount);
+      assert.deepEqual(Object.keys(processor.States), [STATES.fetchAccount]);
+      assert.equal(inner?.Type, 'Task');
+      assert.equal(inner?.End, true);
+      assert.equal(inner?.Resource, state(STATES.fetch).Resource);
+      assert.equal(inner?.Catch, undefined, 'a failure fails the Map, whose Catch reports it');
+    });
+  });
+
+  describe('failure path', () => {
+    for (const name of CATCHING) {
+      it(`${name} catches every error into ReportFailure with ResultPath $.error`, () => {
+        // Act
+        const catchers = (state(name).Catch as Catcher[] | undefined) ?? [];
+
+        // Assess
+        assert.deepEqual(catchers, [
+          { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: STATES.failure },
+        ]);
+      });
+    }
+
+    it('ReportFailure catches nothing (it cannot loop into itself) and goes to Failed', () => {
+      // Act
+      const failure = state(STATES.failure);
+
+      // Assess
+      assert.equal(failure.Catch, undefined);
+      assert.equal(failure.Next, STATES.failed);
+      assert.equal(failure.End, undefined);
+    });
+
+    it('Failed is a Fail state reading the caught error’s name and cause', () => {
+      // Act
+      const failed = state(STATES.failed);
+
+      // Assess
+      assert.deepEqual(failed, {
+        Type: 'Fail',
+        ErrorPath: '$.error.Error',
+        CausePath: '$.error.Cause',
+      });
+    });
+  });
+
+  describe('retries', () => {
+    for (const name of AWS_CALLING) {
+      it(`${name} retries AwsThrottledError and AwsUnavailableError with jittered backoff`, () => {
+        for (const error of ['AwsThrottledError', 'AwsUnavailableError']) {
+          // Act
+          const retrier = retrierFor(name, error);
+
+          // Assess
+          assert.ok(retrier, `${name} retries ${error}`);
+          assert.ok((retrier.MaxAttempts ?? 3) >= 2, `${name} retries ${error} more than once`);
+          assert.ok((retrier.BackoffRate ?? 2) > 1, 'backs off');
+          assert.equal(retrier.JitterStrategy, 'FULL');
+        }
+      });
+    }
+
+    it('retries every error common/errors.ts names retryable', () => {
+      // Act
+      const awsErrors = retriers(STATES.fetch).flatMap((r) => r.ErrorEquals);
+      const slackErrors = retriers(STATES.post).flatMap((r) => r.ErrorEquals);
+
+      // Assess
+      for (const error of RETRYABLE_AWS_ERRORS) assert.ok(awsErrors.includes(error), error);
+      for (const error of RETRYABLE_SLACK_ERRORS) assert.ok(slackErrors.includes(error), error);
+    });
+
+    for (const name of SLACK_CALLING) {
+      it(`${name} retries SlackRateLimitedError at least 5 s apart, without jitter`, () => {
+        // Act
+        const retrier = retrierFor(name, 'SlackRateLimitedError');
+
+        // Assess
+        assert.ok(retrier, `${name} retries SlackRateLimitedError`);
+        assert.ok(
+          (retrier.IntervalSeconds ?? 1) >= 5,
+          `IntervalSeconds ${retrier.IntervalSeconds}`,
+        );
+        assert.ok((retrier.MaxAttempts ?? 3) >= 2, 'more than one retry');
+        // FULL jitter would wait anywhere from 0 s: shorter than Slack's Retry-After.
+        assert.ok(
+          retrier.JitterStrategy === undefined || retrier.JitterStrategy === 'NONE',
+          `JitterStrategy ${retrier.JitterStrategy}`,
+        );
+      });
+    }
+
+    it('Summarize (pure) retries no AWS, Slack or catch-all error', () => {
+      // Act
+      const errors = retriers(STATES.summarize).flatMap((r) => r.ErrorEquals);
+
+      // Assess
+      for (const error of [...RETRYABLE_AWS_ERRORS, ...RETRYABLE_SLACK_ERRORS, 'States.ALL']) {
+        assert.ok(!errors.includes(error), `Summarize retries ${error}`);
+      }
+    });
+
+    it('retries no error that will not go away (AccessDenied, Slack refusals, bad requests)', () => {
+      for (const name of TASKS) {
+        // Act
+        const errors = retriers(name).flatMap((r) => r.ErrorEquals);
+
+        // Assess
+        for (const error of [
+          'States.ALL',
+          'States.TaskFailed',
+          'AwsAccessDeniedError',
+          'SlackApiError',
+          'SessionCredentialsError',
+          'InvalidRequestError',
+        ]) {
+          assert.ok(!errors.includes(error), `${name} retries ${error}`);
+        }
+      }
+    });
+  });
+});
