@@ -8,7 +8,6 @@ import type { CostbotConfig } from '../common/config.ts';
 import type { SignedLink } from '../common/contract.ts';
 import type { Logger } from '../common/log.ts';
 import { runDoctor } from '../doctor/checks.ts';
-import { botDoctorDeps } from '../doctor/deps.ts';
 import { BOT_CHECKS, type DoctorDeps, type SlackApi } from '../doctor/types.ts';
 import * as actions from './listeners/actions/index.ts';
 import { BOT_CHECK_TIMEOUT_MS, type DoctorCommandDeps } from './listeners/commands/doctor.ts';
@@ -21,8 +20,8 @@ export interface BotDeps {
   signLink: (chart: { bucket: string; key: string }) => Promise<SignedLink>;
   log: Logger;
   /**
-   * The clients `/aws-cost doctor` checks with, given the bot's Slack client. Default: the
-   * configured backend's (`botDoctorDeps`), built when the command arrives.
+   * The clients `/aws-cost doctor` checks with, given the bot's Slack client (`botDoctorDeps`),
+   * built when the command arrives; without it the command says the doctor is not available.
    */
   doctor?: (slack: SlackApi) => DoctorDeps;
 }
@@ -33,10 +32,12 @@ export interface SlackSecrets {
 }
 
 /** The bot's doctor: its checks only, each call cut short so the ack stays within 3 s on Lambda. */
-function doctorDeps(deps: BotDeps): DoctorCommandDeps {
+function doctorDeps(deps: BotDeps): DoctorCommandDeps | undefined {
+  const build = deps.doctor;
+  if (!build) return undefined;
   return {
     run: (slack) => {
-      const clients = deps.doctor?.(slack) ?? botDoctorDeps(deps.config, process.env, slack);
+      const clients = build(slack);
       return runDoctor(
         { ...clients, timeoutMs: clients.timeoutMs ?? BOT_CHECK_TIMEOUT_MS },
         { only: BOT_CHECKS, perspective: 'bot' },
@@ -52,12 +53,13 @@ export function registerListeners(app: App, deps: BotDeps): void {
     allowedChannels: deps.config.allowedChannels,
     allowedUsers: deps.config.allowedUsers,
   };
+  const doctor = doctorDeps(deps);
   commands.register(app, {
     starter: deps.starter,
     access,
     digestChannel: deps.config.digestChannel,
     log: deps.log,
-    doctor: doctorDeps(deps),
+    ...(doctor ? { doctor } : {}),
   });
   actions.register(app, {
     starter: deps.starter,

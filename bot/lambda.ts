@@ -7,9 +7,10 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { AwsLambdaReceiver } from '@slack/bolt';
 import { loadConfig } from '../common/config.ts';
 import { ConfigError } from '../common/errors.ts';
+import { createLinkSigner, signDepsFromConfig } from '../common/link-signer.ts';
 import { createLogger } from '../common/log.ts';
 import { awsParameterReader } from '../common/parameters.ts';
-import { createLinkSigner, signDepsFromConfig } from '../workflows/steps/sign/handler.ts';
+import { awsDoctorDeps, botDoctorDeps } from '../doctor/deps.ts';
 import { createBotApp } from './app.ts';
 import { loadSlackSecrets } from './secrets.ts';
 import { StepFunctionsStarter } from './starter.ts';
@@ -29,6 +30,7 @@ createBotApp(
     starter: new StepFunctionsStarter(new SFNClient({}), config.stateMachineArn),
     signLink: createLinkSigner(signDepsFromConfig(config, process.env, parameters)),
     log,
+    doctor: (slack) => botDoctorDeps(awsDoctorDeps(config, process.env), slack),
   },
   secrets,
   { receiver },

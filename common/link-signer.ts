@@ -6,10 +6,14 @@
  * does, after hours, whatever X-Amz-Expires says. So the step signs with a dedicated IAM
  * user's key read from the parameter store, and refuses temporary keys by name.
  */
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { s3Config } from './aws-clients.ts';
+import type { CostbotConfig } from './config.ts';
 import type { SignedLink } from './contract.ts';
 import { SessionCredentialsError } from './errors.ts';
+import { createLogger, type Logger } from './log.ts';
+import type { ParameterReader } from './parameters.ts';
 
 /** SigV4's upper bound on X-Amz-Expires. */
 export const MAX_LINK_SECONDS = 604_800;
@@ -58,5 +62,61 @@ export async function signChartLink(options: {
     expiresAt: new Date(options.now.getTime() + expiresIn * 1000).toISOString(),
     expiresInSeconds: expiresIn,
     accessKeyId: options.credentials.accessKeyId,
+  };
+}
+
+export interface SignDeps {
+  parameters: ParameterReader;
+  names: { accessKeyId: string; secretAccessKey: string };
+  /** An S3 client signing with these static credentials (same region/endpoint as the bucket). */
+  signingClient: (credentials: { accessKeyId: string; secretAccessKey: string }) => S3Client;
+  expiresInSeconds: number;
+  log: Logger;
+  now?: () => Date;
+}
+
+export function signDepsFromConfig(
+  config: CostbotConfig,
+  env: Record<string, string | undefined>,
+  parameters: ParameterReader,
+): SignDeps {
+  return {
+    parameters,
+    names: {
+      accessKeyId: config.parameterNames.signerAccessKeyId,
+      secretAccessKey: config.parameterNames.signerSecretAccessKey,
+    },
+    signingClient: (credentials) => new S3Client({ ...s3Config(env), credentials }),
+    expiresInSeconds: config.linkExpiresSeconds,
+    log: createLogger({ step: 'sign' }, { level: config.logLevel }),
+  };
+}
+
+/**
+ * Signs a link for a stored chart with the signer key from the parameter store. Shared by
+ * the Sign step and the bot's "Refresh link" button, which re-signs without re-rendering.
+ */
+export function createLinkSigner(deps: SignDeps) {
+  const clients = new Map<string, S3Client>();
+  return async function signLink(chart: { bucket: string; key: string }): Promise<SignedLink> {
+    const values = await deps.parameters.get([deps.names.accessKeyId, deps.names.secretAccessKey]);
+    const credentials = {
+      accessKeyId: values[deps.names.accessKeyId] as string,
+      secretAccessKey: values[deps.names.secretAccessKey] as string,
+    };
+    let client = clients.get(credentials.accessKeyId);
+    if (!client) {
+      client = deps.signingClient(credentials);
+      clients.set(credentials.accessKeyId, client);
+    }
+    return signChartLink({
+      client,
+      credentials,
+      source: deps.names.accessKeyId,
+      bucket: chart.bucket,
+      key: chart.key,
+      expiresInSeconds: deps.expiresInSeconds,
+      now: deps.now?.() ?? new Date(),
+    });
   };
 }

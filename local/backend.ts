@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { s3Config } from '../common/aws-clients.ts';
 import type { CostbotConfig } from '../common/config.ts';
+import { signDepsFromConfig } from '../common/link-signer.ts';
 import { createLogger } from '../common/log.ts';
 import {
   awsParameterReader,
@@ -23,7 +24,7 @@ import {
   type PostDeps,
   postDepsFromConfig,
 } from '../workflows/steps/post/handler.ts';
-import { createSignHandler, signDepsFromConfig } from '../workflows/steps/sign/handler.ts';
+import { createSignHandler } from '../workflows/steps/sign/handler.ts';
 import { createSummarizeHandler } from '../workflows/steps/summarize/handler.ts';
 import { DemoMetrics } from './demo-metrics.ts';
 import { ensureParameterFile } from './parameter-file.ts';

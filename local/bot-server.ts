@@ -11,13 +11,16 @@ import { ExpressReceiver } from '@slack/bolt';
 import express from 'express';
 import { createBotApp } from '../bot/app.ts';
 import { loadSlackSecrets } from '../bot/secrets.ts';
-import { LocalStarter } from '../bot/starter.ts';
 import { type CostbotConfig, loadConfig } from '../common/config.ts';
+import { createLinkSigner, signDepsFromConfig } from '../common/link-signer.ts';
 import { createLogger } from '../common/log.ts';
+import { awsDoctorDeps, botDoctorDeps } from '../doctor/deps.ts';
+import type { SlackApi } from '../doctor/types.ts';
 import { synthesizeDefinition } from '../infra/state-machine/synth.ts';
-import { createLinkSigner, signDepsFromConfig } from '../workflows/steps/sign/handler.ts';
 import { type Backend, createBackend } from './backend.ts';
 import { type ConsoleMessage, createConsoleRouter } from './console/server.ts';
+import { localDoctorDeps } from './doctor-deps.ts';
+import { LocalStarter } from './local-starter.ts';
 import { runReport } from './report.ts';
 
 type Env = Record<string, string | undefined>;
@@ -58,7 +61,12 @@ async function botRuntime(config: CostbotConfig, env: Env, retryIntervalMs?: num
     // The local backend signs for its embedded S3 server.
     ...(backend.signingClient ? { signingClient: backend.signingClient } : {}),
   });
-  return { backend, secrets, deps: { config, starter, signLink, log }, starter };
+  const doctorClients =
+    config.backend === 'aws'
+      ? awsDoctorDeps(config, env)
+      : localDoctorDeps(config, backend.s3 ? { s3Endpoint: backend.s3.endpoint } : {});
+  const doctor = (slack: SlackApi) => botDoctorDeps(doctorClients, slack);
+  return { backend, secrets, deps: { config, starter, signLink, log, doctor }, starter };
 }
 
 /**

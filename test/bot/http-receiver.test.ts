@@ -16,10 +16,10 @@ import { USAGE } from '../../bot/command/parse.ts';
 import { slackRequestId } from '../../bot/starter.ts';
 import { loadConfig } from '../../common/config.ts';
 import type { SignedLink } from '../../common/contract.ts';
+import { createLinkSigner } from '../../common/link-signer.ts';
 import type { ParameterReader } from '../../common/parameters.ts';
 import { BLOCK_IDS } from '../../common/slack-message.ts';
 import { signedHeaders } from '../../local/console/signing.ts';
-import { createLinkSigner } from '../../workflows/steps/sign/handler.ts';
 import {
   CHART_KEY,
   type CommandFields,

@@ -9,7 +9,7 @@ import {
   StateMachineDoesNotExist,
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { LocalStarter, StepFunctionsStarter, slackRequestId } from '../../bot/starter.ts';
+import { StepFunctionsStarter, slackRequestId } from '../../bot/starter.ts';
 import type { ReportRequest } from '../../common/contract.ts';
 import {
   AwsAccessDeniedError,
@@ -18,6 +18,7 @@ import {
   AwsUnavailableError,
 } from '../../common/errors.ts';
 import { createLogger } from '../../common/log.ts';
+import { LocalStarter } from '../../local/local-starter.ts';
 
 const sfnMock = mockClient(SFNClient);
 const ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:costbot-report';

@@ -13,9 +13,11 @@ import { ExpressReceiver } from '@slack/bolt';
 import { type BotDeps, createBotApp } from '../../bot/app.ts';
 import { CHECKING, doctorCommand } from '../../bot/listeners/commands/doctor.ts';
 import { loadConfig } from '../../common/config.ts';
+import { botDoctorDeps } from '../../doctor/deps.ts';
 import { formatSlack } from '../../doctor/format.ts';
 import type { CheckResult } from '../../doctor/types.ts';
 import { signedHeaders } from '../../local/console/signing.ts';
+import { localDoctorDeps } from '../../local/doctor-deps.ts';
 import { ensureParameterFile } from '../../local/parameter-file.ts';
 import { type LocalS3, startLocalS3 } from '../../local/s3-server.ts';
 import {
@@ -137,7 +139,9 @@ describe('/aws-cost doctor over HTTP', () => {
         starter,
         signLink: () => Promise.reject(new Error('unused')),
         log: memoryLogger().log,
-        ...(doctor ? { doctor } : {}),
+        doctor:
+          doctor ??
+          ((api) => botDoctorDeps(localDoctorDeps(config, { s3Endpoint: s3.endpoint }), api)),
       },
       { botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET },
       { receiver, logger },

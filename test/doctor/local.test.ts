@@ -11,8 +11,8 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { loadConfig } from '../../common/config.ts';
 import { runDoctor } from '../../doctor/checks.ts';
 import { doctorCli, USAGE } from '../../doctor/cli.ts';
-import { localDoctorDeps } from '../../doctor/deps.ts';
 import { REPO_ROOT } from '../../infra/paths.ts';
+import { localDoctorDeps } from '../../local/doctor-deps.ts';
 import { startLocalS3 } from '../../local/s3-server.ts';
 import { byId } from './support.ts';
 

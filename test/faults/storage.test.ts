@@ -8,13 +8,14 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { GetParametersCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import { signDepsFromConfig } from '../../common/link-signer.ts';
 import { createLogger } from '../../common/log.ts';
 import { SsmParameterReader } from '../../common/parameters.ts';
 import { STATES } from '../../infra/state-machine/definition.ts';
 import type { Backend } from '../../local/backend.ts';
 import { runReport } from '../../local/report.ts';
 import { createChartHandler } from '../../workflows/steps/chart/handler.ts';
-import { createSignHandler, signDepsFromConfig } from '../../workflows/steps/sign/handler.ts';
+import { createSignHandler } from '../../workflows/steps/sign/handler.ts';
 import { sdkError } from '../doctor/support.ts';
 import {
   assertOutcome,

@@ -1,7 +1,8 @@
 /** Lambda entry of the sign step. */
 import { loadConfig } from '../../../common/config.ts';
+import { signDepsFromConfig } from '../../../common/link-signer.ts';
 import { awsParameterReader } from '../../../common/parameters.ts';
-import { createSignHandler, signDepsFromConfig } from './handler.ts';
+import { createSignHandler } from './handler.ts';
 
 const config = loadConfig();
 
