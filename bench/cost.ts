@@ -21,7 +21,7 @@ import { loadConfig } from '../common/config.ts';
 import type { ReportRequest } from '../common/contract.ts';
 import { addDays, dayStart, daysBetween, requiredFetchWindow } from '../common/dates.ts';
 import { CachedParameterReader, SsmParameterReader } from '../common/parameters.ts';
-import { synthesizeDefinition } from '../infra/state-machine/synth.ts';
+import { loadDefinition } from '../infra/state-machine/asl.ts';
 import { runExecution } from '../local/runner.ts';
 import { RecordingSlack } from '../test/support/recording-slack.ts';
 import { createChartHandler } from '../workflows/steps/chart/handler.ts';
@@ -253,7 +253,7 @@ async function countReport(
       log: countingLogger({ step: 'post' }, logs),
     }),
   };
-  const result = await runExecution(synthesizeDefinition(), { request }, { handlers });
+  const result = await runExecution(loadDefinition(), { request }, { handlers });
   if (result.status !== 'SUCCEEDED' || delivery.messages.length !== 1) {
     throw new Error(`cost run: ${result.status} ${result.error ?? ''} ${result.cause ?? ''}`);
   }

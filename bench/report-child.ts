@@ -17,7 +17,8 @@ const { loadConfig } = await import('../common/config.ts');
 const { localBackend } = await import('../local/backend.ts');
 const { demoAccountIds } = await import('../local/demo-metrics.ts');
 const { runReport } = await import('../local/report.ts');
-const { synthesizeDefinition } = await import('../infra/state-machine/synth.ts');
+const { loadDefinition } = await import('../infra/state-machine/asl.ts');
+const { machineFor } = await import('../local/runner.ts');
 const { StateMachine } = await import('aws-local-stepfunctions');
 const { RecordingSlack } = await import('../test/support/recording-slack.ts');
 const { AS_OF, stepTimings } = await import('./support.ts');
@@ -53,9 +54,10 @@ const backend = await localBackend(config, {
   demoAccounts: options.accounts,
 });
 const backendMs = performance.now() - backendStart;
-// As `npm start` does at start-up: the CDK synth of the definition, once per process.
+// As `npm start` does at start-up: the generated definition, read and validated once.
 const synthStart = performance.now();
-const definition = synthesizeDefinition();
+const definition = loadDefinition();
+machineFor(definition);
 const synthMs = performance.now() - synthStart;
 /** Before any report: modules, the synthesized definition, the S3 server. */
 const baseRssMb = process.memoryUsage().rss / 1_000_000;

@@ -16,12 +16,13 @@ import { createLinkSigner, signDepsFromConfig } from '../common/link-signer.ts';
 import { createLogger } from '../common/log.ts';
 import { awsDoctorDeps, botDoctorDeps } from '../doctor/deps.ts';
 import type { SlackApi } from '../doctor/types.ts';
-import { synthesizeDefinition } from '../infra/state-machine/synth.ts';
+import { loadDefinition } from '../infra/state-machine/asl.ts';
 import { type Backend, createBackend } from './backend.ts';
 import { type ConsoleMessage, createConsoleRouter } from './console/server.ts';
 import { localDoctorDeps } from './doctor-deps.ts';
 import { LocalStarter } from './local-starter.ts';
 import { runReport } from './report.ts';
+import { machineFor } from './runner.ts';
 
 type Env = Record<string, string | undefined>;
 
@@ -46,10 +47,10 @@ function listen(server: Server, port: number): Promise<number> {
 async function botRuntime(config: CostbotConfig, env: Env, retryIntervalMs?: number) {
   const backend = await createBackend(config, env);
   const secrets = await loadSlackSecrets(config, backend.parameters);
-  // Synthesize the state machine now (memoized; a CDK synth blocks the event loop for
-  // seconds), not on the first report: that would run right after the first command's ack and
-  // block the in-process console too, which then reports Slack's 3 s operation_timeout.
-  synthesizeDefinition();
+  // Validate the definition now (it blocks the event loop for a few hundred ms), not on the
+  // first report: that would run right after the first command's ack and block the
+  // in-process console too, which then reports Slack's 3 s operation_timeout.
+  machineFor(loadDefinition());
   const log = createLogger({ component: 'bot' }, { level: config.logLevel });
   const starter = new LocalStarter(
     (request) =>

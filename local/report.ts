@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { FetchState, PeriodPreset, ReportKind, ReportRequest } from '../common/contract.ts';
-import { synthesizeDefinition } from '../infra/state-machine/synth.ts';
+import { loadDefinition } from '../infra/state-machine/asl.ts';
 import type { Backend } from './backend.ts';
 import { type ExecutionResult, runExecution } from './runner.ts';
 
@@ -24,5 +24,5 @@ export function runReport(
   options: { retryIntervalMs?: number } = {},
 ): Promise<ExecutionResult> {
   const input: FetchState = { request };
-  return runExecution(synthesizeDefinition(), input, { handlers: backend.handlers, ...options });
+  return runExecution(loadDefinition(), input, { handlers: backend.handlers, ...options });
 }

@@ -7,8 +7,9 @@
  * failure message behave as they do in AWS.
  */
 import { StateMachine } from 'aws-local-stepfunctions';
-import { STATES } from '../infra/state-machine/definition.ts';
-import type { AslDefinition } from '../infra/state-machine/synth.ts';
+import { LambdaStyleError } from '../common/errors.ts';
+import type { AslDefinition } from '../infra/state-machine/asl.ts';
+import { STATES } from '../infra/state-machine/states.ts';
 
 // aws-local-stepfunctions uses Promise.withResolvers (Node >= 22); Node 20 lacks it.
 const PromiseWithResolvers = Promise as PromiseConstructor & {
@@ -48,14 +49,6 @@ export interface StepHandlers {
   post: AnyHandler;
 }
 
-export class LambdaStyleError extends Error {
-  constructor(original: unknown) {
-    const e = original instanceof Error ? original : new Error(String(original));
-    super(JSON.stringify({ errorType: e.name, errorMessage: e.message }));
-    this.name = e.name;
-  }
-}
-
 function lambdaStyle(handler: AnyHandler) {
   return async (input: unknown) => {
     try {
@@ -71,11 +64,12 @@ function lambdaStyle(handler: AnyHandler) {
  * One validated machine per definition object: constructing a StateMachine validates the
  * whole definition (asl-validator), 150-650 ms on the benchmark machine, which every local
  * report paid before Fetch even started (docs/performance.md). Definitions are not mutated
- * after they are built (`synthesizeDefinition` returns one memoized object).
+ * after they are built (`loadDefinition` returns one object per process).
  */
 const machines = new WeakMap<AslDefinition, StateMachine>();
 
-function machineFor(definition: AslDefinition): StateMachine {
+/** Validates the definition once; `npm start` calls it before serving so no ack waits on it. */
+export function machineFor(definition: AslDefinition): StateMachine {
   let machine = machines.get(definition);
   if (!machine) {
     machine = new StateMachine(

@@ -37,21 +37,7 @@ import {
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { RETRYABLE_AWS_ERRORS, RETRYABLE_SLACK_ERRORS } from '../../common/errors.ts';
-
-/** State names: the local runner maps its handlers by these, so they are part of the contract. */
-export const STATES = {
-  byAccount: 'ByAccount?',
-  fetch: 'Fetch',
-  fetchAccounts: 'FetchAccounts',
-  /** Inside the FetchAccounts Map; the fetch function serves it. */
-  fetchAccount: 'FetchAccount',
-  summarize: 'Summarize',
-  chart: 'RenderAndStore',
-  sign: 'Sign',
-  post: 'Post',
-  failure: 'ReportFailure',
-  failed: 'Failed',
-} as const;
+import { STATES } from './states.ts';
 
 export interface CostReportFunctions {
   fetch: IFunction;

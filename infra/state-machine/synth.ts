@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import type { AslDefinition } from './asl.ts';
 import { type CostReportFunctions, CostReportStateMachine } from './definition.ts';
 
 export const PLACEHOLDER_ACCOUNT = '123456789012';
@@ -15,12 +16,6 @@ export const PLACEHOLDER_REGION = 'us-east-1';
 
 export function placeholderFunctionArn(name: string): string {
   return `arn:aws:lambda:${PLACEHOLDER_REGION}:${PLACEHOLDER_ACCOUNT}:function:${name}`;
-}
-
-export interface AslDefinition {
-  StartAt: string;
-  States: Record<string, Record<string, unknown>>;
-  [key: string]: unknown;
 }
 
 type CfnValue = string | { [fn: string]: unknown };

@@ -11,7 +11,7 @@ import {
   ListMetricsCommand,
 } from '@aws-sdk/client-cloudwatch';
 import { createLogger } from '../../common/log.ts';
-import { STATES } from '../../infra/state-machine/definition.ts';
+import { STATES } from '../../infra/state-machine/states.ts';
 import type { Backend } from '../../local/backend.ts';
 import { DemoMetrics } from '../../local/demo-metrics.ts';
 import { runReport } from '../../local/report.ts';

@@ -7,8 +7,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { RETRY, STATES } from '../../infra/state-machine/definition.ts';
-import { synthesizeDefinition } from '../../infra/state-machine/synth.ts';
+import { loadDefinition } from '../../infra/state-machine/asl.ts';
+import { RETRY } from '../../infra/state-machine/definition.ts';
+import { STATES } from '../../infra/state-machine/states.ts';
 import { runReport } from '../../local/report.ts';
 import {
   assertOutcome,
@@ -71,7 +72,7 @@ describe('Faults: Slack', () => {
 
     it('retries Slack with waits of 5, 10, 20 s and no jitter, so none is shorter than Slack usually asks', () => {
       // Act
-      const post = synthesizeDefinition().States[STATES.post] as {
+      const post = loadDefinition().States[STATES.post] as {
         Retry?: {
           ErrorEquals: string[];
           IntervalSeconds?: number;

@@ -11,7 +11,7 @@ import { GetParametersCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { signDepsFromConfig } from '../../common/link-signer.ts';
 import { createLogger } from '../../common/log.ts';
 import { SsmParameterReader } from '../../common/parameters.ts';
-import { STATES } from '../../infra/state-machine/definition.ts';
+import { STATES } from '../../infra/state-machine/states.ts';
 import type { Backend } from '../../local/backend.ts';
 import { runReport } from '../../local/report.ts';
 import { createChartHandler } from '../../workflows/steps/chart/handler.ts';

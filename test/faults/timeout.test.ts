@@ -9,14 +9,14 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { STATES } from '../../infra/state-machine/definition.ts';
-import { type AslDefinition, synthesizeDefinition } from '../../infra/state-machine/synth.ts';
+import { type AslDefinition, loadDefinition } from '../../infra/state-machine/asl.ts';
+import { STATES } from '../../infra/state-machine/states.ts';
 import { runExecution } from '../../local/runner.ts';
 import { assertOutcome, digest, entered, type Rig, retries, startRig, texts } from './support.ts';
 
 /** The deployed definition with one Task's timeout changed. */
 function withTimeout(state: string, seconds: number): AslDefinition {
-  const definition = structuredClone(synthesizeDefinition());
+  const definition = structuredClone(loadDefinition());
   const task = definition.States[state];
   assert.ok(task, `no state ${state}`);
   task.TimeoutSeconds = seconds;
@@ -36,7 +36,7 @@ describe('Faults: a step that never answers', () => {
 
   it('deploys Fetch with a 60 s task timeout', () => {
     // Act
-    const fetch = synthesizeDefinition().States[STATES.fetch];
+    const fetch = loadDefinition().States[STATES.fetch];
 
     // Assess
     assert.equal(fetch?.TimeoutSeconds, 60);

@@ -12,11 +12,8 @@ import { INFRA_DEFAULTS } from '../../infra/config.ts';
 import { STATE_MACHINE_ARN_ENV } from '../../infra/constructs/bot.ts';
 import type { CostbotStack } from '../../infra/stacks/costbot-stack.ts';
 import { OUTPUTS } from '../../infra/stacks/costbot-stack.ts';
-import {
-  type AslDefinition,
-  definitionFromTemplate,
-  synthesizeDefinition,
-} from '../../infra/state-machine/synth.ts';
+import type { AslDefinition } from '../../infra/state-machine/asl.ts';
+import { definitionFromTemplate, synthesizeDefinition } from '../../infra/state-machine/synth.ts';
 import { buildTestApp, EXTERNAL_ID, READER_ROLE_ARN } from './support/synth.ts';
 
 let template: Template;

@@ -19,7 +19,7 @@ import type {
 } from '../../common/contract.ts';
 import { SlackApiError, SlackRateLimitedError } from '../../common/errors.ts';
 import { createLogger } from '../../common/log.ts';
-import { STATES } from '../../infra/state-machine/definition.ts';
+import { STATES } from '../../infra/state-machine/states.ts';
 import { type Backend, localBackend } from '../../local/backend.ts';
 import { DemoMetrics, demoAccountIds } from '../../local/demo-metrics.ts';
 import { ensureParameterFile } from '../../local/parameter-file.ts';

@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { before, describe, it } from 'node:test';
 import { RETRYABLE_AWS_ERRORS, RETRYABLE_SLACK_ERRORS } from '../../../common/errors.ts';
-import { STATES } from '../../../infra/state-machine/definition.ts';
-import { type AslDefinition, synthesizeDefinition } from '../../../infra/state-machine/synth.ts';
+import type { AslDefinition } from '../../../infra/state-machine/asl.ts';
+import { STATES } from '../../../infra/state-machine/states.ts';
+import { synthesizeDefinition } from '../../../infra/state-machine/synth.ts';
 
 // asl-validator 4 is CommonJS (`module.exports = validator`) and ships no types.
 interface AslValidationError {

@@ -1,0 +1,19 @@
+/**
+ * The state machine's state names. The CDK definition names its states with these and the
+ * local runner maps its handlers by them, so they are part of the contract; kept apart from
+ * the definition so the local runner never loads aws-cdk-lib.
+ */
+/** State names: the local runner maps its handlers by these, so they are part of the contract. */
+export const STATES = {
+  byAccount: 'ByAccount?',
+  fetch: 'Fetch',
+  fetchAccounts: 'FetchAccounts',
+  /** Inside the FetchAccounts Map; the fetch function serves it. */
+  fetchAccount: 'FetchAccount',
+  summarize: 'Summarize',
+  chart: 'RenderAndStore',
+  sign: 'Sign',
+  post: 'Post',
+  failure: 'ReportFailure',
+  failed: 'Failed',
+} as const;
