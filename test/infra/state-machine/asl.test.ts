@@ -5,7 +5,13 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { ASL_FILE, aslText, loadDefinition } from '../../../infra/state-machine/asl.ts';
+import {
+  ASL_FILE,
+  aslText,
+  loadDefinition,
+  SOURCES_FILE,
+  sourcesHash,
+} from '../../../infra/state-machine/asl.ts';
 import { synthesizeDefinition } from '../../../infra/state-machine/synth.ts';
 
 describe('File: infra/state-machine/definition.asl.json', () => {
@@ -18,6 +24,10 @@ describe('File: infra/state-machine/definition.asl.json', () => {
 
     // Assess
     assert.equal(committed, fresh, 'the definition changed: run `npm run definition` and commit');
+  });
+
+  it('is keyed by the hash of its current sources, so the local runner reads it as is', () => {
+    assert.equal(readFileSync(SOURCES_FILE, 'utf8').trim(), sourcesHash());
   });
 
   it('is what loadDefinition() gives the local runner', () => {
