@@ -23,7 +23,7 @@ import { addDays, dayStart, daysBetween, requiredFetchWindow } from '../common/d
 import { CachedParameterReader, SsmParameterReader } from '../common/parameters.ts';
 import { loadDefinition } from '../infra/state-machine/asl.ts';
 import { runExecution } from '../local/runner.ts';
-import { RecordingSlack } from '../test/support/recording-slack.ts';
+import { RecordingSlack } from '../local/recording-slack.ts';
 import { createChartHandler } from '../workflows/steps/chart/handler.ts';
 import { selectBillingQueries } from '../workflows/steps/fetch/fetch.ts';
 import { createFetchHandler } from '../workflows/steps/fetch/handler.ts';

@@ -20,7 +20,7 @@ const { runReport } = await import('../local/report.ts');
 const { loadDefinition } = await import('../infra/state-machine/asl.ts');
 const { machineFor } = await import('../local/runner.ts');
 const { StateMachine } = await import('aws-local-stepfunctions');
-const { RecordingSlack } = await import('../test/support/recording-slack.ts');
+const { RecordingSlack } = await import('../local/recording-slack.ts');
 const { AS_OF, stepTimings } = await import('./support.ts');
 const loadMs = performance.now() - loadStart;
 

@@ -15,7 +15,7 @@ import type { PostedState } from '../../common/contract.ts';
 import { awsBackend } from '../../local/backend.ts';
 import { runReport } from '../../local/report.ts';
 import { type MotoServer, motoEnv, startMoto } from '../support/moto.ts';
-import { messageText, RecordingSlack } from '../support/recording-slack.ts';
+import { messageText, RecordingSlack } from '../../local/recording-slack.ts';
 import { verifyPresignedUrl } from '../support/sigv4.ts';
 
 const AS_OF = new Date('2026-11-22T09:00:00Z');

@@ -28,7 +28,7 @@ import type { EventLog, ExecutionResult } from '../../local/runner.ts';
 import { createFetchHandler } from '../../workflows/steps/fetch/handler.ts';
 import type { MetricsApi } from '../../workflows/steps/fetch/metrics-api.ts';
 import { ReaderSessions } from '../../workflows/steps/fetch/reader-roles.ts';
-import { messageText, RecordingSlack } from '../support/recording-slack.ts';
+import { messageText, RecordingSlack } from '../../local/recording-slack.ts';
 
 const AS_OF = '2026-11-22T09:00:00Z';
 const CHANNEL = 'C0COSTS01';

@@ -8,9 +8,9 @@
  * A refused call throws the given error (as `webApiDelivery` throws Slack's refusals) and
  * records nothing: `messages` holds only what Slack accepted. `calls` counts every call.
  */
-import type { Delivery } from '../../common/contract.ts';
-import type { SlackMessage } from '../../common/slack-message.ts';
-import type { SlackDelivery } from '../../workflows/steps/post/delivery.ts';
+import type { Delivery } from '../common/contract.ts';
+import type { SlackMessage } from '../common/slack-message.ts';
+import type { SlackDelivery } from '../workflows/steps/post/delivery.ts';
 
 export interface RecordedMessage {
   channel: string;
