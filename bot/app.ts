@@ -7,7 +7,7 @@ import { App, type AppOptions, LogLevel } from '@slack/bolt';
 import type { CostbotConfig } from '../common/config.ts';
 import type { SignedLink } from '../common/contract.ts';
 import type { Logger } from '../common/log.ts';
-import { runDoctor } from '../doctor/checks.ts';
+import { runDoctor } from '../doctor/run.ts';
 import { BOT_CHECKS, type DoctorDeps, type SlackApi } from '../doctor/types.ts';
 import * as actions from './listeners/actions/index.ts';
 import { BOT_CHECK_TIMEOUT_MS, type DoctorCommandDeps } from './listeners/commands/doctor.ts';

@@ -69,6 +69,18 @@ export const ALL_CHECKS: readonly CheckGroup[] = [
  */
 export const BOT_CHECKS: readonly CheckGroup[] = ['parameters', 'slack', 'bucket', 'billing'];
 
+/** How `runDoctor` runs the checks. */
+export interface RunOptions {
+  /** Groups to run, in this order; default all. */
+  only?: readonly CheckGroup[];
+  /**
+   * Whose credentials run the checks. From the bot, AWS refusing a call the bot's role is not
+   * meant to make (it reads only the Slack parameters) is a warning, not a failure, and no
+   * statement is offered: widening the bot's role is not the fix.
+   */
+  perspective?: 'deployer' | 'bot';
+}
+
 /** IAM and STS, as the signer and reader-role checks need them. Errors are thrown as the SDK's. */
 export interface IdentityApi {
   /** STS GetCallerIdentity: the ARN the doctor runs as. */

@@ -21,6 +21,8 @@ export const BOT_TOKEN = 'xoxb-1234-5678-abcdefabcdef';
 export const SIGNING_SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
 export const CONFIG = loadConfig({ COSTBOT_DIGEST_CHANNEL: 'C0COSTS01' });
 export const NAMES = CONFIG.parameterNames;
+/** Who runs `npm run doctor` in these tests. */
+export const DEPLOYER = 'arn:aws:iam::123456789012:user/deployer';
 
 export const VALUES: Record<string, string> = {
   [NAMES.signerAccessKeyId]: KEY_ID,
@@ -51,7 +53,7 @@ export function sdkError(name: string, message: string, status = 400): Error {
 
 export function fakeIdentity(overrides: Partial<IdentityApi> = {}): IdentityApi {
   return {
-    callerArn: async () => 'arn:aws:iam::123456789012:user/deployer',
+    callerArn: async () => DEPLOYER,
     accessKeyOwner: async () => ({
       userName: 'costbot-signer',
       lastUsed: new Date('2026-11-21T06:00:00Z'),

@@ -1,0 +1,59 @@
+/**
+ * The schedule: when the next morning digest runs, in its time zone and in UTC, or why the
+ * deployed cron expression never runs.
+ */
+import { CronError, CronUnsupportedError, formatInZone, nextRun } from '../cron.ts';
+import type { CheckResult } from '../types.ts';
+import type { CheckContext } from './context.ts';
+import { formatDuration, utc } from './text.ts';
+
+function isUtc(timeZone: string): boolean {
+  return /^(?:Etc\/)?(?:UTC|GMT|Zulu|UCT)$/i.test(timeZone);
+}
+
+export function scheduleResults(ctx: CheckContext): CheckResult[] {
+  const id = 'schedule.next';
+  const title = 'Next morning digest';
+  const schedule = ctx.deps.schedule;
+  if (!schedule) return [{ id, title, status: 'warn', detail: 'No schedule configured.' }];
+  const { cron, timeZone } = schedule;
+  try {
+    const next = nextRun(cron, timeZone, ctx.now);
+    if (!next) {
+      return [
+        {
+          id,
+          title,
+          status: 'warn',
+          detail: `${cron} in ${timeZone} never runs again.`,
+          fix: 'Fix scheduleCron (cdk.json or -c scheduleCron=…) and deploy.',
+        },
+      ];
+    }
+    const inZone = formatInZone(next, timeZone);
+    return [
+      {
+        id,
+        title,
+        status: 'ok',
+        detail: `${inZone} ${timeZone}${isUtc(timeZone) ? '' : ` (${utc(next)})`}, in ${formatDuration(next.getTime() - ctx.now.getTime())}: ${cron}.`,
+      },
+    ];
+  } catch (error) {
+    if (error instanceof CronUnsupportedError) {
+      return [{ id, title, status: 'warn', detail: `Cannot compute: ${error.message}` }];
+    }
+    if (error instanceof CronError) {
+      return [
+        {
+          id,
+          title,
+          status: 'fail',
+          detail: `${cron} in ${timeZone}: ${error.message}`,
+          fix: 'Fix scheduleCron / scheduleTimeZone (cdk.json or -c key=value) and deploy.',
+        },
+      ];
+    }
+    throw error;
+  }
+}
