@@ -5,8 +5,8 @@
  * in the last 90 days, and the local starter remembers names for its lifetime.
  */
 import { createHash } from 'node:crypto';
-import { type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { awsCall } from '../common/aws-errors.ts';
+import { ExecutionAlreadyExists, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { classifyAwsError } from '../common/aws-errors.ts';
 import type { FetchState, ReportKind, ReportRequest } from '../common/contract.ts';
 
 export interface StartResult {
@@ -37,22 +37,20 @@ export class StepFunctionsStarter implements ReportStarter {
   async start(request: ReportRequest): Promise<StartResult> {
     const input: FetchState = { request };
     try {
-      await awsCall({ service: 'Step Functions', operation: 'StartExecution' }, () =>
-        this.sfn.send(
-          new StartExecutionCommand({
-            stateMachineArn: this.stateMachineArn,
-            name: request.requestId,
-            input: JSON.stringify(input),
-          }),
-        ),
+      await this.sfn.send(
+        new StartExecutionCommand({
+          stateMachineArn: this.stateMachineArn,
+          name: request.requestId,
+          input: JSON.stringify(input),
+        }),
       );
       return { executionName: request.requestId, started: true };
     } catch (error) {
-      const cause = (error as { cause?: { name?: string } }).cause;
-      if (cause?.name === 'ExecutionAlreadyExists') {
+      // The name was used: this Slack request already started its report.
+      if (error instanceof ExecutionAlreadyExists) {
         return { executionName: request.requestId, started: false };
       }
-      throw error;
+      throw classifyAwsError(error, { service: 'Step Functions', operation: 'StartExecution' });
     }
   }
 }

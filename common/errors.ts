@@ -1,72 +1,115 @@
 /**
- * Named errors. The `name` of an error thrown by a step becomes the Step Functions error
- * name, so the state machine's Retry and Catch match on these names (see
- * `infra/state-machine/definition.ts`). Each message says what a person should do.
+ * costbot's one error family. The `name` of an error thrown by a step becomes the Step
+ * Functions error name, so the state machine's Retry and Catch match on these names (see
+ * `infra/state-machine/definition.ts`); `name` is also the stable code the doctor and the
+ * failure notice read, so there is no second code enum to keep in step with it. Every class
+ * takes `{ cause }` and each message says what a person should do.
+ *
+ * @example
+ * throw new AwsThrottledError('CloudWatch GetMetricData was throttled.', { cause: sdkError });
  */
 
+/**
+ * The base of the family: `instanceof CostbotError` tells costbot's own errors from any
+ * other. Not thrown itself.
+ */
 export class CostbotError extends Error {
   // Explicit names: bundlers minify class names, and Step Functions matches on `name`.
   override name = 'CostbotError';
 }
 
-/** A setting is missing or invalid; thrown at start-up, names the setting. */
+/** Where a setting is read from; an error names the setting as the reader wrote it. */
+export type ConfigSource = 'environment' | 'CDK context';
+
+/**
+ * A setting is missing or invalid. Thrown at start-up (or synth) by `common/config.ts`, before
+ * any work: the message names the setting and says what a valid value looks like.
+ */
 export class ConfigError extends CostbotError {
   override name = 'ConfigError';
+  readonly source: ConfigSource;
 
   constructor(
     readonly setting: string,
     message: string,
+    options: { cause?: unknown; source?: ConfigSource } = {},
   ) {
-    super(`${setting}: ${message}`);
+    super(
+      options.source === 'CDK context'
+        ? `CDK context "${setting}" ${message}`
+        : `${setting}: ${message}`,
+      { cause: options.cause },
+    );
+    this.source = options.source ?? 'environment';
   }
 }
 
-/** The request itself is unusable (bad period, bad metric spec, bad channel). Not retried. */
+/**
+ * The request itself is unusable (bad period, bad metric spec, bad channel). Thrown by a step
+ * given input it cannot use; not retried.
+ */
 export class InvalidRequestError extends CostbotError {
   override name = 'InvalidRequestError';
 }
 
-/** One or more parameters do not exist in the parameter store. */
+/**
+ * One or more parameters do not exist in the parameter store. Thrown by the parameter readers
+ * (SSM, the extension, the local file), naming every missing one at once.
+ */
 export class ParameterNotFoundError extends CostbotError {
   override name = 'ParameterNotFoundError';
 
-  constructor(readonly names: string[]) {
+  constructor(
+    readonly names: string[],
+    options?: { cause?: unknown },
+  ) {
     super(
       `Parameter${names.length > 1 ? 's' : ''} not found: ${names.join(', ')}. ` +
         'Run `npm run setup` to create them, or set the COSTBOT_PARAM_* setting to the name you used.',
+      options,
     );
   }
 }
 
 /**
- * Refuses to sign a long-lived link with temporary credentials: a URL signed with a session
- * credential dies with the session (hours), whatever X-Amz-Expires says.
+ * Thrown by the link signer when asked to sign a long-lived link with temporary credentials:
+ * a URL signed with a session credential dies with the session (hours), whatever
+ * X-Amz-Expires says.
  */
 export class SessionCredentialsError extends CostbotError {
   override name = 'SessionCredentialsError';
 }
 
-/** AWS throttled the call (CloudWatch `Throttling`, S3 `SlowDown`, ...). Retried by the state machine. */
+/**
+ * Thrown by `awsCall` when AWS throttled the call (CloudWatch `Throttling`, S3 `SlowDown`, ...).
+ * Retried by the state machine.
+ */
 export class AwsThrottledError extends CostbotError {
   override name = 'AwsThrottledError';
 }
 
-/** A transient AWS failure (5xx, timeout, connection reset). Retried by the state machine. */
+/**
+ * Thrown by `awsCall` on a transient AWS failure (5xx, timeout, connection reset). Retried by
+ * the state machine.
+ */
 export class AwsUnavailableError extends CostbotError {
   override name = 'AwsUnavailableError';
 }
 
-/** AWS refused the call for lack of permission. The message carries AWS's own text. */
+/** Thrown by `awsCall` when AWS refused the call for lack of permission; carries AWS's own text. */
 export class AwsAccessDeniedError extends CostbotError {
   override name = 'AwsAccessDeniedError';
 }
 
-/** Any other AWS error, with the service and operation that failed. */
+/** Thrown by `awsCall` on any other AWS error, naming the service and operation that failed. */
 export class AwsRequestError extends CostbotError {
   override name = 'AwsRequestError';
 }
 
-/** Slack answered `ratelimited` / HTTP 429. Retried by the state machine. */
+/**
+ * Thrown by the Slack delivery when Slack answered `ratelimited` / HTTP 429. Retried by the
+ * state machine.
+ */
 export class SlackRateLimitedError extends CostbotError {
   override name = 'SlackRateLimitedError';
 
@@ -78,7 +121,10 @@ export class SlackRateLimitedError extends CostbotError {
   }
 }
 
-/** Slack refused the call (`channel_not_found`, `not_in_channel`, `invalid_auth`, ...). */
+/**
+ * Thrown by the Slack delivery when Slack refused the call (`channel_not_found`,
+ * `not_in_channel`, `invalid_auth`, ...); `code` is Slack's own error code.
+ */
 export class SlackApiError extends CostbotError {
   override name = 'SlackApiError';
 
@@ -88,6 +134,34 @@ export class SlackApiError extends CostbotError {
     options?: { cause?: unknown },
   ) {
     super(message, options);
+  }
+}
+
+/**
+ * Thrown by `npm run setup` when it refuses (a token of the wrong shape, a stack without the
+ * output it needs) or lacks an input; the message says what to do.
+ */
+export class SetupError extends CostbotError {
+  override name = 'SetupError';
+}
+
+/** Thrown by a doctor check whose call got no answer in time, so the check reports it. */
+export class CheckTimeoutError extends CostbotError {
+  override name = 'CheckTimeoutError';
+}
+
+/**
+ * A step's failure as the Lambda service reports it to Step Functions: the message is the
+ * `{"errorType","errorMessage"}` payload and `name` is the original error's name, which is
+ * what Retry and Catch match on. Thrown by the local runner, so a local report fails exactly
+ * as a deployed one does. It takes no `cause`: aws-local-stepfunctions reads `cause` as the
+ * execution's Cause string, which must stay this payload, as in AWS.
+ */
+export class LambdaStyleError extends CostbotError {
+  constructor(original: unknown) {
+    const error = original instanceof Error ? original : new Error(String(original));
+    super(JSON.stringify({ errorType: error.name, errorMessage: error.message }));
+    this.name = error.name;
   }
 }
 

@@ -19,15 +19,15 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type CostbotConfig, loadConfig } from '../common/config.ts';
 import { ConfigError } from '../common/errors.ts';
-import { InfraConfigError, loadInfraConfig } from '../infra/config.ts';
+import { contextError, loadInfraConfig } from '../infra/config.ts';
 import { REPO_ROOT } from '../infra/paths.ts';
 import { localDoctorDeps, localParameterFile } from '../local/doctor-deps.ts';
 import { ensureParameterFile } from '../local/parameter-file.ts';
 import { startLocalS3 } from '../local/s3-server.ts';
 import { sdkIdentityApi, sdkIdentityClients } from './aws.ts';
+import { exitCode, runDoctor } from './checks.ts';
 import { awsDoctorDeps } from './deps.ts';
 import { formatTable } from './format.ts';
-import { exitCode, runDoctor } from './run.ts';
 import { doctorWebClient, webClientSlackApi } from './slack.ts';
 import { type DoctorDeps, type IdentityApi, NotCheckableError } from './types.ts';
 
@@ -69,7 +69,7 @@ function cdkContext(overrides: string[]): Record<string, unknown> {
   }
   for (const pair of overrides) {
     const eq = pair.indexOf('=');
-    if (eq <= 0) throw new InfraConfigError(pair, 'must be given as -c key=value.');
+    if (eq <= 0) throw contextError(pair, 'must be given as -c key=value.');
     context[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
   return context;
@@ -189,7 +189,7 @@ export async function doctorCli(
     const context = cdkContext(values.context ?? []);
     infra = loadInfraConfig({ tryGetContext: (key: string) => context[key] }, env);
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof InfraConfigError) {
+    if (error instanceof ConfigError) {
       io.stderr(`Configuration error: ${error.message}\n`);
       return 2;
     }

@@ -12,6 +12,7 @@ import { isAbsolute, join } from 'node:path';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import { SETTINGS } from '../common/config.ts';
+import { ConfigError } from '../common/errors.ts';
 import { REPO_ROOT } from './paths.ts';
 
 export interface InfraConfig {
@@ -76,14 +77,9 @@ export const INFRA_DEFAULTS = {
   architecture: 'arm64',
 } as const;
 
-export class InfraConfigError extends Error {
-  override readonly name = 'InfraConfigError';
-  constructor(
-    readonly key: string,
-    message: string,
-  ) {
-    super(`CDK context "${key}" ${message}`);
-  }
+/** A bad CDK context value, named as `-c key=value` names it. */
+export function contextError(key: string, message: string, cause?: unknown): ConfigError {
+  return new ConfigError(key, message, { source: 'CDK context', cause });
 }
 
 type Context = Pick<Node, 'tryGetContext'>;
@@ -92,7 +88,7 @@ function str(ctx: Context, key: string): string | undefined {
   const value: unknown = ctx.tryGetContext(key);
   if (value === undefined || value === null || value === '') return undefined;
   if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
-    throw new InfraConfigError(key, `must be a string; got ${JSON.stringify(value)}.`);
+    throw contextError(key, `must be a string; got ${JSON.stringify(value)}.`);
   }
   return String(value).trim();
 }
@@ -102,7 +98,7 @@ function bool(ctx: Context, key: string, fallback: boolean): boolean {
   if (value === undefined) return fallback;
   if (value === 'true') return true;
   if (value === 'false') return false;
-  throw new InfraConfigError(key, `must be true or false; got "${value}".`);
+  throw contextError(key, `must be true or false; got "${value}".`);
 }
 
 function int(ctx: Context, key: string, fallback: number, min: number, max: number): number {
@@ -110,7 +106,7 @@ function int(ctx: Context, key: string, fallback: number, min: number, max: numb
   if (raw === undefined) return fallback;
   const value = Number(raw);
   if (!/^\d+$/.test(raw) || value < min || value > max) {
-    throw new InfraConfigError(key, `must be an integer from ${min} to ${max}; got "${raw}".`);
+    throw contextError(key, `must be an integer from ${min} to ${max}; got "${raw}".`);
   }
   return value;
 }
@@ -122,8 +118,13 @@ function list(ctx: Context, key: string): string[] {
   if (Array.isArray(value)) return value.map(String);
   const text = String(value).trim();
   if (text.startsWith('[')) {
-    const parsed: unknown = JSON.parse(text);
-    if (!Array.isArray(parsed)) throw new InfraConfigError(key, 'must be a JSON array.');
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (error) {
+      throw contextError(key, `is not a JSON array: ${text}`, error);
+    }
+    if (!Array.isArray(parsed)) throw contextError(key, 'must be a JSON array.');
     return parsed.map(String);
   }
   return text
@@ -152,30 +153,30 @@ export function loadInfraConfig(
 ): InfraConfig {
   const account = str(ctx, 'account') ?? env.CDK_DEFAULT_ACCOUNT;
   if (account !== undefined && !/^\d{12}$/.test(account)) {
-    throw new InfraConfigError('account', `must be a 12-digit account id; got "${account}".`);
+    throw contextError('account', `must be a 12-digit account id; got "${account}".`);
   }
   const region = str(ctx, 'region') ?? env.CDK_DEFAULT_REGION;
   if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
-    throw new InfraConfigError('region', `is not a region name: "${region}".`);
+    throw contextError('region', `is not a region name: "${region}".`);
   }
 
   const digestChannel = str(ctx, 'digestChannel') ?? INFRA_DEFAULTS.digestChannel;
   if (!/^(#[a-z0-9_-]{1,80}|[CGD][A-Z0-9]{6,})$/.test(digestChannel)) {
-    throw new InfraConfigError(
+    throw contextError(
       'digestChannel',
       `must be a channel id (C0123ABCD) or #name; got "${digestChannel}".`,
     );
   }
   const scheduleCron = str(ctx, 'scheduleCron') ?? INFRA_DEFAULTS.scheduleCron;
   if (!/^cron\(\S+( \S+){5}\)$/.test(scheduleCron)) {
-    throw new InfraConfigError(
+    throw contextError(
       'scheduleCron',
       `must be an EventBridge Scheduler cron with six fields, e.g. ${INFRA_DEFAULTS.scheduleCron}; got "${scheduleCron}".`,
     );
   }
   const scheduleTimeZone = str(ctx, 'scheduleTimeZone') ?? INFRA_DEFAULTS.scheduleTimeZone;
   if (!isTimeZone(scheduleTimeZone)) {
-    throw new InfraConfigError(
+    throw contextError(
       'scheduleTimeZone',
       `must be an IANA time zone (e.g. Europe/Paris); got "${scheduleTimeZone}".`,
     );
@@ -190,7 +191,7 @@ export function loadInfraConfig(
   );
   const logRetention = int(ctx, 'logRetentionDays', INFRA_DEFAULTS.logRetentionDays, 1, 3653);
   if (!RETENTIONS.has(logRetention)) {
-    throw new InfraConfigError(
+    throw contextError(
       'logRetentionDays',
       `must be one of CloudWatch Logs' values (${[...RETENTIONS].filter((d) => d > 0).join(', ')}); got ${logRetention}.`,
     );
@@ -198,25 +199,24 @@ export function loadInfraConfig(
 
   const readerRoleArns = list(ctx, 'readerRoleArns');
   for (const arn of readerRoleArns) {
-    if (!ROLE_ARN.test(arn))
-      throw new InfraConfigError('readerRoleArns', `has a bad role ARN: "${arn}".`);
+    if (!ROLE_ARN.test(arn)) throw contextError('readerRoleArns', `has a bad role ARN: "${arn}".`);
   }
   const readerExternalId = str(ctx, 'readerExternalId') ?? INFRA_DEFAULTS.readerExternalId;
   if (!/^[\w+=,.@:/-]{2,1224}$/.test(readerExternalId)) {
-    throw new InfraConfigError('readerExternalId', 'must be 2-1224 characters of [\\w+=,.@:/-].');
+    throw contextError('readerExternalId', 'must be 2-1224 characters of [\\w+=,.@:/-].');
   }
   const readerRoleName = str(ctx, 'readerRoleName') ?? INFRA_DEFAULTS.readerRoleName;
   if (!/^[\w+=,.@-]{1,64}$/.test(readerRoleName)) {
-    throw new InfraConfigError('readerRoleName', `is not a role name: "${readerRoleName}".`);
+    throw contextError('readerRoleName', `is not a role name: "${readerRoleName}".`);
   }
   const fetchRoleArn = str(ctx, 'fetchRoleArn');
   if (fetchRoleArn !== undefined && !ROLE_ARN.test(fetchRoleArn)) {
-    throw new InfraConfigError('fetchRoleArn', `is not a role ARN: "${fetchRoleArn}".`);
+    throw contextError('fetchRoleArn', `is not a role ARN: "${fetchRoleArn}".`);
   }
 
   const bootstrapQualifier = str(ctx, 'bootstrapQualifier') ?? INFRA_DEFAULTS.bootstrapQualifier;
   if (!/^[a-z0-9]{1,10}$/.test(bootstrapQualifier)) {
-    throw new InfraConfigError(
+    throw contextError(
       'bootstrapQualifier',
       `must be 1-10 of [a-z0-9]; got "${bootstrapQualifier}".`,
     );
@@ -226,7 +226,7 @@ export function loadInfraConfig(
   const entry = str(ctx, 'botEntry') ?? INFRA_DEFAULTS.botEntry;
   const botEntry = isAbsolute(entry) ? entry : join(REPO_ROOT, entry);
   if (withBot && !existsSync(botEntry)) {
-    throw new InfraConfigError(
+    throw contextError(
       'botEntry',
       `points to ${botEntry}, which does not exist. Pass -c withBot=false to synthesize without the bot function.`,
     );
@@ -235,24 +235,21 @@ export function loadInfraConfig(
   const allowedChannels = list(ctx, 'allowedChannels');
   for (const id of allowedChannels) {
     if (!/^[CGD][A-Z0-9]{6,}$/.test(id))
-      throw new InfraConfigError('allowedChannels', `has a bad channel id: "${id}".`);
+      throw contextError('allowedChannels', `has a bad channel id: "${id}".`);
   }
   const allowedUsers = list(ctx, 'allowedUsers');
   for (const id of allowedUsers) {
     if (!/^[UW][A-Z0-9]{6,}$/.test(id))
-      throw new InfraConfigError('allowedUsers', `has a bad user id: "${id}".`);
+      throw contextError('allowedUsers', `has a bad user id: "${id}".`);
   }
 
   const parameterPrefix = str(ctx, 'parameterPrefix') ?? INFRA_DEFAULTS.parameterPrefix;
   if (!/^(\/[A-Za-z0-9_.-]+)+$/.test(parameterPrefix)) {
-    throw new InfraConfigError(
-      'parameterPrefix',
-      `must look like /costbot; got "${parameterPrefix}".`,
-    );
+    throw contextError('parameterPrefix', `must look like /costbot; got "${parameterPrefix}".`);
   }
   const architecture = str(ctx, 'architecture') ?? INFRA_DEFAULTS.architecture;
   if (architecture !== 'arm64' && architecture !== 'x86_64') {
-    throw new InfraConfigError('architecture', `must be arm64 or x86_64; got "${architecture}".`);
+    throw contextError('architecture', `must be arm64 or x86_64; got "${architecture}".`);
   }
 
   return {

@@ -18,8 +18,9 @@ import { parseArgs } from 'node:util';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { SetupError } from '../common/errors.ts';
 import { INFRA_DEFAULTS } from '../infra/config.ts';
-import { runSetup, SetupError, targetFromOutputs } from './setup.ts';
+import { runSetup, targetFromOutputs } from './setup.ts';
 
 const USAGE = `Usage: npm run setup -- [--stack Costbot] [--region eu-west-1] [--rotate]
                         [--slack-bot-token xoxb-...] [--slack-signing-secret ...]`;

@@ -13,6 +13,7 @@
 import { CreateAccessKeyCommand, type IAMClient, ListAccessKeysCommand } from '@aws-sdk/client-iam';
 import { GetParametersCommand, PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import type { ParameterNames } from '../common/config.ts';
+import { SetupError } from '../common/errors.ts';
 
 /** SigV4's maximum, the lifetime of a chart link. */
 export const LINK_LIFETIME_SECONDS = 604_800;
@@ -49,11 +50,6 @@ export interface SetupResult {
   /** Rotation only: the previous key, still active, and when it may be deactivated. */
   previous?: { accessKeyId: string; deactivateAfter: Date };
   slackWritten: ('bot token' | 'signing secret')[];
-}
-
-/** A refusal or a missing input, with a message saying what to do. */
-export class SetupError extends Error {
-  override readonly name = 'SetupError';
 }
 
 async function readParameters(ssm: SetupClients['ssm'], names: string[]) {

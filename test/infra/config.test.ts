@@ -1,7 +1,8 @@
 /** Deploy-time settings from CDK context: documented defaults, and errors that name the key. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { INFRA_DEFAULTS, InfraConfigError, loadInfraConfig } from '../../infra/config.ts';
+import { ConfigError } from '../../common/errors.ts';
+import { INFRA_DEFAULTS, loadInfraConfig } from '../../infra/config.ts';
 
 function context(values: Record<string, unknown>) {
   return { tryGetContext: (key: string): unknown => values[key] };
@@ -68,7 +69,7 @@ describe('Function: loadInfraConfig', () => {
       assert.throws(
         () => loadInfraConfig(context(values), {}),
         (e: unknown) => {
-          assert.ok(e instanceof InfraConfigError);
+          assert.ok(e instanceof ConfigError);
           assert.match(e.message, message);
           return true;
         },

@@ -12,12 +12,12 @@ import {
   ListAccessKeysCommand,
 } from '@aws-sdk/client-iam';
 import { GetParameterCommand, GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { SetupError } from '../../common/errors.ts';
 import {
   LINK_LIFETIME_SECONDS,
   PARAMETER_CACHE_SECONDS,
   runSetup,
   type SetupClients,
-  SetupError,
   type SetupTarget,
   targetFromOutputs,
 } from '../../setup/setup.ts';
