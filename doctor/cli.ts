@@ -25,9 +25,9 @@ import { localDoctorDeps, localParameterFile } from '../local/doctor-deps.ts';
 import { ensureParameterFile } from '../local/parameter-file.ts';
 import { startLocalS3 } from '../local/s3-server.ts';
 import { sdkIdentityApi, sdkIdentityClients } from './aws.ts';
-import { exitCode, runDoctor } from './checks.ts';
 import { awsDoctorDeps } from './deps.ts';
 import { formatTable } from './format.ts';
+import { exitCode, runDoctor } from './run.ts';
 import { doctorWebClient, webClientSlackApi } from './slack.ts';
 import { type DoctorDeps, type IdentityApi, NotCheckableError } from './types.ts';
 
