@@ -8,7 +8,7 @@ import { AwsLambdaReceiver } from '@slack/bolt';
 import { loadConfig } from '../common/config.ts';
 import { ConfigError } from '../common/errors.ts';
 import { createLinkSigner, signDepsFromConfig } from '../common/link-signer.ts';
-import { createLogger } from '../common/log.ts';
+import { createLogger, withLambdaContext } from '../common/log.ts';
 import { awsParameterReader } from '../common/parameters.ts';
 import { awsDoctorDeps, botDoctorDeps } from '../doctor/deps.ts';
 import { createBotApp } from './app.ts';
@@ -36,4 +36,4 @@ createBotApp(
   { receiver },
 );
 
-export const handler = await receiver.start();
+export const handler = withLambdaContext(log, await receiver.start());

@@ -1,17 +1,27 @@
 /**
- * Structured JSON logs, one object per line, with secrets redacted.
+ * Structured JSON logs through Powertools Logger: one object per line, secrets redacted.
  *
- * Values registered with `redact()` (tokens, secret keys, signing secrets) are replaced by
- * `[REDACTED]` wherever they appear in a log line, including inside error messages, so a
- * secret that leaks into an error text does not reach CloudWatch Logs.
+ * Powertools gives every line the X-Ray trace id and, once `withLambdaContext` hands it an
+ * invocation, the cold-start flag and request id; it also honours Lambda's advanced logging
+ * controls and `POWERTOOLS_LOGGER_SAMPLE_RATE`. This module keeps costbot's own shape on top:
+ * `level` in lower case then `message`, errors as `{ name, message, cause }`, and values
+ * registered with `redact()` (tokens, secret keys, signing secrets) replaced by `[REDACTED]`
+ * anywhere in the line, error messages included, so a secret that leaks into an error text
+ * does not reach CloudWatch Logs. Lines go to stderr (stdout is for a command's own output;
+ * on Lambda both reach CloudWatch Logs).
  *
  * @example
- * const log = createLogger({ step: 'sign' });
+ * const log = createLogger({ step: 'sign' }, { level: config.logLevel });
  * log.info('link signed', { key, expiresAt });
+ * export const handler = withLambdaContext(log, createSignHandler(deps));
  */
+import { LogFormatter, LogItem, Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
+import type {
+  ConstructorOptions,
+  LogAttributes,
+  UnformattedAttributes,
+} from '@aws-lambda-powertools/logger/types';
 import type { LogLevel } from './config.ts';
-
-const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 /** Secret values known to this process. Shorter strings are ignored: they would redact noise. */
 const secrets = new Set<string>();
@@ -28,12 +38,16 @@ function scrub(line: string): string {
   return out;
 }
 
-function serializeError(error: unknown): unknown {
-  if (!(error instanceof Error)) return error;
-  return { name: error.name, message: error.message, cause: serializeError(error.cause) };
-}
-
 export type Fields = Record<string, unknown>;
+
+/** The part of Lambda's context object the logs use. */
+export interface LambdaContext {
+  functionName: string;
+  functionVersion: string;
+  invokedFunctionArn: string;
+  memoryLimitInMB: string;
+  awsRequestId: string;
+}
 
 export interface Logger {
   debug(message: string, fields?: Fields): void;
@@ -41,6 +55,8 @@ export interface Logger {
   warn(message: string, fields?: Fields): void;
   error(message: string, fields?: Fields): void;
   child(fields: Fields): Logger;
+  /** Adds the invocation (cold start, request id, function) to every later line of this logger. */
+  addContext(context: LambdaContext): void;
 }
 
 export interface LoggerOptions {
@@ -49,21 +65,98 @@ export interface LoggerOptions {
   write?: (line: string) => void;
 }
 
+/** costbot's line: `level` and `message` first, Powertools' Lambda keys, then the fields. */
+class CostbotLogFormatter extends LogFormatter {
+  override formatAttributes(attributes: UnformattedAttributes, fields: LogAttributes): LogItem {
+    const context = attributes.lambdaContext;
+    return new LogItem({
+      attributes: {
+        level: attributes.logLevel.toLowerCase(),
+        message: attributes.message,
+        timestamp: this.formatTimestamp(attributes.timestamp),
+        service: attributes.serviceName,
+        cold_start: context?.coldStart,
+        function_name: context?.functionName,
+        function_request_id: context?.awsRequestId,
+        xray_trace_id: attributes.xRayTraceId,
+        sampling_rate: attributes.sampleRateValue || undefined,
+      },
+    }).addAttributes(fields);
+  }
+
+  /** Name, message and cause only: stacks are long, and the message says what to do. */
+  override formatError(error: Error): LogAttributes {
+    const { cause } = error;
+    return {
+      name: error.name,
+      message: error.message,
+      cause: cause instanceof Error ? this.formatError(cause) : cause,
+    };
+  }
+}
+
+const toStderr = (line: string) => {
+  process.stderr.write(`${line}\n`);
+};
+
+/** Powertools Logger writing scrubbed lines to one sink, and children that do the same. */
+class RedactingLogger extends PowertoolsLogger {
+  // Set after `super()`, which may already print (Powertools' own warnings): stderr then.
+  // Not a #private field: those throw when read before the subclass constructor runs.
+  private readonly write: ((line: string) => void) | undefined;
+
+  constructor(options: ConstructorOptions, write: (line: string) => void) {
+    super(options);
+    this.write = write;
+  }
+
+  protected override printLog(_level: number, item: LogItem): void {
+    item.prepareForPrint();
+    const line = JSON.stringify(item.getAttributes(), this.getJsonReplacer());
+    (this.write ?? toStderr)(scrub(line));
+  }
+
+  protected override createLogger(options: ConstructorOptions = {}): PowertoolsLogger {
+    return new RedactingLogger(options, this.write ?? toStderr);
+  }
+}
+
+function wrap(logger: PowertoolsLogger): Logger {
+  return {
+    debug: (message, fields) => logger.debug(message, fields ?? {}),
+    info: (message, fields) => logger.info(message, fields ?? {}),
+    warn: (message, fields) => logger.warn(message, fields ?? {}),
+    error: (message, fields) => logger.error(message, fields ?? {}),
+    child: (fields) => wrap(logger.createChild({ persistentKeys: fields })),
+    addContext: (context) => logger.addContext(context),
+  };
+}
+
 export function createLogger(base: Fields = {}, options: LoggerOptions = {}): Logger {
   const level = options.level ?? (process.env.LOG_LEVEL as LogLevel | undefined) ?? 'info';
-  const threshold = ORDER[level] ?? ORDER.info;
-  const write = options.write ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const emit = (lvl: LogLevel, message: string, fields?: Fields) => {
-    if (ORDER[lvl] < threshold) return;
-    const record: Fields = { time: new Date().toISOString(), level: lvl, message, ...base };
-    for (const [key, value] of Object.entries(fields ?? {})) record[key] = serializeError(value);
-    write(scrub(JSON.stringify(record)));
-  };
-  return {
-    debug: (m, f) => emit('debug', m, f),
-    info: (m, f) => emit('info', m, f),
-    warn: (m, f) => emit('warn', m, f),
-    error: (m, f) => emit('error', m, f),
-    child: (fields) => createLogger({ ...base, ...fields }, { ...options, level }),
+  return wrap(
+    new RedactingLogger(
+      {
+        serviceName: 'costbot',
+        logLevel: level.toUpperCase() as Uppercase<LogLevel>,
+        logFormatter: new CostbotLogFormatter(),
+        persistentKeys: base,
+      },
+      options.write ?? toStderr,
+    ),
+  );
+}
+
+/**
+ * A Lambda entry's handler that first gives `log` the invocation's context (Powertools'
+ * `addContext`: cold start, request id), so the entry stays one line.
+ */
+export function withLambdaContext<E, R>(
+  log: Logger,
+  handler: (event: E, context: LambdaContext) => Promise<R>,
+): (event: E, context: LambdaContext) => Promise<R> {
+  return (event, context) => {
+    log.addContext(context);
+    return handler(event, context);
   };
 }
