@@ -3,6 +3,7 @@ import type { HttpAck, InProcessAck } from './ack.ts';
 import type { BundlesResult } from './bundles.ts';
 import type { ChartBench } from './chart.ts';
 import type { CostScenario } from './cost.ts';
+import type { StartRun } from './start.ts';
 import type { StepTimings } from './support.ts';
 
 /** What `report-child.ts` prints. */
@@ -41,4 +42,6 @@ export interface BenchRun {
   scaleDigest: ReportChildResult;
   scaleByAccount: ReportChildResult;
   scaleAccounts: number;
+  /** `npm start` from spawn to the console's first page, one entry per cold start. */
+  start: StartRun[];
 }

@@ -17,6 +17,7 @@ import { benchCharts } from './chart.ts';
 import { type ColdStarts, costScenario } from './cost.ts';
 import { renderDocument, summaryRows } from './doc.ts';
 import type { BenchRun, ReportChildResult } from './results.ts';
+import { benchStart } from './start.ts';
 import { median } from './stats.ts';
 import { lastJsonLine, REPO_ROOT, runChild } from './support.ts';
 
@@ -34,6 +35,7 @@ const SETTINGS = quick
       coldRuns: 2,
       reportRuns: 3,
       renders: 3,
+      startRuns: 1,
     }
   : {
       inProcessCalls: 5000,
@@ -42,6 +44,7 @@ const SETTINGS = quick
       coldRuns: 5,
       reportRuns: 7,
       renders: 10,
+      startRuns: 5,
     };
 const SCALE_ACCOUNTS = 100;
 const COST_ACCOUNTS = [1, 10, 100];
@@ -124,6 +127,8 @@ const report = await reportChild({ runs: SETTINGS.reportRuns, accounts: 3, byAcc
 section(`6 digest for ${SCALE_ACCOUNTS} accounts`);
 const scaleDigest = await reportChild({ runs: 2, accounts: SCALE_ACCOUNTS, byAccount: false });
 const scaleByAccount = await reportChild({ runs: 2, accounts: SCALE_ACCOUNTS, byAccount: true });
+section('7 npm start to its first page');
+const start = await benchStart(SETTINGS.startRuns);
 section('done');
 
 const cpus = os.cpus();
@@ -148,6 +153,7 @@ const run: BenchRun = {
   scaleDigest,
   scaleByAccount,
   scaleAccounts: SCALE_ACCOUNTS,
+  start,
 };
 
 const rows = summaryRows(run);
