@@ -4,7 +4,6 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { awsCall } from '../../common/aws-errors.ts';
 import { maskKeyId } from '../../doctor/checks/text.ts';
 import { exitCode, runDoctor } from '../../doctor/run.ts';
 import { BOT_CHECKS } from '../../doctor/types.ts';
@@ -14,9 +13,9 @@ import {
   fakeIdentity,
   healthyDeps,
   KEY_ID,
+  listMetricsDenied,
   SECRET,
   SIGNING_SECRET,
-  sdkError,
 } from './support.ts';
 
 describe('Function: runDoctor', () => {
@@ -68,18 +67,7 @@ describe('Function: runDoctor', () => {
   describe('robustness', () => {
     it('from the bot, reports a refusal of its least-privilege role as a warning without a statement', async () => {
       // Prepare
-      const billing = {
-        listMetrics: () =>
-          awsCall({ service: 'CloudWatch', operation: 'ListMetrics' }, () =>
-            Promise.reject(
-              sdkError(
-                'AccessDenied',
-                'User: arn:aws:sts::123456789012:assumed-role/costbot-bot/fn is not authorized to perform: cloudwatch:ListMetrics because no identity-based policy allows the cloudwatch:ListMetrics action',
-                403,
-              ),
-            ),
-          ),
-      };
+      const billing = listMetricsDenied('arn:aws:sts::123456789012:assumed-role/costbot-bot/fn');
 
       // Act
       const results = await runDoctor(healthyDeps({ billing }), {
@@ -137,6 +125,49 @@ describe('Function: runDoctor', () => {
       assert.equal(byId(results, 'parameter.slackBotToken').detail, 'a string, not an Error');
       assert.equal(byId(results, 'billing.metrics').detail, 'synchronous bug');
       assert.equal(exitCode(results), 1);
+    });
+
+    it('reports a check that throws as failed under its group, and still reports the others', async () => {
+      // Prepare
+      const slack = () => {
+        throw new Error('no Slack client today');
+      };
+
+      // Act
+      const results = await runDoctor(healthyDeps({ slack }));
+
+      // Assess
+      assert.deepEqual(byId(results, 'slack'), {
+        id: 'slack',
+        title: 'Check "slack"',
+        status: 'fail',
+        detail: 'no Slack client today',
+      });
+      assert.equal(byId(results, 'schedule.next').status, 'ok');
+      assert.equal(exitCode(results), 1);
+    });
+
+    it('reads no parameter when no group needs one', async () => {
+      // Prepare
+      const asked: string[][] = [];
+      const parameters = {
+        get: async (names: string[]) => {
+          asked.push(names);
+          return {};
+        },
+      };
+
+      // Act
+      const results = await runDoctor(healthyDeps({ parameters }), {
+        only: ['bucket', 'schedule'],
+      });
+
+      // Assess
+      assert.deepEqual(asked, []);
+      assert.deepEqual(
+        results.map((r) => r.id),
+        ['bucket.put', 'schedule.next'],
+      );
     });
   });
 });

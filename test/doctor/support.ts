@@ -3,6 +3,7 @@
  * test breaks exactly one thing and reads the one result that should say so.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
+import { awsCall } from '../../common/aws-errors.ts';
 import { loadConfig } from '../../common/config.ts';
 import { ParameterNotFoundError } from '../../common/errors.ts';
 import type { ParameterReader } from '../../common/parameters.ts';
@@ -85,6 +86,22 @@ export function fakeBilling(
       inputs.push(input);
       return { Metrics: metrics };
     },
+  };
+}
+
+/** CloudWatch refusing ListMetrics to `principal`, as AWS says it and the SDK adapter wraps it. */
+export function listMetricsDenied(principal: string): BillingMetricsApi {
+  return {
+    listMetrics: () =>
+      awsCall({ service: 'CloudWatch', operation: 'ListMetrics' }, () =>
+        Promise.reject(
+          sdkError(
+            'AccessDenied',
+            `User: ${principal} is not authorized to perform: cloudwatch:ListMetrics because no identity-based policy allows the cloudwatch:ListMetrics action`,
+            403,
+          ),
+        ),
+      ),
   };
 }
 

@@ -3,11 +3,45 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { awsCall } from '../../../common/aws-errors.ts';
 import { runDoctor } from '../../../doctor/run.ts';
-import { byId, CONFIG, DEPLOYER, fakeBilling, healthyDeps, sdkError } from '../support.ts';
+import { byId, CONFIG, DEPLOYER, fakeBilling, healthyDeps, listMetricsDenied } from '../support.ts';
 
 describe('Check: billing metrics', () => {
+  it('passes when EstimatedCharges series exist, counting by linked account and further pages', async () => {
+    // Prepare
+    const billing = {
+      listMetrics: async () => ({
+        Metrics: [
+          { Dimensions: [{ Name: 'Currency', Value: 'USD' }] },
+          {
+            Dimensions: [
+              { Name: 'Currency', Value: 'USD' },
+              { Name: 'LinkedAccount', Value: '111111111111' },
+            ],
+          },
+        ],
+        NextToken: 'more',
+      }),
+    };
+
+    // Act
+    const result = byId(await runDoctor(healthyDeps({ billing })), 'billing.metrics');
+
+    // Assess
+    assert.equal(result.status, 'ok');
+    assert.equal(result.title, 'Billing metrics in us-east-1');
+    assert.equal(result.detail, '2+ EstimatedCharges series (0 by service, 1 by linked account).');
+  });
+
+  it('warns "not checked" without a CloudWatch client', async () => {
+    // Act
+    const result = byId(await runDoctor(healthyDeps({ billing: undefined })), 'billing.metrics');
+
+    // Assess
+    assert.equal(result.status, 'warn');
+    assert.equal(result.detail, 'Not checked: no CloudWatch client.');
+  });
+
   it('asks for AWS/Billing EstimatedCharges and counts what it found', async () => {
     // Prepare
     const billing = fakeBilling();
@@ -56,18 +90,7 @@ describe('Check: billing metrics', () => {
 
   it('explains a refusal of ListMetrics with the statement that would allow it', async () => {
     // Prepare
-    const billing = {
-      listMetrics: () =>
-        awsCall({ service: 'CloudWatch', operation: 'ListMetrics' }, () =>
-          Promise.reject(
-            sdkError(
-              'AccessDenied',
-              `User: ${DEPLOYER} is not authorized to perform: cloudwatch:ListMetrics because no identity-based policy allows the cloudwatch:ListMetrics action`,
-              403,
-            ),
-          ),
-        ),
-    };
+    const billing = listMetricsDenied(DEPLOYER);
 
     // Act
     const result = byId(await runDoctor(healthyDeps({ billing })), 'billing.metrics');

@@ -8,6 +8,16 @@ import { runDoctor } from '../../../doctor/run.ts';
 import { byId, fakeS3, healthyDeps, sdkError } from '../support.ts';
 
 describe('Check: the bucket', () => {
+  it('warns "not checked" without an S3 client', async () => {
+    // Act
+    const result = byId(await runDoctor(healthyDeps({ s3: undefined })), 'bucket.put');
+
+    // Assess
+    assert.equal(result.status, 'warn');
+    assert.equal(result.title, 'Bucket costbot-charts accepts a chart');
+    assert.equal(result.detail, 'Not checked: no S3 client.');
+  });
+
   it(`puts <chartPrefix>${BUCKET_CHECK_KEY}, where the chart role may write`, async () => {
     // Prepare
     const s3 = fakeS3();

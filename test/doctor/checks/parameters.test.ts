@@ -8,6 +8,67 @@ import { exitCode, runDoctor } from '../../../doctor/run.ts';
 import { byId, fakeParameters, healthyDeps, NAMES, sdkError, VALUES } from '../support.ts';
 
 describe('Check: parameters', () => {
+  it('passes each parameter that exists and decrypts as a SecureString', async () => {
+    // Act
+    const results = await runDoctor(healthyDeps());
+
+    // Assess
+    const parameters = results.filter((r) => r.id.startsWith('parameter.'));
+    assert.deepEqual(
+      parameters.map((r) => [r.id, r.status, r.detail]),
+      [
+        ['parameter.signerAccessKeyId', 'ok', 'Exists and decrypts (SecureString).'],
+        ['parameter.signerSecretAccessKey', 'ok', 'Exists and decrypts (SecureString).'],
+        ['parameter.slackBotToken', 'ok', 'Exists and decrypts (SecureString).'],
+        ['parameter.slackSigningSecret', 'ok', 'Exists and decrypts (SecureString).'],
+      ],
+    );
+    assert.equal(
+      byId(results, 'parameter.slackBotToken').title,
+      `Parameter ${NAMES.slackBotToken}`,
+    );
+  });
+
+  it('passes a parameter the store cannot give a type for, saying only that it was read', async () => {
+    // Act
+    const results = await runDoctor(healthyDeps({ parameterType: undefined }));
+
+    // Assess
+    const token = byId(results, 'parameter.slackBotToken');
+    assert.equal(token.status, 'ok');
+    assert.equal(token.detail, 'Exists and was read.');
+  });
+
+  it('fails an empty parameter with the setup command', async () => {
+    // Prepare
+    const values = { ...VALUES, [NAMES.slackSigningSecret]: '' };
+
+    // Act
+    const results = await runDoctor(healthyDeps({ parameters: fakeParameters(values) }));
+
+    // Assess
+    const secret = byId(results, 'parameter.slackSigningSecret');
+    assert.equal(secret.status, 'fail');
+    assert.equal(secret.detail, `${NAMES.slackSigningSecret} is empty.`);
+    assert.equal(secret.fix, 'Run `npm run setup` to store the value.');
+  });
+
+  it('takes the fix for a missing parameter from the backend when it has its own', async () => {
+    // Prepare
+    const { [NAMES.slackBotToken]: _gone, ...rest } = VALUES;
+    const missingParameterFix = 'Add it to .costbot/parameters.json.';
+
+    // Act
+    const results = await runDoctor(
+      healthyDeps({ parameters: fakeParameters(rest), missingParameterFix }),
+    );
+
+    // Assess
+    const token = byId(results, 'parameter.slackBotToken');
+    assert.equal(token.status, 'fail');
+    assert.equal(token.fix, missingParameterFix);
+  });
+
   it('fails a missing parameter with its name and the setup command, and checks the others', async () => {
     // Prepare
     const { [NAMES.signerSecretAccessKey]: _gone, ...rest } = VALUES;

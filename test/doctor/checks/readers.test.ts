@@ -25,6 +25,30 @@ function assumeRoleDenied(): Promise<never> {
 }
 
 describe('Check: reader roles', () => {
+  it('warns "cannot tell" for each role without IAM, naming why', async () => {
+    // Prepare
+    const other = 'arn:aws:iam::222222222222:role/costbot-cloudwatch-reader';
+
+    // Act
+    const results = await runDoctor(
+      healthyDeps({
+        identity: undefined,
+        noIdentityReason: 'no STS on the moon',
+        readerRoles: { arns: [READER, other] },
+      }),
+    );
+
+    // Assess
+    const readers = results.filter((r) => r.id.startsWith('reader.'));
+    assert.deepEqual(
+      readers.map((r) => [r.id, r.status, r.detail]),
+      [
+        [`reader.${READER}`, 'warn', 'Cannot tell: no STS on the moon.'],
+        [`reader.${other}`, 'warn', 'Cannot tell: no STS on the moon.'],
+      ],
+    );
+  });
+
   it('is ok when none are configured', async () => {
     // Act
     const result = byId(await runDoctor(healthyDeps()), 'readers');

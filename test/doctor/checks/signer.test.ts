@@ -23,6 +23,87 @@ import {
 const DAY = 86_400_000;
 
 describe('Check: the link-signing key', () => {
+  it('passes an active IAM user key within its rotation, and links live their full 7 days', async () => {
+    // Act
+    const results = await runDoctor(healthyDeps());
+
+    // Assess
+    assert.deepEqual(
+      results.filter((r) => r.id.startsWith('signer.')).map((r) => [r.id, r.status, r.detail]),
+      [
+        [
+          'signer.key-type',
+          'ok',
+          'AKIA…MPLE is a long-term IAM user key: links can live the full 7 days.',
+        ],
+        [
+          'signer.key-active',
+          'ok',
+          'AKIA…MPLE of IAM user costbot-signer is active, last used 2026-11-21.',
+        ],
+        [
+          'signer.key-age',
+          'ok',
+          'Created 2026-10-01: 52 days old; rotation due 2026-12-30 (in 37 days 12 hours).',
+        ],
+        ['signer.link-lifetime', 'ok', '7 days (until 2026-11-29 12:00 UTC).'],
+      ],
+    );
+  });
+
+  it('says "never used yet" for a key IAM has no use of', async () => {
+    // Prepare
+    const identity = fakeIdentity({ accessKeyOwner: async () => ({ userName: 'costbot-signer' }) });
+
+    // Act
+    const active = byId(await runDoctor(healthyDeps({ identity })), 'signer.key-active');
+
+    // Assess
+    assert.equal(active.status, 'ok');
+    assert.match(active.detail, /is active, never used yet\.$/);
+  });
+
+  it('warns when the parameter holds no AWS access key id, and looks no further', async () => {
+    // Prepare
+    const values = { ...VALUES, [NAMES.signerAccessKeyId]: 'not-a-key-id' };
+
+    // Act
+    const results = await runDoctor(healthyDeps({ parameters: fakeParameters(values) }));
+
+    // Assess
+    const type = byId(results, 'signer.key-type');
+    assert.equal(type.status, 'warn');
+    assert.equal(
+      type.detail,
+      `${NAMES.signerAccessKeyId} does not hold an AWS access key id (AKIA…).`,
+    );
+    assert.deepEqual(
+      results.filter((r) => r.id.startsWith('signer.')).map((r) => r.id),
+      ['signer.key-type'],
+    );
+  });
+
+  it('warns "not checked" when the key id could not be read', async () => {
+    // Prepare
+    const { [NAMES.signerAccessKeyId]: _gone, ...rest } = VALUES;
+
+    // Act
+    const results = await runDoctor(healthyDeps({ parameters: fakeParameters(rest) }));
+
+    // Assess
+    assert.deepEqual(
+      results.filter((r) => r.id.startsWith('signer.')),
+      [
+        {
+          id: 'signer.key',
+          title: 'Link-signing key',
+          status: 'warn',
+          detail: `Not checked: ${NAMES.signerAccessKeyId} could not be read (see the parameter check).`,
+        },
+      ],
+    );
+  });
+
   it('fails a session key (ASIA…): links would die within hours', async () => {
     // Prepare
     const values = { ...VALUES, [NAMES.signerAccessKeyId]: 'ASIAIOSFODNN7EXAMPLE' };

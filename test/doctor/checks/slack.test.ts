@@ -4,7 +4,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { runDoctor } from '../../../doctor/run.ts';
-import { BOT_TOKEN, byId, CONFIG, fakeSlack, healthyDeps } from '../support.ts';
+import {
+  BOT_TOKEN,
+  byId,
+  CONFIG,
+  fakeParameters,
+  fakeSlack,
+  healthyDeps,
+  NAMES,
+  VALUES,
+} from '../support.ts';
 
 function slackError(code: string): Error {
   return Object.assign(new Error(`An API error occurred: ${code}`), {
@@ -14,6 +23,66 @@ function slackError(code: string): Error {
 }
 
 describe('Check: Slack', () => {
+  it('passes a valid token with the bot scopes, in a channel the bot is a member of', async () => {
+    // Act
+    const results = await runDoctor(healthyDeps());
+
+    // Assess
+    assert.deepEqual(
+      results.filter((r) => r.id.startsWith('slack.')).map((r) => [r.id, r.status, r.detail]),
+      [
+        ['slack.auth', 'ok', 'auth.test: bot user U0COSTBOT in workspace Acme.'],
+        ['slack.scopes', 'ok', 'Granted: commands, chat:write.'],
+        ['slack.channel', 'ok', 'The bot is a member of #costs (C0COSTS01).'],
+      ],
+    );
+  });
+
+  it('fails an archived digest channel, saying to choose another', async () => {
+    // Prepare
+    const slack = () =>
+      fakeSlack({
+        channelInfo: async (id) => ({ id, name: 'costs', isMember: true, isArchived: true }),
+      });
+
+    // Act
+    const result = byId(await runDoctor(healthyDeps({ slack })), 'slack.channel');
+
+    // Assess
+    assert.equal(result.status, 'fail');
+    assert.equal(
+      result.detail,
+      '#costs (C0COSTS01) is archived: the digest cannot be posted there.',
+    );
+    assert.match(result.fix ?? '', /COSTBOT_DIGEST_CHANNEL/);
+  });
+
+  it('warns "not checked", and calls no Slack, when the bot token could not be read', async () => {
+    // Prepare
+    const { [NAMES.slackBotToken]: _gone, ...rest } = VALUES;
+    const tokens: string[] = [];
+    const slack = (token: string) => {
+      tokens.push(token);
+      return fakeSlack();
+    };
+
+    // Act
+    const results = await runDoctor(healthyDeps({ slack, parameters: fakeParameters(rest) }));
+
+    // Assess
+    assert.deepEqual(
+      results.filter((r) => r.id.startsWith('slack.')).map((r) => [r.id, r.status, r.detail]),
+      [
+        [
+          'slack.auth',
+          'warn',
+          `Not checked: ${NAMES.slackBotToken} could not be read (see the parameter check).`,
+        ],
+      ],
+    );
+    assert.deepEqual(tokens, []);
+  });
+
   it('fails an invalid token with the hint', async () => {
     // Prepare
     const slack = () => fakeSlack({ authTest: () => Promise.reject(slackError('invalid_auth')) });
