@@ -14,10 +14,16 @@ import type { Node } from 'constructs';
 import { SETTINGS } from '../common/config.ts';
 import { ConfigError } from '../common/errors.ts';
 import { REPO_ROOT } from './paths.ts';
+import { regionRefusal } from './regions.ts';
 
 export interface InfraConfig {
   /** Target account; unset: environment-agnostic (synth with placeholders, deploy resolves it). */
   account?: string;
+  /**
+   * Target region: context `region`, else `AWS_REGION`; never `CDK_DEFAULT_REGION`, which the CDK
+   * CLI sets to us-east-1 when nothing is configured. Unset: environment-agnostic (tests only;
+   * infra/app.ts refuses). Only a region of `supportedRegions()` (infra/regions.ts) is accepted.
+   */
   region?: string;
   stackName: string;
   /** Channel the scheduled digest posts to (`C0123ABCD` or `#name`). */
@@ -155,7 +161,7 @@ export function loadInfraConfig(
   if (account !== undefined && !/^\d{12}$/.test(account)) {
     throw contextError('account', `must be a 12-digit account id; got "${account}".`);
   }
-  const region = str(ctx, 'region') ?? env.CDK_DEFAULT_REGION;
+  const region = str(ctx, 'region') ?? env.AWS_REGION;
   if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
     throw contextError('region', `is not a region name: "${region}".`);
   }
@@ -251,6 +257,8 @@ export function loadInfraConfig(
   if (architecture !== 'arm64' && architecture !== 'x86_64') {
     throw contextError('architecture', `must be arm64 or x86_64; got "${architecture}".`);
   }
+  const refusal = region === undefined ? undefined : regionRefusal(region, architecture);
+  if (refusal) throw contextError('region', refusal);
 
   return {
     ...(account ? { account } : {}),

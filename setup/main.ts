@@ -7,8 +7,8 @@
  *   SLACK_BOT_TOKEN=… SLACK_SIGNING_SECRET=… npm run setup
  *   npm run setup -- --rotate                      # new signer key, previous one kept active
  *
- * Options: `--stack <name>` (default Costbot, or COSTBOT_STACK), `--region <r>` (else the SDK's
- * AWS_REGION / profile). Prefer the environment or the prompt to flags for secrets: flags end
+ * Options: `--stack <name>` (default Costbot, or COSTBOT_STACK), `--region <r>` (else AWS_REGION;
+ * one of the two is required, never a profile's default). Prefer the environment or the prompt to flags for secrets: flags end
  * up in shell history. Nothing secret is ever printed.
  */
 
@@ -51,7 +51,14 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  const region = values.region ? { region: values.region } : {};
+  // The stack's region, said explicitly: a profile's default region could be another one.
+  const regionName = values.region ?? process.env.AWS_REGION;
+  if (!regionName) {
+    throw new SetupError(
+      'the region of the stack is required: --region <region> (as deployed) or AWS_REGION.',
+    );
+  }
+  const region = { region: regionName };
   const stackName = values.stack ?? process.env.COSTBOT_STACK ?? INFRA_DEFAULTS.stackName;
   const cfn = new CloudFormationClient(region);
   const stack = (await cfn.send(new DescribeStacksCommand({ StackName: stackName }))).Stacks?.[0];

@@ -16,7 +16,6 @@ import {
   type IFunction,
   ParamsAndSecretsLayerVersion,
   ParamsAndSecretsLogLevel,
-  ParamsAndSecretsVersions,
   Runtime,
 } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -24,6 +23,7 @@ import { type ILogGroup, LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-lo
 import { Construct } from 'constructs';
 import { ESM_REQUIRE_BANNER, LAMBDA_ESBUILD } from '../bundling.ts';
 import { REPO_ROOT } from '../paths.ts';
+import { PARAMS_AND_SECRETS_VERSION } from '../regions.ts';
 import { acknowledge } from './nag.ts';
 
 /**
@@ -99,13 +99,10 @@ export class CostbotFunction extends Construct {
       depsLockFilePath: `${REPO_ROOT}/package-lock.json`,
       ...(props.parametersExtension
         ? {
-            paramsAndSecrets: ParamsAndSecretsLayerVersion.fromVersion(
-              ParamsAndSecretsVersions.V1_0_103,
-              {
-                parameterStoreTtl: Duration.seconds(ttl),
-                logLevel: ParamsAndSecretsLogLevel.WARN,
-              },
-            ),
+            paramsAndSecrets: ParamsAndSecretsLayerVersion.fromVersion(PARAMS_AND_SECRETS_VERSION, {
+              parameterStoreTtl: Duration.seconds(ttl),
+              logLevel: ParamsAndSecretsLogLevel.WARN,
+            }),
           }
         : {}),
       bundling: {

@@ -53,6 +53,23 @@ describe('Function: loadInfraConfig', () => {
     assert.equal(config.parametersExtension, false);
   });
 
+  it('takes the region from context or AWS_REGION, never from the CLI default CDK_DEFAULT_REGION', () => {
+    // Prepare
+    const cliDefault = { CDK_DEFAULT_REGION: 'us-east-1' };
+    // Act
+    const unset = loadInfraConfig(context({}), cliDefault);
+    const fromEnv = loadInfraConfig(context({}), { ...cliDefault, AWS_REGION: 'eu-central-1' });
+    const fromContext = loadInfraConfig(context({ region: 'eu-west-1' }), {
+      AWS_REGION: 'eu-central-1',
+    });
+    const x86 = loadInfraConfig(context({ region: 'ap-northeast-3', architecture: 'x86_64' }), {});
+    // Assess
+    assert.equal(unset.region, undefined);
+    assert.equal(fromEnv.region, 'eu-central-1');
+    assert.equal(fromContext.region, 'eu-west-1');
+    assert.equal(x86.region, 'ap-northeast-3');
+  });
+
   it('refuses bad values, naming the key', () => {
     // Prepare
     const bad: [Record<string, unknown>, RegExp][] = [
@@ -63,6 +80,14 @@ describe('Function: loadInfraConfig', () => {
       [{ logRetentionDays: '4' }, /"logRetentionDays" must be one of/],
       [{ digestChannel: 'costs' }, /"digestChannel"/],
       [{ withBot: 'yes' }, /"withBot" must be true or false/],
+      [
+        { region: 'ap-south-2' },
+        /"region" is "ap-south-2", which has no Lambda Function URLs .* Supported regions: af-south-1, .*, us-west-2\.$/,
+      ],
+      [
+        { region: 'ap-northeast-3' },
+        /no Parameters and Secrets extension layer for arm64, .*\(with -c architecture=x86_64 it can\)/,
+      ],
     ];
     for (const [values, message] of bad) {
       // Act / Assess
