@@ -20,7 +20,7 @@ import { s3Config } from '../common/aws-clients.ts';
 import { loadConfig } from '../common/config.ts';
 import type { ReportRequest } from '../common/contract.ts';
 import { addDays, dayStart, daysBetween, requiredFetchWindow } from '../common/dates.ts';
-import { CachedParameterReader, SsmParameterReader } from '../common/parameters.ts';
+import { SsmParameterReader } from '../common/parameters.ts';
 import { loadDefinition } from '../infra/state-machine/asl.ts';
 import { runExecution } from '../local/runner.ts';
 import { RecordingSlack } from '../local/recording-slack.ts';
@@ -193,8 +193,7 @@ function countedClients(world: FakeBilling, log: CallLog) {
   });
   recordCalls(sfn.middlewareStack, 'StepFunctions', log);
   /** A cold function's parameter reader: its own cache, empty. */
-  const parameters = () =>
-    new CachedParameterReader(new SsmParameterReader(ssm), { ttlSeconds: 300 });
+  const parameters = () => new SsmParameterReader(ssm, { maxAgeSeconds: 300 });
   return { cloudwatch, s3, sfn, parameters };
 }
 

@@ -11,7 +11,6 @@ import { signDepsFromConfig } from '../common/link-signer.ts';
 import { createLogger } from '../common/log.ts';
 import {
   awsParameterReader,
-  CachedParameterReader,
   FileParameterReader,
   type ParameterReader,
 } from '../common/parameters.ts';
@@ -94,8 +93,8 @@ export async function localBackend(
   const s3Env = { AWS_ENDPOINT_URL_S3: s3.endpoint };
   const s3ClientFor = (credentials: { accessKeyId: string; secretAccessKey: string }) =>
     new S3Client({ ...s3Config(s3Env), region: 'us-east-1', endpoint: s3.endpoint, credentials });
-  const parameters = new CachedParameterReader(new FileParameterReader(parameterFile), {
-    ttlSeconds: config.parameterCacheTtlSeconds,
+  const parameters = new FileParameterReader(parameterFile, {
+    maxAgeSeconds: config.parameterCacheTtlSeconds,
   });
   const demo = new DemoMetrics({ now: options.now, accounts: options.demoAccounts });
   const clients: FetchClients = { billing: demo, metrics: demo };

@@ -1,42 +1,44 @@
+/**
+ * The parameter readers on Powertools Parameters: SSM (batched, decrypted, cached for the
+ * TTL), the local file, and which one a deployed function picks. The extension reader and its
+ * fallback are in `parameters-extension.test.ts`.
+ */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, afterEach, before, describe, it } from 'node:test';
-import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { after, afterEach, before, describe, it, mock } from 'node:test';
+import { GetParametersCommand, SSMClient, SSMServiceException } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
-import { AwsAccessDeniedError, ParameterNotFoundError } from '../../common/errors.ts';
+import { explainAccessDenied } from '../../common/access-denied.ts';
+import {
+  AwsAccessDeniedError,
+  AwsUnavailableError,
+  ParameterNotFoundError,
+} from '../../common/errors.ts';
 import { createLogger } from '../../common/log.ts';
 import {
-  CachedParameterReader,
-  ExtensionParameterReader,
+  FallbackParameterReader,
   FileParameterReader,
-  type ParameterReader,
   SsmParameterReader,
   selectParameterReader,
 } from '../../common/parameters.ts';
 
 const ssmMock = mockClient(SSMClient);
 
-/** A reader that records every call and answers from a fixed map. */
-class RecordingReader implements ParameterReader {
-  readonly calls: string[][] = [];
-
-  constructor(private readonly values: Record<string, string>) {}
-
-  async get(names: string[]): Promise<Record<string, string>> {
-    this.calls.push([...names]);
-    return Object.fromEntries(names.map((name) => [name, this.values[name] ?? '']));
-  }
-}
-
 /** Log lines written by a logger built with a collecting `write`. */
 function collectingLogger(): { lines: string[]; log: ReturnType<typeof createLogger> } {
   const lines: string[] = [];
   const log = createLogger({ test: 'parameters' }, { level: 'debug', write: (l) => lines.push(l) });
   return { lines, log };
+}
+
+/** SSM answering every name with `value-of-<name>`. */
+function ssmAnswersEveryName(): void {
+  ssmMock.on(GetParametersCommand).callsFake((input: { Names: string[] }) => ({
+    Parameters: input.Names.map((Name) => ({ Name, Value: `value-of-${Name}` })),
+    InvalidParameters: [],
+  }));
 }
 
 describe('Class: SsmParameterReader', () => {
@@ -48,10 +50,7 @@ describe('Class: SsmParameterReader', () => {
     it('asks SSM for at most 10 names per call, with decryption', async () => {
       // Prepare
       const names = Array.from({ length: 12 }, (_, i) => `/costbot/test/p${i}`);
-      ssmMock.on(GetParametersCommand).callsFake((input: { Names: string[] }) => ({
-        Parameters: input.Names.map((Name) => ({ Name, Value: `value-of-${Name}` })),
-        InvalidParameters: [],
-      }));
+      ssmAnswersEveryName();
       const reader = new SsmParameterReader(new SSMClient({ region: 'us-east-1' }));
 
       // Act
@@ -112,55 +111,92 @@ describe('Class: SsmParameterReader', () => {
       assert.equal(record.error.message, 'bad [REDACTED]');
       assert.equal(lines[0]?.includes(secret), false);
     });
-  });
-});
 
-describe('Class: CachedParameterReader', () => {
-  describe('Method: get', () => {
-    it('answers from the cache within the TTL without calling the inner reader', async () => {
+    it('reuses values for maxAgeSeconds, then reads them again', async () => {
       // Prepare
-      const inner = new RecordingReader({ a: 'value-a', b: 'value-b' });
-      let now = 1_000_000;
-      const reader = new CachedParameterReader(inner, { ttlSeconds: 300, now: () => now });
-      await reader.get(['a', 'b']);
-      now += 299_999;
+      mock.timers.enable({ apis: ['Date'], now: Date.parse('2026-11-27T08:00:00Z') });
+      ssmAnswersEveryName();
+      const reader = new SsmParameterReader(new SSMClient({ region: 'us-east-1' }), {
+        maxAgeSeconds: 300,
+      });
+      const names = ['/costbot/a', '/costbot/b'];
 
       // Act
-      const values = await reader.get(['a', 'b']);
+      try {
+        await reader.get(names);
+        mock.timers.tick(300_000);
+        await reader.get(names);
+        await reader.get(['/costbot/a', '/costbot/c']);
+        mock.timers.tick(1);
+        await reader.get(names);
+      } finally {
+        mock.timers.reset();
+      }
 
       // Assess
-      assert.deepEqual(values, { a: 'value-a', b: 'value-b' });
-      assert.deepEqual(inner.calls, [['a', 'b']]);
+      assert.deepEqual(
+        ssmMock.commandCalls(GetParametersCommand).map((c) => c.args[0].input.Names),
+        [names, ['/costbot/c'], names],
+      );
     });
 
-    it('reads again once the TTL has passed', async () => {
+    it('reads every time when maxAgeSeconds is 0 (the doctor must see a fix at once)', async () => {
       // Prepare
-      const inner = new RecordingReader({ a: 'value-a' });
-      let now = 1_000_000;
-      const reader = new CachedParameterReader(inner, { ttlSeconds: 300, now: () => now });
-      await reader.get(['a']);
-      now += 300_000;
+      ssmAnswersEveryName();
+      const reader = new SsmParameterReader(new SSMClient({ region: 'us-east-1' }));
 
       // Act
-      const values = await reader.get(['a']);
+      await reader.get(['/costbot/a']);
+      await reader.get(['/costbot/a']);
 
       // Assess
-      assert.deepEqual(values, { a: 'value-a' });
-      assert.deepEqual(inner.calls, [['a'], ['a']]);
+      assert.equal(ssmMock.commandCalls(GetParametersCommand).length, 2);
     });
 
-    it('asks the inner reader only for the names it has not cached', async () => {
+    it('names AccessDenied with what the explainer needs (role, action, resource)', async () => {
       // Prepare
-      const inner = new RecordingReader({ a: 'value-a', b: 'value-b' });
-      const reader = new CachedParameterReader(inner, { ttlSeconds: 60, now: () => 5 });
-      await reader.get(['a']);
+      const resource = 'arn:aws:ssm:us-east-1:123456789012:parameter/costbot/slack/bot-token';
+      ssmMock.on(GetParametersCommand).rejects(
+        new SSMServiceException({
+          name: 'AccessDeniedException',
+          $fault: 'client',
+          $metadata: { httpStatusCode: 400 },
+          message: `User: arn:aws:sts::123456789012:assumed-role/costbot-bot/fn is not authorized to perform: ssm:GetParameters on resource: ${resource} because no identity-based policy allows the ssm:GetParameters action`,
+        }),
+      );
+      const reader = new SsmParameterReader(new SSMClient({ region: 'us-east-1' }));
 
       // Act
-      const values = await reader.get(['a', 'b']);
+      const result = reader.get(['/costbot/slack/bot-token']);
 
       // Assess
-      assert.deepEqual(values, { a: 'value-a', b: 'value-b' });
-      assert.deepEqual(inner.calls, [['a'], ['b']]);
+      await assert.rejects(result, (error: unknown) => {
+        assert.ok(error instanceof AwsAccessDeniedError);
+        const explained = explainAccessDenied(error);
+        assert.equal(explained?.action, 'ssm:GetParameters');
+        assert.equal(explained?.role, 'arn:aws:iam::123456789012:role/costbot-bot');
+        assert.equal(explained?.resource, resource);
+        return true;
+      });
+    });
+
+    it('makes a 5xx a retryable AwsUnavailableError', async () => {
+      // Prepare
+      ssmMock.on(GetParametersCommand).rejects(
+        new SSMServiceException({
+          name: 'InternalServerError',
+          $fault: 'server',
+          $metadata: { httpStatusCode: 500 },
+          message: 'We encountered an internal error.',
+        }),
+      );
+      const reader = new SsmParameterReader(new SSMClient({ region: 'us-east-1' }));
+
+      // Act
+      const result = reader.get(['/costbot/a']);
+
+      // Assess
+      await assert.rejects(result, AwsUnavailableError);
     });
   });
 });
@@ -226,122 +262,28 @@ describe('Class: FileParameterReader', () => {
       const record = JSON.parse(lines[0] ?? '{}') as { message: string };
       assert.equal(record.message, 'signature check with [REDACTED] failed');
     });
-  });
-});
 
-describe('Class: ExtensionParameterReader', () => {
-  const TOKEN = 'session-token-for-extension';
-  const STORE: Record<string, string> = {
-    '/costbot/slack/bot-token': 'xoxb-from-extension-123456',
-    '/costbot/other': 'other-from-extension-123456',
-  };
-  let server: Server;
-  let port = 0;
-  const requests: { url: string; token: string | undefined }[] = [];
-
-  function handle(req: IncomingMessage, res: ServerResponse): void {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const token = req.headers['x-aws-parameters-secrets-token'];
-    requests.push({ url: req.url ?? '', token: typeof token === 'string' ? token : undefined });
-    if (token !== TOKEN) {
-      res.writeHead(401).end('bad session token or header key');
-      return;
-    }
-    const name = url.searchParams.get('name') ?? '';
-    const value = STORE[name];
-    if (url.pathname !== '/systemsmanager/parameters/get' || value === undefined) {
-      res.writeHead(400).end(`ParameterNotFound: parameter ${name} not found.`);
-      return;
-    }
-    res
-      .writeHead(200, { 'content-type': 'application/json' })
-      .end(JSON.stringify({ Parameter: { Name: name, Type: 'SecureString', Value: value } }));
-  }
-
-  before(async () => {
-    server = createServer(handle);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    port = (server.address() as AddressInfo).port;
-  });
-
-  after(async () => {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
-
-  afterEach(() => {
-    requests.length = 0;
-  });
-
-  /** The extension listens on localhost; the test server on 127.0.0.1 (IPv4 only). */
-  const ipv4Fetch: typeof fetch = (input, init) =>
-    fetch(String(input).replace('//localhost:', '//127.0.0.1:'), init);
-
-  describe('Method: get', () => {
-    it('reads the value with the session token header and decryption', async () => {
+    it('reuses what it read for maxAgeSeconds, so an edit shows after the TTL', async () => {
       // Prepare
-      const reader = new ExtensionParameterReader({ sessionToken: TOKEN, port, fetch: ipv4Fetch });
+      mock.timers.enable({ apis: ['Date'], now: Date.parse('2026-11-27T08:00:00Z') });
+      const path = join(dir, 'edited.json');
+      await writeFile(path, JSON.stringify({ '/costbot/a': 'first-value-aaaa' }));
+      const reader = new FileParameterReader(path, { maxAgeSeconds: 60 });
+      const seen: string[] = [];
 
       // Act
-      const values = await reader.get(['/costbot/slack/bot-token']);
+      try {
+        seen.push((await reader.get(['/costbot/a']))['/costbot/a'] ?? '');
+        await writeFile(path, JSON.stringify({ '/costbot/a': 'second-value-bbbb' }));
+        seen.push((await reader.get(['/costbot/a']))['/costbot/a'] ?? '');
+        mock.timers.tick(60_001);
+        seen.push((await reader.get(['/costbot/a']))['/costbot/a'] ?? '');
+      } finally {
+        mock.timers.reset();
+      }
 
       // Assess
-      assert.deepEqual(values, { '/costbot/slack/bot-token': 'xoxb-from-extension-123456' });
-      assert.deepEqual(requests, [
-        {
-          url: '/systemsmanager/parameters/get?name=%2Fcostbot%2Fslack%2Fbot-token&withDecryption=true',
-          token: TOKEN,
-        },
-      ]);
-    });
-
-    it('rejects a wrong token with AwsAccessDeniedError carrying the extension body', async () => {
-      // Prepare
-      const reader = new ExtensionParameterReader({
-        sessionToken: 'not-the-token',
-        port,
-        fetch: ipv4Fetch,
-      });
-
-      // Act
-      const result = reader.get(['/costbot/slack/bot-token']);
-
-      // Assess
-      await assert.rejects(result, (error: unknown) => {
-        assert.ok(error instanceof AwsAccessDeniedError);
-        assert.ok(error.message.includes('401'), error.message);
-        assert.ok(error.message.includes('bad session token or header key'), error.message);
-        return true;
-      });
-    });
-
-    it('maps 400 ParameterNotFound to ParameterNotFoundError with the sorted names', async () => {
-      // Prepare
-      const reader = new ExtensionParameterReader({ sessionToken: TOKEN, port, fetch: ipv4Fetch });
-
-      // Act
-      const result = reader.get(['/costbot/zz', '/costbot/other', '/costbot/aa']);
-
-      // Assess
-      await assert.rejects(result, (error: unknown) => {
-        assert.ok(error instanceof ParameterNotFoundError);
-        assert.deepEqual(error.names, ['/costbot/aa', '/costbot/zz']);
-        return true;
-      });
-    });
-
-    it('redacts the values it read from later log lines', async () => {
-      // Prepare
-      const reader = new ExtensionParameterReader({ sessionToken: TOKEN, port, fetch: ipv4Fetch });
-      const { lines, log } = collectingLogger();
-
-      // Act
-      await reader.get(['/costbot/other']);
-      log.warn('leaked', { detail: 'prefix other-from-extension-123456 suffix' });
-
-      // Assess
-      const record = JSON.parse(lines[0] ?? '{}') as { detail: string };
-      assert.equal(record.detail, 'prefix [REDACTED] suffix');
+      assert.deepEqual(seen, ['first-value-aaaa', 'first-value-aaaa', 'second-value-bbbb']);
     });
   });
 });
@@ -349,7 +291,7 @@ describe('Class: ExtensionParameterReader', () => {
 describe('Function: selectParameterReader', () => {
   const ssm = new SSMClient({ region: 'us-east-1' });
 
-  it('picks the extension when both its port and a session token are set', () => {
+  it('picks the extension, with SSM behind it, when its port and a session token are set', () => {
     // Prepare
     const env = { PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: '2773', AWS_SESSION_TOKEN: 'tok' };
 
@@ -357,7 +299,7 @@ describe('Function: selectParameterReader', () => {
     const reader = selectParameterReader(env, ssm);
 
     // Assess
-    assert.ok(reader instanceof ExtensionParameterReader);
+    assert.ok(reader instanceof FallbackParameterReader);
   });
 
   it('picks the SDK when the session token is missing', () => {

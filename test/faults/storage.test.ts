@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { GetParametersCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { signDepsFromConfig } from '../../common/link-signer.ts';
 import { createLogger } from '../../common/log.ts';
 import { SsmParameterReader } from '../../common/parameters.ts';
@@ -168,13 +168,13 @@ describe('Faults: S3 and SSM', () => {
       send: (input: { Names?: string[] }, call: number) => Promise<unknown>,
     ): Backend {
       let calls = 0;
-      const ssm = {
-        send: (command: GetParametersCommand) => {
-          calls += 1;
-          assert.ok(command instanceof GetParametersCommand);
-          return send(command.input, calls);
-        },
-      } as unknown as Pick<SSMClient, 'send'>;
+      // A real client, as Powertools' SSMProvider wants one, answering here.
+      const ssm = new SSMClient({ region: 'us-east-1' });
+      ssm.send = ((command: GetParametersCommand) => {
+        calls += 1;
+        assert.ok(command instanceof GetParametersCommand);
+        return send(command.input, calls);
+      }) as SSMClient['send'];
       const s3Env = { AWS_ENDPOINT_URL_S3: rig.backend.s3?.endpoint ?? '' };
       const signingClient = rig.backend.signingClient;
       assert.ok(signingClient);
