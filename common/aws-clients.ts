@@ -9,6 +9,7 @@
 import { CloudWatchClient, type CloudWatchClientConfig } from '@aws-sdk/client-cloudwatch';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { awsEnvironment } from './config.ts';
 
 type Env = Record<string, string | undefined>;
 
@@ -19,7 +20,8 @@ export interface ClientOptions {
 
 /** Virtual-host addressing needs DNS for every bucket: emulators on an endpoint URL need path style. */
 export function s3UsesPathStyle(env: Env): boolean {
-  return !!(env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL);
+  const aws = awsEnvironment(env);
+  return !!(aws.s3EndpointUrl ?? aws.endpointUrl);
 }
 
 export function s3Config(env: Env, options: ClientOptions = {}): S3ClientConfig {

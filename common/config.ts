@@ -1,14 +1,19 @@
 /**
- * Every setting costbot reads, validated in one place. Read once at start-up (or cold start);
- * a bad value fails fast with a `ConfigError` that names the setting.
+ * The one configuration schema. Every setting costbot reads is here with its default, its
+ * README sentence and its kind of value; each kind (channel id, role ARN, region, bucket
+ * name, ...) is written once and used by the runtime, which reads the environment
+ * (`loadConfig`, `readSetting`), and by the infrastructure, which reads CDK context with the
+ * same kinds (`infra/config.ts`). Read once at start-up (or cold start, or synth); a bad value
+ * fails fast with a one-line `ConfigError` that names the setting and what a good value is.
  *
  * @example
  * const config = loadConfig(process.env);
  * config.backend; // 'local' unless COSTBOT_BACKEND=aws
  */
-import { ConfigError } from './errors.ts';
+import { ConfigError, type ConfigSource } from './errors.ts';
 
-export type Backend = 'local' | 'aws';
+export const BACKENDS = ['local', 'aws'] as const;
+export type Backend = (typeof BACKENDS)[number];
 
 export interface ParameterNames {
   signerAccessKeyId: string;
@@ -63,233 +68,440 @@ export interface ReaderRole {
   roleArn: string;
 }
 
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+/** Where a setting is read from: a name-to-value lookup and what to call it in errors. */
+export interface SettingSource {
+  readonly source: ConfigSource;
+  get(name: string): unknown;
+}
 
-/** One row per setting: the README's settings table is checked against this list by a test. */
-export const SETTINGS = {
-  COSTBOT_BACKEND: { default: 'local', doc: '`local` (embedded defaults) or `aws`.' },
-  COSTBOT_BUCKET: { default: 'costbot-charts', doc: 'Private bucket for chart PNGs.' },
-  COSTBOT_CHART_PREFIX: { default: 'charts/', doc: 'Key prefix of charts in the bucket.' },
-  COSTBOT_PARAM_SIGNER_ACCESS_KEY_ID: {
-    default: '/costbot/signer/access-key-id',
-    doc: 'SSM SecureString: access key id of the link-signing IAM user.',
-  },
-  COSTBOT_PARAM_SIGNER_SECRET_ACCESS_KEY: {
-    default: '/costbot/signer/secret-access-key',
-    doc: 'SSM SecureString: its secret access key.',
-  },
-  COSTBOT_PARAM_SLACK_BOT_TOKEN: {
-    default: '/costbot/slack/bot-token',
-    doc: 'SSM SecureString: Slack bot token (`xoxb-…`).',
-  },
-  COSTBOT_PARAM_SLACK_SIGNING_SECRET: {
-    default: '/costbot/slack/signing-secret',
-    doc: 'SSM SecureString: Slack signing secret.',
-  },
-  COSTBOT_PARAMETER_CACHE_TTL_SECONDS: {
-    default: '300',
-    doc: 'Seconds a parameter value is reused before it is read again.',
-  },
-  COSTBOT_LINK_EXPIRES_SECONDS: {
-    default: '604800',
-    doc: 'Lifetime of chart links, 1..604800 (7 days, the SigV4 maximum).',
-  },
-  COSTBOT_BILLING_REGION: {
-    default: 'us-east-1',
-    doc: 'Region of the `AWS/Billing` metrics (AWS publishes them only in us-east-1).',
-  },
-  COSTBOT_TOP_N: { default: '5', doc: 'Services (or accounts) named before "Other", 1..20.' },
-  COSTBOT_DIGEST_CHANNEL: { default: '#costs', doc: 'Channel the morning digest posts to.' },
-  COSTBOT_LOCAL_DIR: {
-    default: '.costbot',
-    doc: 'Local backend: parameter file and S3 data directory.',
-  },
-  COSTBOT_LOCAL_S3_PORT: {
-    default: '4568',
-    doc: 'Local backend: port of the embedded S3 server on 127.0.0.1 (0: any free port).',
-  },
-  SLACK_API_URL: {
-    default: 'https://slack.com/api/',
-    doc: 'Slack Web API base URL (the local console serves one).',
-  },
-  COSTBOT_STATE_MACHINE_ARN: {
-    default: '',
-    doc: 'ARN of the deployed state machine the bot starts (`aws` backend; set by the deploy).',
-  },
-  COSTBOT_ALLOWED_CHANNELS: {
-    default: '',
-    doc: 'Comma-separated channel ids allowed to use `/aws-cost`; empty: all.',
-  },
-  COSTBOT_ALLOWED_USERS: {
-    default: '',
-    doc: 'Comma-separated user ids allowed to use `/aws-cost`; empty: all.',
-  },
-  PORT: { default: '3000', doc: 'Local bot and Slack console port on 127.0.0.1.' },
-  LOG_LEVEL: { default: 'info', doc: '`debug`, `info`, `warn` or `error`.' },
-  COSTBOT_READER_ROLE_ARNS: {
-    default: '',
-    doc: 'Comma-separated reader role ARNs, at most one per member account; the fetch step assumes them for reports by account.',
-  },
-  COSTBOT_READER_EXTERNAL_ID: {
-    default: 'costbot-reader',
-    doc: "ExternalId the reader roles require (the reader stack's `readerExternalId`).",
-  },
-} as const satisfies Record<string, { default: string; doc: string }>;
+/** A setting being read: its name and its source, so an error names it the way it was given. */
+export interface At {
+  setting: string;
+  source: ConfigSource;
+}
+
+/** A value as given: text, or a list (an array in cdk.json). */
+export type Raw = string | readonly string[];
+
+/** One kind of value: parses what was given, or throws a `ConfigError` naming the setting. */
+export type Kind<T> = (raw: Raw, at: At) => T;
 
 type Env = Record<string, string | undefined>;
 
-function read(env: Env, name: keyof typeof SETTINGS): string {
-  const value = env[name]?.trim();
-  return value ? value : SETTINGS[name].default;
+function fail(at: At, message: string, cause?: unknown): never {
+  throw new ConfigError(at.setting, message, { source: at.source, cause });
 }
 
-function oneOf<T extends string>(env: Env, name: keyof typeof SETTINGS, allowed: readonly T[]): T {
-  const value = read(env, name);
-  if (!(allowed as readonly string[]).includes(value)) {
-    throw new ConfigError(name, `must be one of ${allowed.join(', ')}; got "${value}".`);
+/** The text of a single-valued setting; a list there is a mistake in cdk.json. */
+function text(raw: Raw, at: At): string {
+  if (typeof raw === 'string') return raw;
+  return fail(at, `must be a single value; got ${JSON.stringify(raw)}.`);
+}
+
+/** A list: an array (cdk.json), a JSON array, or comma-separated text; blanks dropped. */
+function items(raw: Raw, at: At): string[] {
+  let values: readonly unknown[];
+  if (typeof raw !== 'string') {
+    values = raw;
+  } else if (raw.startsWith('[')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch (error) {
+      return fail(at, `must be a JSON array or comma-separated values; got ${raw}.`, error);
+    }
+    values = Array.isArray(parsed) ? parsed : [parsed];
+  } else {
+    values = raw.split(',');
   }
-  return value as T;
+  return values.map((v) => String(v).trim()).filter(Boolean);
 }
 
-function integer(env: Env, name: keyof typeof SETTINGS, min: number, max: number): number {
-  const raw = read(env, name);
-  const value = Number(raw);
-  if (!/^\d+$/.test(raw) || value < min || value > max) {
-    throw new ConfigError(name, `must be an integer from ${min} to ${max}; got "${raw}".`);
-  }
-  return value;
+/** A value of `kind`, or null when the setting is unset. */
+export function optional<T>(kind: Kind<T>): Kind<T | null> {
+  return (raw, at) => (raw.length === 0 ? null : kind(raw, at));
 }
 
-function url(env: Env, name: keyof typeof SETTINGS): string {
-  const value = read(env, name);
+/** A text value that must match `pattern`; `expected` says what a good one looks like. */
+export function matching(pattern: RegExp, expected: string): Kind<string> {
+  return (raw, at) => {
+    const value = text(raw, at);
+    if (!pattern.test(value)) fail(at, `must be ${expected}; got "${value}".`);
+    return value;
+  };
+}
+
+/** Each item of a list must be of `kind`. */
+function listOf<T>(kind: Kind<T>): Kind<T[]> {
+  return (raw, at) => items(raw, at).map((item) => kind(item, at));
+}
+
+export function oneOf<T extends string>(allowed: readonly T[]): Kind<T> {
+  return (raw, at) => {
+    const value = text(raw, at);
+    if (!(allowed as readonly string[]).includes(value)) {
+      fail(at, `must be one of ${allowed.join(', ')}; got "${value}".`);
+    }
+    return value as T;
+  };
+}
+
+export function integer(min: number, max: number): Kind<number> {
+  return (raw, at) => {
+    const value = text(raw, at);
+    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+      fail(at, `must be an integer from ${min} to ${max}; got "${value}".`);
+    }
+    return Number(value);
+  };
+}
+
+export const boolean: Kind<boolean> = (raw, at) => {
+  const value = text(raw, at);
+  if (value !== 'true' && value !== 'false') fail(at, `must be true or false; got "${value}".`);
+  return value === 'true';
+};
+
+/** An http(s) URL, with a trailing slash so relative method names resolve below it. */
+export const httpUrl: Kind<string> = (raw, at) => {
+  const value = text(raw, at);
+  let protocol = '';
   try {
-    const parsed = new URL(value);
-    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error('protocol');
+    protocol = new URL(value).protocol;
   } catch {
-    throw new ConfigError(name, `must be an http(s) URL; got "${value}".`);
+    // Not a URL: refused below, like another protocol.
+  }
+  if (protocol !== 'https:' && protocol !== 'http:') {
+    fail(at, `must be an http(s) URL; got "${value}".`);
   }
   return value.endsWith('/') ? value : `${value}/`;
-}
+};
 
-function list(env: Env, name: keyof typeof SETTINGS, item: RegExp): string[] {
-  const values = read(env, name)
-    .split(',')
-    .map((v) => v.trim())
-    .filter(Boolean);
-  const bad = values.find((v) => !item.test(v));
-  if (bad !== undefined) throw new ConfigError(name, `"${bad}" is not a valid Slack id.`);
-  return values;
-}
-
-function stateMachineArn(env: Env): string | null {
-  const value = read(env, 'COSTBOT_STATE_MACHINE_ARN');
-  if (!value) return null;
-  if (!/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/.test(value)) {
-    throw new ConfigError('COSTBOT_STATE_MACHINE_ARN', `is not a state machine ARN: "${value}".`);
+export const s3BucketName: Kind<string> = (raw, at) => {
+  const value = text(raw, at);
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(value)) {
+    fail(at, `is not a valid S3 bucket name: "${value}".`);
   }
   return value;
-}
+};
 
-/** `arn:aws:iam::<account>:role/<path/name>`; the account is the member account the role reads. */
-const READER_ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/;
+export const s3KeyPrefix: Kind<string> = (raw, at) => {
+  const value = text(raw, at);
+  if (!/^[A-Za-z0-9_.\-/]+\/$/.test(value) || value.startsWith('/')) {
+    fail(at, `must be a key prefix ending in "/" (e.g. charts/); got "${value}".`);
+  }
+  return value;
+};
+
+/** A file or directory path. */
+export const filePath: Kind<string> = (raw, at) => text(raw, at);
+
+/** A channel id (`C0123ABCD`) or a `#name`, as a digest's channel is given. */
+export const slackChannel = matching(
+  /^(#[a-z0-9_-]{1,80}|[CGD][A-Z0-9]{6,})$/,
+  'a channel id (C0123ABCD) or #name',
+);
+export const slackChannelIds = listOf(matching(/^[CGD][A-Z0-9]{6,}$/, 'channel ids (C0123ABCD)'));
+export const slackUserIds = listOf(matching(/^[UW][A-Z0-9]{6,}$/, 'user ids (U0123ABCD)'));
+
+export const region = matching(/^[a-z]{2}(-[a-z]+)+-\d$/, 'a region name (e.g. eu-west-1)');
+export const accountId = matching(/^\d{12}$/, 'a 12-digit account id');
+
+/** `arn:aws:iam::<account>:role/<path/name>`; group 1 is the account. */
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/;
+const ROLE_ARN_SHAPE = 'arn:aws:iam::<12-digit account>:role/<name>';
+
+export const roleArn = matching(ROLE_ARN, `a role ARN (${ROLE_ARN_SHAPE})`);
 
 /**
- * One role per account: two roles for one account would leave it to chance which one reads it,
- * so that is refused rather than guessed.
+ * Reader roles, one per member account: two roles for one account would leave it to chance
+ * which one reads it, so that is refused rather than guessed.
  */
-function readerRoles(env: Env): ReaderRole[] {
+export const readerRoles: Kind<ReaderRole[]> = (raw, at) => {
   const roles: ReaderRole[] = [];
-  for (const roleArn of read(env, 'COSTBOT_READER_ROLE_ARNS')
-    .split(',')
-    .map((v) => v.trim())
-    .filter(Boolean)) {
-    const accountId = READER_ROLE_ARN.exec(roleArn)?.[1];
-    if (accountId === undefined) {
-      throw new ConfigError(
-        'COSTBOT_READER_ROLE_ARNS',
-        `"${roleArn}" is not a role ARN (arn:aws:iam::<12-digit account>:role/<name>).`,
-      );
-    }
+  for (const arn of items(raw, at)) {
+    const accountId = ROLE_ARN.exec(arn)?.[1];
+    if (accountId === undefined) fail(at, `has a bad role ARN: "${arn}" (${ROLE_ARN_SHAPE}).`);
     const twin = roles.find((r) => r.accountId === accountId);
     if (twin) {
-      throw new ConfigError(
-        'COSTBOT_READER_ROLE_ARNS',
-        `names two roles for account ${accountId} ("${twin.roleArn}" and "${roleArn}"); keep one.`,
+      fail(
+        at,
+        `names two roles for account ${accountId} ("${twin.roleArn}" and "${arn}"); keep one.`,
       );
     }
-    roles.push({ accountId, roleArn });
+    roles.push({ accountId, roleArn: arn });
   }
   return roles;
-}
+};
 
-function readerExternalId(env: Env): string {
-  const value = read(env, 'COSTBOT_READER_EXTERNAL_ID');
-  // STS's own constraint on ExternalId.
-  if (!/^[\w+=,.@:/-]{2,1224}$/.test(value)) {
-    throw new ConfigError(
-      'COSTBOT_READER_EXTERNAL_ID',
-      `must be 2-1224 characters of letters, digits and +=,.@:/-_; got "${value}".`,
-    );
-  }
-  return value;
-}
+/** STS's own constraint on ExternalId. */
+export const externalId = matching(
+  /^[\w+=,.@:/-]{2,1224}$/,
+  '2-1224 characters of letters, digits and +=,.@:/-_',
+);
 
-function parameterName(env: Env, name: keyof typeof SETTINGS): string {
-  const value = read(env, name);
-  // SSM names: letters, digits and . - _ /, hierarchical names start with '/'.
+export const iamRoleName = matching(/^[\w+=,.@-]{1,64}$/, 'an IAM role name (1-64 of [\\w+=,.@-])');
+
+export const stateMachineArn = matching(
+  /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/,
+  'a state machine ARN',
+);
+
+/** SSM names: letters, digits and . - _ /, hierarchical names start with '/'. */
+export const ssmParameterName: Kind<string> = (raw, at) => {
+  const value = text(raw, at);
   if (!/^\/?[A-Za-z0-9_.\-/]{1,1011}$/.test(value) || value.includes('//')) {
-    throw new ConfigError(name, `is not a valid SSM parameter name: "${value}".`);
+    fail(at, `is not a valid SSM parameter name: "${value}".`);
   }
   return value;
+};
+
+/** The path the parameters live under, e.g. `/costbot`. */
+export const ssmParameterPath = matching(
+  /^(\/[A-Za-z0-9_.-]+)+$/,
+  'a parameter path like /costbot',
+);
+
+export const port = integer(0, 65_535);
+
+export const timeZone: Kind<string> = (raw, at) => {
+  const value = text(raw, at);
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+  } catch (error) {
+    fail(at, `must be an IANA time zone (e.g. Europe/Paris); got "${value}".`, error);
+  }
+  return value;
+};
+
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** One setting: its default (`''`: unset), the README's sentence about it, and its kind. */
+interface Setting<T> {
+  default: string;
+  doc: string;
+  kind: Kind<T>;
+}
+
+function setting<T>(fallback: string, doc: string, kind: Kind<T>): Setting<T> {
+  return { default: fallback, doc, kind };
+}
+
+/** One row per setting: the README's settings table is checked against this list by a test. */
+export const SETTINGS = {
+  COSTBOT_BACKEND: setting('local', '`local` (embedded defaults) or `aws`.', oneOf(BACKENDS)),
+  COSTBOT_BUCKET: setting('costbot-charts', 'Private bucket for chart PNGs.', s3BucketName),
+  COSTBOT_CHART_PREFIX: setting('charts/', 'Key prefix of charts in the bucket.', s3KeyPrefix),
+  COSTBOT_PARAM_SIGNER_ACCESS_KEY_ID: setting(
+    '/costbot/signer/access-key-id',
+    'SSM SecureString: access key id of the link-signing IAM user.',
+    ssmParameterName,
+  ),
+  COSTBOT_PARAM_SIGNER_SECRET_ACCESS_KEY: setting(
+    '/costbot/signer/secret-access-key',
+    'SSM SecureString: its secret access key.',
+    ssmParameterName,
+  ),
+  COSTBOT_PARAM_SLACK_BOT_TOKEN: setting(
+    '/costbot/slack/bot-token',
+    'SSM SecureString: Slack bot token (`xoxb-…`).',
+    ssmParameterName,
+  ),
+  COSTBOT_PARAM_SLACK_SIGNING_SECRET: setting(
+    '/costbot/slack/signing-secret',
+    'SSM SecureString: Slack signing secret.',
+    ssmParameterName,
+  ),
+  COSTBOT_PARAMETER_CACHE_TTL_SECONDS: setting(
+    '300',
+    'Seconds a parameter value is reused before it is read again.',
+    integer(0, 86_400),
+  ),
+  COSTBOT_LINK_EXPIRES_SECONDS: setting(
+    '604800',
+    'Lifetime of chart links, 1..604800 (7 days, the SigV4 maximum).',
+    integer(1, 604_800),
+  ),
+  COSTBOT_BILLING_REGION: setting(
+    'us-east-1',
+    'Region of the `AWS/Billing` metrics (AWS publishes them only in us-east-1).',
+    region,
+  ),
+  COSTBOT_TOP_N: setting(
+    '5',
+    'Services (or accounts) named before "Other", 1..20.',
+    integer(1, 20),
+  ),
+  COSTBOT_DIGEST_CHANNEL: setting('#costs', 'Channel the morning digest posts to.', slackChannel),
+  COSTBOT_LOCAL_DIR: setting(
+    '.costbot',
+    'Local backend: parameter file and S3 data directory.',
+    filePath,
+  ),
+  COSTBOT_LOCAL_S3_PORT: setting(
+    '4568',
+    'Local backend: port of the embedded S3 server on 127.0.0.1 (0: any free port).',
+    port,
+  ),
+  SLACK_API_URL: setting(
+    'https://slack.com/api/',
+    'Slack Web API base URL (the local console serves one).',
+    httpUrl,
+  ),
+  COSTBOT_STATE_MACHINE_ARN: setting(
+    '',
+    'ARN of the deployed state machine the bot starts (`aws` backend; set by the deploy).',
+    optional(stateMachineArn),
+  ),
+  COSTBOT_ALLOWED_CHANNELS: setting(
+    '',
+    'Comma-separated channel ids allowed to use `/aws-cost`; empty: all.',
+    slackChannelIds,
+  ),
+  COSTBOT_ALLOWED_USERS: setting(
+    '',
+    'Comma-separated user ids allowed to use `/aws-cost`; empty: all.',
+    slackUserIds,
+  ),
+  PORT: setting('3000', 'Local bot and Slack console port on 127.0.0.1.', port),
+  LOG_LEVEL: setting('info', '`debug`, `info`, `warn` or `error`.', oneOf(LOG_LEVELS)),
+  COSTBOT_READER_ROLE_ARNS: setting(
+    '',
+    'Comma-separated reader role ARNs, at most one per member account; the fetch step assumes them for reports by account.',
+    readerRoles,
+  ),
+  COSTBOT_READER_EXTERNAL_ID: setting(
+    'costbot-reader',
+    "ExternalId the reader roles require (the reader stack's `readerExternalId`).",
+    externalId,
+  ),
+  COSTBOT_ASSETS_DIR: setting(
+    '',
+    'Directory holding the chart font and WebAssembly (set by the deploy to the Lambda task root); unset: from `node_modules`.',
+    optional(filePath),
+  ),
+  COSTBOT_STACK: setting(
+    'Costbot',
+    'Stack whose outputs `npm run setup` reads (`--stack` wins).',
+    matching(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, 'a CloudFormation stack name'),
+  ),
+} satisfies Record<string, Setting<unknown>>;
+
+export type SettingName = keyof typeof SETTINGS;
+export type SettingValue<N extends SettingName> = ReturnType<(typeof SETTINGS)[N]['kind']>;
+
+/** The trimmed value given for `name`; undefined when unset or blank. */
+function given(source: SettingSource, name: string): Raw | undefined {
+  const value = source.get(name);
+  if (value === undefined || value === null) return undefined;
+  if (Array.isArray(value)) return value.map(String);
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+    const trimmed = String(value).trim();
+    return trimmed === '' ? undefined : trimmed;
+  }
+  return fail(
+    { setting: name, source: source.source },
+    `must be a string; got ${JSON.stringify(value)}.`,
+  );
+}
+
+/**
+ * Reads one setting from `source`: the value given, else `fallback`, parsed by `kind`.
+ *
+ * @example
+ * readValue(contextSource, 'digestChannel', '#costs', slackChannel); // CDK context, same rule
+ */
+export function readValue<T>(
+  source: SettingSource,
+  name: string,
+  fallback: string,
+  kind: Kind<T>,
+): T {
+  return kind(given(source, name) ?? fallback, { setting: name, source: source.source });
+}
+
+/** Reads a setting that has no default: undefined when it is not given. */
+export function readOptional<T>(source: SettingSource, name: string, kind: Kind<T>): T | undefined {
+  const raw = given(source, name);
+  return raw === undefined ? undefined : kind(raw, { setting: name, source: source.source });
+}
+
+export function environmentSource(env: Env): SettingSource {
+  return { source: 'environment', get: (name) => env[name] };
+}
+
+/**
+ * One setting from the environment, validated by its kind: for code that needs a single
+ * setting and no `CostbotConfig` (the logger's level, the chart's asset directory).
+ *
+ * @example
+ * readSetting(process.env, 'LOG_LEVEL'); // 'info' unless LOG_LEVEL is set
+ */
+export function readSetting<N extends SettingName>(env: Env, name: N): SettingValue<N> {
+  const { default: fallback, kind } = SETTINGS[name];
+  return readValue(environmentSource(env), name, fallback, kind as Kind<SettingValue<N>>);
 }
 
 export function loadConfig(env: Env = process.env): CostbotConfig {
-  const bucket = read(env, 'COSTBOT_BUCKET');
-  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
-    throw new ConfigError('COSTBOT_BUCKET', `is not a valid S3 bucket name: "${bucket}".`);
-  }
-  const chartPrefix = read(env, 'COSTBOT_CHART_PREFIX');
-  if (!/^[A-Za-z0-9_.\-/]+\/$/.test(chartPrefix) || chartPrefix.startsWith('/')) {
-    throw new ConfigError(
-      'COSTBOT_CHART_PREFIX',
-      `must be a key prefix ending in "/" (e.g. charts/); got "${chartPrefix}".`,
-    );
-  }
-  const digestChannel = read(env, 'COSTBOT_DIGEST_CHANNEL');
-  if (!/^(#[a-z0-9_-]{1,80}|[CGD][A-Z0-9]{6,})$/.test(digestChannel)) {
-    throw new ConfigError(
-      'COSTBOT_DIGEST_CHANNEL',
-      `must be a channel id (C0123ABCD) or #name; got "${digestChannel}".`,
-    );
-  }
-  const billingRegion = read(env, 'COSTBOT_BILLING_REGION');
-  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(billingRegion)) {
-    throw new ConfigError('COSTBOT_BILLING_REGION', `is not a region name: "${billingRegion}".`);
-  }
+  const get = <N extends SettingName>(name: N) => readSetting(env, name);
   return {
-    backend: oneOf(env, 'COSTBOT_BACKEND', ['local', 'aws'] as const),
-    bucket,
-    chartPrefix,
+    backend: get('COSTBOT_BACKEND'),
+    bucket: get('COSTBOT_BUCKET'),
+    chartPrefix: get('COSTBOT_CHART_PREFIX'),
     parameterNames: {
-      signerAccessKeyId: parameterName(env, 'COSTBOT_PARAM_SIGNER_ACCESS_KEY_ID'),
-      signerSecretAccessKey: parameterName(env, 'COSTBOT_PARAM_SIGNER_SECRET_ACCESS_KEY'),
-      slackBotToken: parameterName(env, 'COSTBOT_PARAM_SLACK_BOT_TOKEN'),
-      slackSigningSecret: parameterName(env, 'COSTBOT_PARAM_SLACK_SIGNING_SECRET'),
+      signerAccessKeyId: get('COSTBOT_PARAM_SIGNER_ACCESS_KEY_ID'),
+      signerSecretAccessKey: get('COSTBOT_PARAM_SIGNER_SECRET_ACCESS_KEY'),
+      slackBotToken: get('COSTBOT_PARAM_SLACK_BOT_TOKEN'),
+      slackSigningSecret: get('COSTBOT_PARAM_SLACK_SIGNING_SECRET'),
     },
-    parameterCacheTtlSeconds: integer(env, 'COSTBOT_PARAMETER_CACHE_TTL_SECONDS', 0, 86_400),
-    linkExpiresSeconds: integer(env, 'COSTBOT_LINK_EXPIRES_SECONDS', 1, 604_800),
-    billingRegion,
-    topN: integer(env, 'COSTBOT_TOP_N', 1, 20),
-    digestChannel,
-    localDir: read(env, 'COSTBOT_LOCAL_DIR'),
-    localS3Port: integer(env, 'COSTBOT_LOCAL_S3_PORT', 0, 65_535),
-    slackApiUrl: url(env, 'SLACK_API_URL'),
-    stateMachineArn: stateMachineArn(env),
-    allowedChannels: list(env, 'COSTBOT_ALLOWED_CHANNELS', /^[CGD][A-Z0-9]{6,}$/),
-    allowedUsers: list(env, 'COSTBOT_ALLOWED_USERS', /^[UW][A-Z0-9]{6,}$/),
-    port: integer(env, 'PORT', 0, 65_535),
-    logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const),
-    readerRoles: readerRoles(env),
-    readerExternalId: readerExternalId(env),
+    parameterCacheTtlSeconds: get('COSTBOT_PARAMETER_CACHE_TTL_SECONDS'),
+    linkExpiresSeconds: get('COSTBOT_LINK_EXPIRES_SECONDS'),
+    billingRegion: get('COSTBOT_BILLING_REGION'),
+    topN: get('COSTBOT_TOP_N'),
+    digestChannel: get('COSTBOT_DIGEST_CHANNEL'),
+    localDir: get('COSTBOT_LOCAL_DIR'),
+    localS3Port: get('COSTBOT_LOCAL_S3_PORT'),
+    slackApiUrl: get('SLACK_API_URL'),
+    stateMachineArn: get('COSTBOT_STATE_MACHINE_ARN'),
+    allowedChannels: get('COSTBOT_ALLOWED_CHANNELS'),
+    allowedUsers: get('COSTBOT_ALLOWED_USERS'),
+    port: get('PORT'),
+    logLevel: get('LOG_LEVEL'),
+    readerRoles: get('COSTBOT_READER_ROLE_ARNS'),
+    readerExternalId: get('COSTBOT_READER_EXTERNAL_ID'),
+  };
+}
+
+/**
+ * Variables that AWS defines and sets (the SDK, Lambda, the CDK CLI), read here so every
+ * environment read is in this module. Not validated: AWS owns their format.
+ */
+export interface AwsEnvironment {
+  /** `AWS_REGION`: the SDK's region (Lambda sets it); `AWS_DEFAULT_REGION`: the CLI's older name. */
+  region?: string;
+  defaultRegion?: string;
+  /** `AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_<SERVICE>`: an emulator's endpoint (moto_server). */
+  endpointUrl?: string;
+  s3EndpointUrl?: string;
+  ssmEndpointUrl?: string;
+  /** `AWS_SESSION_TOKEN`: the function's session, the extension's request token. */
+  sessionToken?: string;
+  /** `PARAMETERS_SECRETS_EXTENSION_HTTP_PORT`: set by the Parameters and Secrets extension layer. */
+  parametersExtensionPort?: string;
+  /** `CDK_DEFAULT_ACCOUNT`: set by the CDK CLI from the credentials in use. */
+  cdkDefaultAccount?: string;
+}
+
+export function awsEnvironment(env: Env = process.env): AwsEnvironment {
+  return {
+    region: env.AWS_REGION,
+    defaultRegion: env.AWS_DEFAULT_REGION,
+    endpointUrl: env.AWS_ENDPOINT_URL,
+    s3EndpointUrl: env.AWS_ENDPOINT_URL_S3,
+    ssmEndpointUrl: env.AWS_ENDPOINT_URL_SSM,
+    sessionToken: env.AWS_SESSION_TOKEN,
+    parametersExtensionPort: env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT,
+    cdkDefaultAccount: env.CDK_DEFAULT_ACCOUNT,
   };
 }

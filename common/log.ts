@@ -21,7 +21,7 @@ import type {
   LogAttributes,
   UnformattedAttributes,
 } from '@aws-lambda-powertools/logger/types';
-import type { LogLevel } from './config.ts';
+import { type LogLevel, readSetting } from './config.ts';
 
 /** Secret values known to this process. Shorter strings are ignored: they would redact noise. */
 const secrets = new Set<string>();
@@ -133,7 +133,7 @@ function wrap(logger: PowertoolsLogger): Logger {
 }
 
 export function createLogger(base: Fields = {}, options: LoggerOptions = {}): Logger {
-  const level = options.level ?? (process.env.LOG_LEVEL as LogLevel | undefined) ?? 'info';
+  const level = options.level ?? readSetting(process.env, 'LOG_LEVEL');
   return wrap(
     new RedactingLogger(
       {

@@ -1,6 +1,8 @@
 /**
- * Deploy-time settings, read from CDK context (`cdk.json`, `-c key=value` or `new App({ context })`)
- * and validated in one place: a bad value stops synthesis with a message naming the key.
+ * Deploy-time settings, read from CDK context (`cdk.json`, `-c key=value` or `new App({ context })`).
+ * This is the CDK-context side of the one schema: every key is checked by the same kind of value
+ * as the runtime's settings (`common/config.ts`), so a channel id, role ARN or region that synth
+ * accepts is one the functions accept. A bad value stops synthesis with a message naming the key.
  * Every key has an offline default, so `npm run synth` works with no AWS credentials and no flags.
  *
  * @example
@@ -11,7 +13,30 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
-import { SETTINGS } from '../common/config.ts';
+import {
+  accountId,
+  awsEnvironment,
+  boolean,
+  externalId,
+  filePath,
+  iamRoleName,
+  integer,
+  type Kind,
+  matching,
+  oneOf,
+  readerRoles,
+  readOptional,
+  readValue,
+  region as regionName,
+  roleArn,
+  SETTINGS,
+  type SettingSource,
+  slackChannel,
+  slackChannelIds,
+  slackUserIds,
+  ssmParameterPath,
+  timeZone,
+} from '../common/config.ts';
 import { ConfigError } from '../common/errors.ts';
 import { REPO_ROOT } from './paths.ts';
 import { regionRefusal } from './regions.ts';
@@ -64,7 +89,7 @@ export interface InfraConfig {
 
 /** The defaults, exported so docs and tests read the same values. */
 export const INFRA_DEFAULTS = {
-  stackName: 'Costbot',
+  stackName: SETTINGS.COSTBOT_STACK.default,
   digestChannel: SETTINGS.COSTBOT_DIGEST_CHANNEL.default,
   scheduleCron: 'cron(0 9 ? * MON-FRI *)',
   scheduleTimeZone: 'UTC',
@@ -90,146 +115,56 @@ export function contextError(key: string, message: string, cause?: unknown): Con
 
 type Context = Pick<Node, 'tryGetContext'>;
 
-function str(ctx: Context, key: string): string | undefined {
-  const value: unknown = ctx.tryGetContext(key);
-  if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
-    throw contextError(key, `must be a string; got ${JSON.stringify(value)}.`);
-  }
-  return String(value).trim();
-}
-
-function bool(ctx: Context, key: string, fallback: boolean): boolean {
-  const value = str(ctx, key);
-  if (value === undefined) return fallback;
-  if (value === 'true') return true;
-  if (value === 'false') return false;
-  throw contextError(key, `must be true or false; got "${value}".`);
-}
-
-function int(ctx: Context, key: string, fallback: number, min: number, max: number): number {
-  const raw = str(ctx, key);
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!/^\d+$/.test(raw) || value < min || value > max) {
-    throw contextError(key, `must be an integer from ${min} to ${max}; got "${raw}".`);
-  }
-  return value;
-}
-
-/** A list from cdk.json (an array) or the command line (JSON array or comma-separated). */
-function list(ctx: Context, key: string): string[] {
-  const value: unknown = ctx.tryGetContext(key);
-  if (value === undefined || value === null || value === '') return [];
-  if (Array.isArray(value)) return value.map(String);
-  const text = String(value).trim();
-  if (text.startsWith('[')) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch (error) {
-      throw contextError(key, `is not a JSON array: ${text}`, error);
-    }
-    if (!Array.isArray(parsed)) throw contextError(key, 'must be a JSON array.');
-    return parsed.map(String);
-  }
-  return text
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-}
-
-function isTimeZone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: name });
-    return name.length > 0;
-  } catch {
-    return false;
-  }
-}
-
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 const RETENTIONS = new Set<number>(
   Object.values(RetentionDays).filter((v): v is number => typeof v === 'number'),
 );
+
+/**
+ * CDK context as a setting source; `account` and `region` fall back to the AWS environment
+ * (the CDK CLI's account, the SDK's region) and are then checked like a context value.
+ */
+function contextSource(ctx: Context, env: Record<string, string | undefined>): SettingSource {
+  const aws = awsEnvironment(env);
+  const fallbacks: Record<string, string | undefined> = {
+    account: aws.cdkDefaultAccount,
+    region: aws.region,
+  };
+  return {
+    source: 'CDK context',
+    get: (key) => {
+      const value: unknown = ctx.tryGetContext(key);
+      return value === undefined || value === null || value === '' ? fallbacks[key] : value;
+    },
+  };
+}
 
 export function loadInfraConfig(
   ctx: Context,
   env: Record<string, string | undefined> = process.env,
 ): InfraConfig {
-  const account = str(ctx, 'account') ?? env.CDK_DEFAULT_ACCOUNT;
-  if (account !== undefined && !/^\d{12}$/.test(account)) {
-    throw contextError('account', `must be a 12-digit account id; got "${account}".`);
-  }
-  const region = str(ctx, 'region') ?? env.AWS_REGION;
-  if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
-    throw contextError('region', `is not a region name: "${region}".`);
-  }
-
-  const digestChannel = str(ctx, 'digestChannel') ?? INFRA_DEFAULTS.digestChannel;
-  if (!/^(#[a-z0-9_-]{1,80}|[CGD][A-Z0-9]{6,})$/.test(digestChannel)) {
-    throw contextError(
-      'digestChannel',
-      `must be a channel id (C0123ABCD) or #name; got "${digestChannel}".`,
-    );
-  }
-  const scheduleCron = str(ctx, 'scheduleCron') ?? INFRA_DEFAULTS.scheduleCron;
-  if (!/^cron\(\S+( \S+){5}\)$/.test(scheduleCron)) {
-    throw contextError(
-      'scheduleCron',
-      `must be an EventBridge Scheduler cron with six fields, e.g. ${INFRA_DEFAULTS.scheduleCron}; got "${scheduleCron}".`,
-    );
-  }
-  const scheduleTimeZone = str(ctx, 'scheduleTimeZone') ?? INFRA_DEFAULTS.scheduleTimeZone;
-  if (!isTimeZone(scheduleTimeZone)) {
-    throw contextError(
-      'scheduleTimeZone',
-      `must be an IANA time zone (e.g. Europe/Paris); got "${scheduleTimeZone}".`,
-    );
-  }
-  // A link lives 7 days; the object it points to must live at least as long.
-  const chartRetentionDays = int(
-    ctx,
-    'chartRetentionDays',
-    INFRA_DEFAULTS.chartRetentionDays,
-    7,
-    3650,
+  const context = contextSource(ctx, env);
+  const read = <T>(key: keyof typeof INFRA_DEFAULTS, kind: Kind<T>): T =>
+    readValue(context, key, String(INFRA_DEFAULTS[key]), kind);
+  const account = readOptional(context, 'account', accountId);
+  const region = readOptional(context, 'region', regionName);
+  const scheduleCron = read(
+    'scheduleCron',
+    matching(
+      /^cron\(\S+( \S+){5}\)$/,
+      `an EventBridge Scheduler cron with six fields, e.g. ${INFRA_DEFAULTS.scheduleCron}`,
+    ),
   );
-  const logRetention = int(ctx, 'logRetentionDays', INFRA_DEFAULTS.logRetentionDays, 1, 3653);
+  // A link lives 7 days; the object it points to must live at least as long.
+  const chartRetentionDays = read('chartRetentionDays', integer(7, 3650));
+  const logRetention = read('logRetentionDays', integer(1, 3653));
   if (!RETENTIONS.has(logRetention)) {
     throw contextError(
       'logRetentionDays',
       `must be one of CloudWatch Logs' values (${[...RETENTIONS].filter((d) => d > 0).join(', ')}); got ${logRetention}.`,
     );
   }
-
-  const readerRoleArns = list(ctx, 'readerRoleArns');
-  for (const arn of readerRoleArns) {
-    if (!ROLE_ARN.test(arn)) throw contextError('readerRoleArns', `has a bad role ARN: "${arn}".`);
-  }
-  const readerExternalId = str(ctx, 'readerExternalId') ?? INFRA_DEFAULTS.readerExternalId;
-  if (!/^[\w+=,.@:/-]{2,1224}$/.test(readerExternalId)) {
-    throw contextError('readerExternalId', 'must be 2-1224 characters of [\\w+=,.@:/-].');
-  }
-  const readerRoleName = str(ctx, 'readerRoleName') ?? INFRA_DEFAULTS.readerRoleName;
-  if (!/^[\w+=,.@-]{1,64}$/.test(readerRoleName)) {
-    throw contextError('readerRoleName', `is not a role name: "${readerRoleName}".`);
-  }
-  const fetchRoleArn = str(ctx, 'fetchRoleArn');
-  if (fetchRoleArn !== undefined && !ROLE_ARN.test(fetchRoleArn)) {
-    throw contextError('fetchRoleArn', `is not a role ARN: "${fetchRoleArn}".`);
-  }
-
-  const bootstrapQualifier = str(ctx, 'bootstrapQualifier') ?? INFRA_DEFAULTS.bootstrapQualifier;
-  if (!/^[a-z0-9]{1,10}$/.test(bootstrapQualifier)) {
-    throw contextError(
-      'bootstrapQualifier',
-      `must be 1-10 of [a-z0-9]; got "${bootstrapQualifier}".`,
-    );
-  }
-
-  const withBot = bool(ctx, 'withBot', INFRA_DEFAULTS.withBot);
-  const entry = str(ctx, 'botEntry') ?? INFRA_DEFAULTS.botEntry;
+  const withBot = read('withBot', boolean);
+  const entry = read('botEntry', filePath);
   const botEntry = isAbsolute(entry) ? entry : join(REPO_ROOT, entry);
   if (withBot && !existsSync(botEntry)) {
     throw contextError(
@@ -237,49 +172,34 @@ export function loadInfraConfig(
       `points to ${botEntry}, which does not exist. Pass -c withBot=false to synthesize without the bot function.`,
     );
   }
-
-  const allowedChannels = list(ctx, 'allowedChannels');
-  for (const id of allowedChannels) {
-    if (!/^[CGD][A-Z0-9]{6,}$/.test(id))
-      throw contextError('allowedChannels', `has a bad channel id: "${id}".`);
-  }
-  const allowedUsers = list(ctx, 'allowedUsers');
-  for (const id of allowedUsers) {
-    if (!/^[UW][A-Z0-9]{6,}$/.test(id))
-      throw contextError('allowedUsers', `has a bad user id: "${id}".`);
-  }
-
-  const parameterPrefix = str(ctx, 'parameterPrefix') ?? INFRA_DEFAULTS.parameterPrefix;
-  if (!/^(\/[A-Za-z0-9_.-]+)+$/.test(parameterPrefix)) {
-    throw contextError('parameterPrefix', `must look like /costbot; got "${parameterPrefix}".`);
-  }
-  const architecture = str(ctx, 'architecture') ?? INFRA_DEFAULTS.architecture;
-  if (architecture !== 'arm64' && architecture !== 'x86_64') {
-    throw contextError('architecture', `must be arm64 or x86_64; got "${architecture}".`);
-  }
+  const fetchRoleArn = readOptional(context, 'fetchRoleArn', roleArn);
+  const architecture = read('architecture', oneOf(['arm64', 'x86_64'] as const));
   const refusal = region === undefined ? undefined : regionRefusal(region, architecture);
   if (refusal) throw contextError('region', refusal);
 
   return {
     ...(account ? { account } : {}),
     ...(region ? { region } : {}),
-    stackName: str(ctx, 'stackName') ?? INFRA_DEFAULTS.stackName,
-    digestChannel,
+    stackName: read('stackName', SETTINGS.COSTBOT_STACK.kind),
+    digestChannel: read('digestChannel', slackChannel),
     scheduleCron,
-    scheduleTimeZone,
+    scheduleTimeZone: read('scheduleTimeZone', timeZone),
     chartRetentionDays,
     logRetentionDays: logRetention as RetentionDays,
-    readerRoleArns,
-    readerExternalId,
-    readerRoleName,
+    readerRoleArns: read('readerRoleArns', readerRoles).map((role) => role.roleArn),
+    readerExternalId: read('readerExternalId', externalId),
+    readerRoleName: read('readerRoleName', iamRoleName),
     ...(fetchRoleArn ? { fetchRoleArn } : {}),
-    bootstrapQualifier,
+    bootstrapQualifier: read(
+      'bootstrapQualifier',
+      matching(/^[a-z0-9]{1,10}$/, '1-10 of [a-z0-9]'),
+    ),
     withBot,
     botEntry,
-    allowedChannels,
-    allowedUsers,
-    parameterPrefix,
-    parametersExtension: bool(ctx, 'parametersExtension', INFRA_DEFAULTS.parametersExtension),
+    allowedChannels: read('allowedChannels', slackChannelIds),
+    allowedUsers: read('allowedUsers', slackUserIds),
+    parameterPrefix: read('parameterPrefix', ssmParameterPath),
+    parametersExtension: read('parametersExtension', boolean),
     architecture,
   };
 }

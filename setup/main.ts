@@ -18,8 +18,8 @@ import { parseArgs } from 'node:util';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { awsEnvironment, readSetting } from '../common/config.ts';
 import { SetupError } from '../common/errors.ts';
-import { INFRA_DEFAULTS } from '../infra/config.ts';
 import { runSetup, targetFromOutputs } from './setup.ts';
 
 const USAGE = `Usage: npm run setup -- [--stack Costbot] [--region eu-west-1] [--rotate]
@@ -52,14 +52,14 @@ async function main(): Promise<void> {
     return;
   }
   // The stack's region, said explicitly: a profile's default region could be another one.
-  const regionName = values.region ?? process.env.AWS_REGION;
+  const regionName = values.region ?? awsEnvironment(process.env).region;
   if (!regionName) {
     throw new SetupError(
       'the region of the stack is required: --region <region> (as deployed) or AWS_REGION.',
     );
   }
   const region = { region: regionName };
-  const stackName = values.stack ?? process.env.COSTBOT_STACK ?? INFRA_DEFAULTS.stackName;
+  const stackName = values.stack ?? readSetting(process.env, 'COSTBOT_STACK');
   const cfn = new CloudFormationClient(region);
   const stack = (await cfn.send(new DescribeStacksCommand({ StackName: stackName }))).Stacks?.[0];
   const outputs = Object.fromEntries(

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { loadConfig } from '../../common/config.ts';
+import { awsEnvironment, loadConfig, readSetting } from '../../common/config.ts';
 import { ConfigError } from '../../common/errors.ts';
 
 /** Runs `loadConfig(env)` expecting a `ConfigError`, and returns it. */
@@ -292,4 +292,72 @@ describe('Function: loadConfig', () => {
       assert.ok(error.message.includes(value.trim()), error.message);
     });
   }
+});
+
+describe('Function: readSetting', () => {
+  it('reads one setting by its kind, with its default when unset', () => {
+    // Prepare
+    const env = { LOG_LEVEL: 'warn', COSTBOT_ASSETS_DIR: '/var/task' };
+
+    // Act
+    const level = readSetting(env, 'LOG_LEVEL');
+    const assets = readSetting(env, 'COSTBOT_ASSETS_DIR');
+    const unsetLevel = readSetting({}, 'LOG_LEVEL');
+    const unsetAssets = readSetting({}, 'COSTBOT_ASSETS_DIR');
+    const stack = readSetting({}, 'COSTBOT_STACK');
+
+    // Assess
+    assert.equal(level, 'warn');
+    assert.equal(assets, '/var/task');
+    assert.equal(unsetLevel, 'info');
+    assert.equal(unsetAssets, null);
+    assert.equal(stack, 'Costbot');
+  });
+
+  it('refuses a bad value with the same ConfigError as loadConfig', () => {
+    // Prepare
+    const env = { LOG_LEVEL: 'verbose' };
+
+    // Act
+    const one = (() => {
+      try {
+        readSetting(env, 'LOG_LEVEL');
+      } catch (error) {
+        return error;
+      }
+    })();
+    const all = configError(env);
+
+    // Assess
+    assert.ok(one instanceof ConfigError);
+    assert.equal(one.message, all.message);
+  });
+});
+
+describe('Function: awsEnvironment', () => {
+  it("names AWS's own variables and leaves unset ones undefined", () => {
+    // Prepare
+    const env = {
+      AWS_REGION: 'eu-west-1',
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:5000',
+      AWS_ENDPOINT_URL_SSM: 'http://127.0.0.1:5001',
+      AWS_SESSION_TOKEN: 'token',
+      PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: '2773',
+    };
+
+    // Act
+    const aws = awsEnvironment(env);
+
+    // Assess
+    assert.deepEqual(aws, {
+      region: 'eu-west-1',
+      defaultRegion: undefined,
+      endpointUrl: 'http://127.0.0.1:5000',
+      s3EndpointUrl: undefined,
+      ssmEndpointUrl: 'http://127.0.0.1:5001',
+      sessionToken: 'token',
+      parametersExtensionPort: '2773',
+      cdkDefaultAccount: undefined,
+    });
+  });
 });

@@ -1,11 +1,23 @@
 /** Deploy-time settings from CDK context: documented defaults, and errors that name the key. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { readSetting, type SettingName } from '../../common/config.ts';
 import { ConfigError } from '../../common/errors.ts';
 import { INFRA_DEFAULTS, loadInfraConfig } from '../../infra/config.ts';
 
 function context(values: Record<string, unknown>) {
   return { tryGetContext: (key: string): unknown => values[key] };
+}
+
+/** Runs `load` expecting a `ConfigError`, and returns it. */
+function caught(load: () => unknown): ConfigError {
+  try {
+    load();
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
+    return error;
+  }
+  assert.fail('expected a ConfigError, got none');
 }
 
 describe('Function: loadInfraConfig', () => {
@@ -100,5 +112,85 @@ describe('Function: loadInfraConfig', () => {
         },
       );
     }
+  });
+});
+
+describe('Schema: one rule per kind of value, for the environment and CDK context alike', () => {
+  const pairs: { env: string; key: string; bad: string }[] = [
+    { env: 'COSTBOT_DIGEST_CHANNEL', key: 'digestChannel', bad: 'costs' },
+    { env: 'COSTBOT_ALLOWED_CHANNELS', key: 'allowedChannels', bad: 'U0123ABCD' },
+    { env: 'COSTBOT_ALLOWED_USERS', key: 'allowedUsers', bad: 'alice' },
+    {
+      env: 'COSTBOT_READER_ROLE_ARNS',
+      key: 'readerRoleArns',
+      bad: 'arn:aws:iam::222222222222:user/reader',
+    },
+    { env: 'COSTBOT_READER_EXTERNAL_ID', key: 'readerExternalId', bad: 'costbot reader' },
+    { env: 'COSTBOT_BILLING_REGION', key: 'region', bad: 'us_east_1' },
+    { env: 'COSTBOT_STACK', key: 'stackName', bad: '1-stack' },
+  ];
+  for (const { env, key, bad } of pairs) {
+    it(`refuses "${bad}" as ${env} and as -c ${key} with the same sentence`, () => {
+      // Prepare
+      const fromEnv = () => readSetting({ [env]: bad }, env as SettingName);
+      const fromContext = () => loadInfraConfig(context({ [key]: bad }), {});
+
+      // Act
+      const runtime = caught(fromEnv);
+      const infra = caught(fromContext);
+
+      // Assess
+      assert.equal(runtime.source, 'environment');
+      assert.equal(infra.source, 'CDK context');
+      assert.equal(runtime.setting, env);
+      assert.equal(infra.setting, key);
+      assert.ok(runtime.message.startsWith(`${env}: `), runtime.message);
+      assert.ok(infra.message.startsWith(`CDK context "${key}" `), infra.message);
+      assert.equal(
+        runtime.message.slice(`${env}: `.length),
+        infra.message.slice(`CDK context "${key}" `.length),
+      );
+    });
+  }
+
+  it('refuses two reader roles for one account at synth, as the fetch step would', () => {
+    // Prepare
+    const roles = ['arn:aws:iam::222222222222:role/a', 'arn:aws:iam::222222222222:role/b'];
+
+    // Act
+    const error = caught(() => loadInfraConfig(context({ readerRoleArns: roles }), {}));
+
+    // Assess
+    assert.equal(error.setting, 'readerRoleArns');
+    assert.match(error.message, /names two roles for account 222222222222/);
+  });
+
+  it('reads a list as a JSON array from -c, and names the key when it is not one', () => {
+    // Prepare
+    const good = context({ allowedUsers: '["U0123ABCD", "W0456EFGH"]' });
+    const broken = context({ allowedUsers: '["U0123ABCD"' });
+
+    // Act
+    const config = loadInfraConfig(good, {});
+    const error = caught(() => loadInfraConfig(broken, {}));
+
+    // Assess
+    assert.deepEqual(config.allowedUsers, ['U0123ABCD', 'W0456EFGH']);
+    assert.equal(error.setting, 'allowedUsers');
+    assert.ok(error.cause instanceof SyntaxError);
+  });
+
+  it('takes the account from CDK_DEFAULT_ACCOUNT and checks it like a context value', () => {
+    // Prepare
+    const good = { CDK_DEFAULT_ACCOUNT: '123456789012' };
+    const bad = { CDK_DEFAULT_ACCOUNT: '1234' };
+
+    // Act
+    const config = loadInfraConfig(context({}), good);
+    const error = caught(() => loadInfraConfig(context({}), bad));
+
+    // Assess
+    assert.equal(config.account, '123456789012');
+    assert.equal(error.message, 'CDK context "account" must be a 12-digit account id; got "1234".');
   });
 });

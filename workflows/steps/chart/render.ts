@@ -25,6 +25,7 @@ import {
 import type { ComposeOption } from 'echarts/core';
 import * as echarts from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
+import { readSetting } from '../../../common/config.ts';
 import type { ChartData } from '../../../common/contract.ts';
 
 export interface RenderedChart {
@@ -384,8 +385,10 @@ export function chartSvg(data: ChartData, width: number, height: number): string
  * Where the font and the wasm are. In a Lambda bundle there is no `node_modules`, so the
  * bundler copies both files next to the code and sets `COSTBOT_ASSETS_DIR`.
  */
-export function renderAssetPaths(env: NodeJS.ProcessEnv = process.env): RenderAssetPaths {
-  const dir = env.COSTBOT_ASSETS_DIR;
+export function renderAssetPaths(
+  env: Record<string, string | undefined> = process.env,
+): RenderAssetPaths {
+  const dir = readSetting(env, 'COSTBOT_ASSETS_DIR');
   if (dir) {
     return {
       font: join(dir, 'DejaVuSans.ttf'),
