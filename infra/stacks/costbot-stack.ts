@@ -3,7 +3,7 @@
  * machine that runs them, the Slack bot behind a Function URL, the morning digest schedule and
  * the IAM user that signs chart links. The stack only assembles; each construct owns one concern.
  */
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { Architecture } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { LogLevel, type StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
@@ -22,6 +22,9 @@ import { CostReportStateMachine } from '../state-machine/definition.ts';
 export interface CostbotStackProps extends StackProps {
   config: InfraConfig;
 }
+
+/** Where Step Functions' vended logs belong (CloudWatch Logs' resource-policy size limit). */
+export const STATE_MACHINE_LOG_GROUP_PREFIX = '/aws/vendedlogs/states/';
 
 /** Output names, read by `npm run setup` and the deploy guide. */
 export const OUTPUTS = {
@@ -83,7 +86,16 @@ export class CostbotStack extends Stack {
       functions: this.report.functions,
       tracingEnabled: true,
       logs: {
-        destination: new LogGroup(this, 'StateMachineLogs', { retention: config.logRetentionDays }),
+        destination: new LogGroup(this, 'StateMachineLogs', {
+          // Under /aws/vendedlogs/: CloudWatch Logs then covers the delivery with one wildcard
+          // entry of its resource policy, whose size is limited, not one entry per log group.
+          logGroupName: `${STATE_MACHINE_LOG_GROUP_PREFIX}${this.stackName}-CostReport`,
+          retention: config.logRetentionDays,
+          // A fixed name: a retained group would make the next create of this stack fail
+          // ("already exists"), e.g. after a first deploy rolled back. Each execution's history
+          // stays in Step Functions for 90 days.
+          removalPolicy: RemovalPolicy.DESTROY,
+        }),
         level: LogLevel.ALL,
         // Payloads carry response_url and chart links (capabilities): kept out of the logs,
         // still visible in the execution history.

@@ -11,7 +11,7 @@ import { loadConfig } from '../../common/config.ts';
 import { INFRA_DEFAULTS } from '../../infra/config.ts';
 import { STATE_MACHINE_ARN_ENV } from '../../infra/constructs/bot.ts';
 import type { CostbotStack } from '../../infra/stacks/costbot-stack.ts';
-import { OUTPUTS } from '../../infra/stacks/costbot-stack.ts';
+import { OUTPUTS, STATE_MACHINE_LOG_GROUP_PREFIX } from '../../infra/stacks/costbot-stack.ts';
 import type { AslDefinition } from '../../infra/state-machine/asl.ts';
 import { definitionFromTemplate, synthesizeDefinition } from '../../infra/state-machine/synth.ts';
 import { buildTestApp, EXTERNAL_ID, READER_ROLE_ARN } from './support/synth.ts';
@@ -222,6 +222,30 @@ describe('Costbot stack', () => {
         StateMachineType: 'STANDARD',
         TracingConfiguration: { Enabled: true },
         LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
+      });
+    });
+
+    it('logs to its own group under /aws/vendedlogs/states/, deleted with the stack', () => {
+      // Prepare
+      const group = logicalId(stack.node.findChild('StateMachineLogs'));
+      // Act
+      const logGroups = template.findResources('AWS::Logs::LogGroup', {
+        Properties: { LogGroupName: Match.stringLikeRegexp('^/aws/vendedlogs/states/') },
+      });
+      // Assess
+      assert.deepEqual(Object.keys(logGroups), [group]);
+      template.hasResource('AWS::Logs::LogGroup', {
+        Properties: {
+          LogGroupName: `${STATE_MACHINE_LOG_GROUP_PREFIX}${stack.stackName}-CostReport`,
+        },
+        DeletionPolicy: 'Delete',
+      });
+      template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+        LoggingConfiguration: {
+          Destinations: [
+            { CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': [group, 'Arn'] } } },
+          ],
+        },
       });
     });
 
