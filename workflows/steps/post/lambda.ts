@@ -1,10 +1,11 @@
 /** Lambda entry of the post step (reports and failure notices). */
 import { loadConfig } from '../../../common/config.ts';
+import { withLambdaContext } from '../../../common/log.ts';
 import { awsParameterReader } from '../../../common/parameters.ts';
 import { createPostHandler, postDepsFromConfig } from './handler.ts';
 
 const config = loadConfig();
 
-export const handler = createPostHandler(
-  postDepsFromConfig(config, awsParameterReader(config, process.env)),
-);
+const deps = postDepsFromConfig(config, awsParameterReader(config, process.env));
+
+export const handler = withLambdaContext(deps.log, createPostHandler(deps));
