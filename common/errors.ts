@@ -165,6 +165,39 @@ export class LambdaStyleError extends CostbotError {
   }
 }
 
+/**
+ * A local file costbot reads or writes (the local parameter file, ...) cannot be used as it is;
+ * thrown at start-up before anything is rewritten. The message names the file and what to do.
+ */
+export class LocalFileError extends CostbotError {
+  override name = 'LocalFileError';
+
+  constructor(
+    readonly path: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${path} ${message}`, options);
+  }
+}
+
+/**
+ * A service costbot needs at start-up does not answer (SSM at its endpoint, with
+ * COSTBOT_BACKEND=aws); the message names the service, the endpoint and what to check.
+ */
+export class ServiceUnreachableError extends CostbotError {
+  override name = 'ServiceUnreachableError';
+
+  constructor(
+    readonly service: string,
+    readonly endpoint: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${service} at ${endpoint} ${message}`, options);
+  }
+}
+
 /** Names the state machine retries on; kept beside the classes so they cannot drift. */
 export const RETRYABLE_AWS_ERRORS = ['AwsThrottledError', 'AwsUnavailableError'];
 export const RETRYABLE_SLACK_ERRORS = ['SlackRateLimitedError'];

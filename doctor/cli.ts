@@ -22,7 +22,7 @@ import { ConfigError } from '../common/errors.ts';
 import { contextError, loadInfraConfig } from '../infra/config.ts';
 import { REPO_ROOT } from '../infra/paths.ts';
 import { localDoctorDeps, localParameterFile } from '../local/doctor-deps.ts';
-import { ensureParameterFile } from '../local/parameter-file.ts';
+import { ensureLocalDir, ensureParameterFile } from '../local/parameter-file.ts';
 import { startLocalS3 } from '../local/s3-server.ts';
 import { sdkIdentityApi, sdkIdentityClients } from './aws.ts';
 import { awsDoctorDeps } from './deps.ts';
@@ -104,6 +104,8 @@ function localIdentity(file: string, signerKeyId: string | undefined): IdentityA
 async function localDeps(
   config: CostbotConfig,
 ): Promise<{ deps: DoctorDeps; stop(): Promise<void> }> {
+  // A COSTBOT_LOCAL_DIR that cannot hold the file is a setting to fix (ConfigError), not a check.
+  await ensureLocalDir(config.localDir);
   const file = localParameterFile(config);
   let values: Record<string, string> = {};
   try {

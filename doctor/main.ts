@@ -7,19 +7,13 @@
  *   COSTBOT_BACKEND=aws AWS_PROFILE=billing npm run doctor
  *   npm run doctor -- --json -c scheduleTimeZone=Europe/Berlin
  */
+import { runCli } from '../local/cli.ts';
 import { doctorCli } from './cli.ts';
 
-doctorCli(process.argv.slice(2), process.env, {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-  ...(process.stdout.columns ? { columns: process.stdout.columns } : {}),
-})
-  .then((code) => {
-    process.exitCode = code;
-  })
-  .catch((error: unknown) => {
-    process.stderr.write(
-      `costbot doctor crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-    process.exitCode = 1;
-  });
+runCli(() =>
+  doctorCli(process.argv.slice(2), process.env, {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    ...(process.stdout.columns ? { columns: process.stdout.columns } : {}),
+  }),
+);

@@ -32,6 +32,7 @@ import { type LocalS3, startLocalS3 } from './s3-server.ts';
 
 type Env = Record<string, string | undefined>;
 
+import { listenError } from './cli.ts';
 export interface Backend {
   handlers: StepHandlers;
   parameters: ParameterReader;
@@ -78,7 +79,11 @@ export async function localBackend(
 ): Promise<Backend> {
   const names = config.parameterNames;
   const parameterFile = join(config.localDir, 'parameters.json');
-  const values = await ensureParameterFile(parameterFile, names);
+  const values = await ensureParameterFile(
+    parameterFile,
+    names,
+    createLogger({ component: 'local' }, { level: config.logLevel }),
+  );
   const signer = {
     accessKeyId: values[names.signerAccessKeyId] as string,
     secretAccessKey: values[names.signerSecretAccessKey] as string,
@@ -106,6 +111,8 @@ export async function localBackend(
       fetch: createFetchHandler({
         clients,
         log: createLogger({ step: 'fetch' }, { level: config.logLevel }),
+  }).catch((error: unknown) => {
+    throw listenError('COSTBOT_LOCAL_S3_PORT', config.localS3Port, error);
         now: options.now,
       }),
       summarize: createSummarizeHandler({ topN: config.topN }),

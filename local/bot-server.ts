@@ -18,6 +18,7 @@ import { awsDoctorDeps, botDoctorDeps } from '../doctor/deps.ts';
 import type { SlackApi } from '../doctor/types.ts';
 import { loadDefinition } from '../infra/state-machine/asl.ts';
 import { type Backend, createBackend } from './backend.ts';
+import { listenError, readAtStartup } from './cli.ts';
 import { type ConsoleMessage, createConsoleRouter } from './console/server.ts';
 import { localDoctorDeps } from './doctor-deps.ts';
 import { LocalStarter } from './local-starter.ts';
@@ -38,7 +39,7 @@ export interface LocalBot {
 
 function listen(server: Server, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error) => reject(listenError('PORT', port, error)));
     server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
   });
 }
@@ -46,7 +47,12 @@ function listen(server: Server, port: number): Promise<number> {
 /** What both local modes share: backend, secrets, an in-process starter and a link signer. */
 async function botRuntime(config: CostbotConfig, env: Env, retryIntervalMs?: number) {
   const backend = await createBackend(config, env);
-  const secrets = await loadSlackSecrets(config, backend.parameters);
+  const secrets = await readAtStartup(env, () =>
+    loadSlackSecrets(config, backend.parameters),
+  ).catch(async (error: unknown) => {
+    await backend.stop();
+    throw error;
+  });
   // Validate the definition now (it blocks the event loop for a few hundred ms), not on the
   // first report: that would run right after the first command's ack and block the
   // in-process console too, which then reports Slack's 3 s operation_timeout.
@@ -112,7 +118,11 @@ export async function startLocalBot(
     config,
     env,
     options.retryIntervalMs ?? 1000,
-  );
+  ).catch(async (error: unknown) => {
+    // A bad parameter file or S3 port: the bot's port is free again for the next try.
+    await new Promise((resolve) => server.close(resolve));
+    throw error;
+  });
   const receiver = new ExpressReceiver({
     signingSecret: secrets.signingSecret,
     app: web,

@@ -6,8 +6,8 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../common/config.ts';
 import type { PeriodPreset, PostedState } from '../common/contract.ts';
-import { ConfigError } from '../common/errors.ts';
 import { createBackend } from './backend.ts';
+import { readAtStartup, runCli } from './cli.ts';
 import { digestRequest, runReport } from './report.ts';
 import { terminalDelivery } from './terminal-slack.ts';
 
@@ -47,6 +47,16 @@ async function main(): Promise<number> {
     ? undefined
     : terminalDelivery((text) => process.stdout.write(text));
   const backend = await createBackend(config, process.env, delivery ? { delivery } : {});
+  // The secrets the run reads, now: an unreachable SSM or a missing parameter is one line
+  // before any work rather than a failed report.
+  const names = config.parameterNames;
+  await readAtStartup(process.env, () =>
+    backend.parameters.get([
+      names.signerAccessKeyId,
+      names.signerSecretAccessKey,
+      ...(values.slack ? [names.slackBotToken] : []),
+    ]),
+  );
   const request = digestRequest(
     values.channel ?? config.digestChannel,
     values.period as PeriodPreset,
@@ -66,14 +76,4 @@ async function main(): Promise<number> {
   return result.status === 'SUCCEEDED' ? 0 : 1;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    if (error instanceof ConfigError) {
-      console.error(`Configuration error: ${error.message}`);
-      process.exit(2);
-    }
-    console.error(error);
-    process.exit(1);
-  },
-);
+runCli(main);

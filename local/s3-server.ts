@@ -7,7 +7,7 @@
  * presigned URL, never its signature: tests recompute signatures themselves.
  */
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import S3rver from 's3rver';
 
 const require = createRequire(import.meta.url);
@@ -22,6 +22,20 @@ export interface LocalS3 {
   stop(): Promise<void>;
 }
 
+/**
+ * Rejects with the listen error (EADDRINUSE, EACCES) when 127.0.0.1:`port` cannot be bound.
+ * s3rver cannot report it: its server's 'error' event has no listener and crashes the process.
+ */
+function probePort(port: number): Promise<void> {
+  if (port === 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
+  });
+}
+
+/** The S3 server; rejects with the listen error when the port cannot be bound. */
 export async function startLocalS3(options: {
   directory: string;
   port: number;
@@ -29,6 +43,7 @@ export async function startLocalS3(options: {
   /** Keys accepted besides s3rver's own (the local signer's). */
   keys: { accessKeyId: string; secretAccessKey: string }[];
 }): Promise<LocalS3> {
+  await probePort(options.port);
   const accounts = require('s3rver/lib/models/account') as S3rverAccountModule;
   for (const key of options.keys) {
     accounts.DUMMY_ACCOUNT.createKeyPair(key.accessKeyId, key.secretAccessKey);

@@ -4,8 +4,8 @@
  * Ctrl-C stops the bot, the console and the local S3 server.
  */
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../common/errors.ts';
 import { startLocalBot, startSocketModeBot } from './bot-server.ts';
+import { runCli } from './cli.ts';
 
 const USAGE = `Usage: npm start [-- --help]
 
@@ -15,11 +15,11 @@ Mode instead (bot token and signing secret from the backend's parameter store). 
 127.0.0.1:$COSTBOT_LOCAL_S3_PORT (default 4568) and .costbot/parameters.json for secrets.
 Settings: README.md, "Settings".`;
 
-async function main(): Promise<void> {
+async function main(): Promise<number | undefined> {
   const { values } = parseArgs({ options: { help: { type: 'boolean', short: 'h' } } });
   if (values.help) {
     console.log(USAGE);
-    return;
+    return 0;
   }
   const appToken = process.env.SLACK_APP_TOKEN;
   const bot = appToken
@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop);
   if (appToken) {
     console.log(`costbot is connected to Slack in Socket Mode (${bot.config.backend} backend).`);
-    return;
+    return undefined;
   }
   console.log(
     `costbot is running (${bot.config.backend} backend).\n` +
@@ -42,9 +42,8 @@ async function main(): Promise<void> {
       (bot.backend.s3 ? `  Charts (S3):   ${bot.backend.s3.endpoint}\n` : '') +
       'Ctrl-C to stop.',
   );
+  // Keeps serving until Ctrl-C.
+  return undefined;
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? `Configuration error: ${error.message}` : error);
-  process.exit(error instanceof ConfigError ? 2 : 1);
-});
+runCli(main);
