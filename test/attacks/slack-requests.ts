@@ -210,18 +210,22 @@ export function describeSlackRequestAttacks(
       );
 
       // Assess
-      assert.equal(answer.status, 200, answer.body);
+      assert.ok(answer.status < 500, `HTTP ${answer.status}: ${answer.body}`);
       const posts = reply.posts();
       const signed = posts.filter((p) => p.replace_original === true);
       if (c.allowed) {
+        assert.equal(answer.status, 200, answer.body);
         assert.equal(started, c.surface === 'refresh_link' ? 0 : 1);
         assert.equal(signed.length, c.surface === 'refresh_link' ? 1 : 0);
         return;
       }
       assert.equal(started, 0, 'nothing started');
       assert.equal(signed.length, 0, 'no link signed');
-      const refusal = c.surface === 'command' ? answer.body : JSON.stringify(posts);
-      assert.match(refusal, /COSTBOT_ALLOWED_(USERS|CHANNELS)/);
+      // A payload without a user may be refused outright (4xx); otherwise the refusal names the list.
+      if (answer.status === 200) {
+        const refusal = c.surface === 'command' ? answer.body : JSON.stringify(posts);
+        assert.match(refusal, /COSTBOT_ALLOWED_(USERS|CHANNELS)/);
+      }
     });
   }
 
