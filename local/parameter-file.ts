@@ -1,12 +1,13 @@
 /**
  * The local stand-in for SSM Parameter Store: a JSON object of name → value in
  * COSTBOT_LOCAL_DIR, created on first run with a generated signer key pair, Slack bot token and
- * signing secret. Values can be edited by hand; the file is git-ignored and readable by its
- * owner only. A file costbot cannot parse is reported, never rewritten.
+ * signing secret. Values can be edited by hand; the file is git-ignored and kept readable by
+ * its owner only (mode 0600, tightened with a log line if it was looser). A file costbot
+ * cannot parse is reported, never rewritten.
  */
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { access, chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { ParameterNames } from '../common/config.ts';
 import { ConfigError, LocalFileError } from '../common/errors.ts';
@@ -85,6 +86,30 @@ export async function ensureLocalDir(dir: string): Promise<void> {
   }
 }
 
+/**
+ * Makes a secrets file that others may read owner-only (SECRET_FILE_MODE) and says so: an
+ * existing file keeps its mode through writeFile, so a loose one must be tightened.
+ */
+async function keepPrivate(path: string, log: Pick<Logger, 'warn'>): Promise<void> {
+  const mode = (await stat(path)).mode & 0o777;
+  if ((mode & ~SECRET_FILE_MODE) === 0) return;
+  const octal = (m: number) => `0${m.toString(8).padStart(3, '0')}`;
+  try {
+    await chmod(path, SECRET_FILE_MODE);
+  } catch (cause) {
+    throw new LocalFileError(
+      path,
+      `holds secrets but is mode ${octal(mode)} and cannot be made ${octal(SECRET_FILE_MODE)} (${errnoCode(cause)}): chmod 600 it.`,
+      { cause },
+    );
+  }
+  log.warn('secrets file was readable by others: now owner-only', {
+    file: path,
+    from: octal(mode),
+    to: octal(SECRET_FILE_MODE),
+  });
+}
+
 /** The file's parameters; undefined when it does not exist. Never changes the file. */
 async function readParameterFile(path: string): Promise<Record<string, string> | undefined> {
   const fresh = 'delete it to have fresh local secrets generated';
@@ -151,7 +176,9 @@ export async function ensureParameterFile(
   log: Pick<Logger, 'info' | 'warn'> = SILENT,
 ): Promise<Record<string, string>> {
   await ensureLocalDir(dirname(path));
-  const existing = (await readParameterFile(path)) ?? {};
+  const read = await readParameterFile(path);
+  if (read) await keepPrivate(path, log);
+  const existing = read ?? {};
   const generated: Record<string, string> = {
     [names.signerAccessKeyId]: generateAccessKeyId(),
     [names.signerSecretAccessKey]: generateSecretAccessKey(),

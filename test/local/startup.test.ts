@@ -168,6 +168,52 @@ describe('the local parameter file', () => {
   });
 });
 
+describe('the local parameter file holds secrets: mode 0600', () => {
+  const dir = suiteDir('costbot-modes-');
+
+  it('is created 0600', async () => {
+    // Prepare
+    const file = join(dir(), 'new.json');
+
+    // Act
+    await ensureParameterFile(file, NAMES, NO_LOG);
+
+    // Assess
+    assert.equal((await stat(file)).mode & 0o777, 0o600);
+  });
+
+  for (const [what, content] of [
+    ['complete', ''],
+    ['missing keys', '{}'],
+  ] as const) {
+    it(`is made 0600 when it existed 0644 (${what}), and a log line says so`, async () => {
+      // Prepare
+      const file = join(dir(), `loose-${content ? 'partial' : 'complete'}.json`);
+      if (content) await writeFile(file, content);
+      else await ensureParameterFile(file, NAMES, NO_LOG);
+      await chmod(file, 0o644);
+      const warned: unknown[] = [];
+
+      // Act
+      await ensureParameterFile(file, NAMES, {
+        info: () => {},
+        warn: (message, fields) => warned.push({ message, ...fields }),
+      });
+
+      // Assess
+      assert.equal((await stat(file)).mode & 0o777, 0o600);
+      assert.deepEqual(warned, [
+        {
+          message: 'secrets file was readable by others: now owner-only',
+          file,
+          from: '0644',
+          to: '0600',
+        },
+      ]);
+    });
+  }
+});
+
 describe('COSTBOT_LOCAL_DIR', () => {
   const dir = suiteDir('costbot-localdir-');
 
