@@ -535,6 +535,18 @@ export const FAILURE_ERROR_CASES: { label: string; error: unknown }[] = [
   { label: 'Cause of 200 KB', error: { Error: 'X', Cause: 'x'.repeat(200 * 1024) } },
 ];
 
+/** A whole run whose request is bad: named, and a notice only where the request says where to post. */
+export const RUN_REQUEST_CASES: {
+  label: string;
+  change: Record<string, unknown>;
+  notice: boolean;
+}[] = [
+  { label: 'period "year"', change: { period: 'year' }, notice: true },
+  { label: '51 accounts', change: { accounts: ACCOUNTS_51 }, notice: true },
+  { label: 'asOf "yesterday"', change: { asOf: 'yesterday' }, notice: true },
+  { label: 'channel "<!here>"', change: { channel: '<!here>' }, notice: false },
+];
+
 // --- Settings and local files --------------------------------------------------------------------
 
 export interface SettingCase {
