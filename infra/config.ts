@@ -85,6 +85,8 @@ export interface InfraConfig {
   parametersExtension: boolean;
   /** `arm64` (cheaper per GB-second) or `x86_64`. */
   architecture: 'arm64' | 'x86_64';
+  /** Address the failure alarm's topic e-mails (SNS asks it to confirm); unset: no subscription. */
+  alarmEmail?: string;
 }
 
 /** The defaults, exported so docs and tests read the same values. */
@@ -173,6 +175,11 @@ export function loadInfraConfig(
     );
   }
   const fetchRoleArn = readOptional(context, 'fetchRoleArn', roleArn);
+  const alarmEmail = readOptional(
+    context,
+    'alarmEmail',
+    matching(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'an e-mail address, e.g. ops@example.com'),
+  );
   const architecture = read('architecture', oneOf(['arm64', 'x86_64'] as const));
   const refusal = region === undefined ? undefined : regionRefusal(region, architecture);
   if (refusal) throw contextError('region', refusal);
@@ -201,5 +208,6 @@ export function loadInfraConfig(
     parameterPrefix: read('parameterPrefix', ssmParameterPath),
     parametersExtension: read('parametersExtension', boolean),
     architecture,
+    ...(alarmEmail ? { alarmEmail } : {}),
   };
 }

@@ -1,7 +1,8 @@
 /**
  * costbot in one account and region: the charts bucket, the five step functions and the state
  * machine that runs them, the Slack bot behind a Function URL, the morning digest schedule and
- * the IAM user that signs chart links. The stack only assembles; each construct owns one concern.
+ * the IAM user that signs chart links, and the alarm that tells an operator (SNS, e-mail) when
+ * reports fail. The stack only assembles; each construct owns one concern.
  */
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { Architecture } from 'aws-cdk-lib/aws-lambda';
@@ -14,6 +15,7 @@ import { SlackBot } from '../constructs/bot.ts';
 import { ChartSigner } from '../constructs/chart-signer.ts';
 import { ChartsBucket } from '../constructs/charts-bucket.ts';
 import { DigestSchedule } from '../constructs/digest-schedule.ts';
+import { FailureAlarm } from '../constructs/failure-alarm.ts';
 import { acknowledgeStateMachineRole } from '../constructs/nag.ts';
 import { CostbotParameters } from '../constructs/parameters.ts';
 import { ReportFunctions } from '../constructs/report-functions.ts';
@@ -33,6 +35,7 @@ export const OUTPUTS = {
   stateMachine: 'StateMachineArn',
   signerUser: 'SignerUserName',
   fetchRole: 'FetchRoleArn',
+  alarmTopic: 'AlarmTopicArn',
   signerAccessKeyIdParameter: 'SignerAccessKeyIdParameter',
   signerSecretAccessKeyParameter: 'SignerSecretAccessKeyParameter',
   slackBotTokenParameter: 'SlackBotTokenParameter',
@@ -46,6 +49,7 @@ export class CostbotStack extends Stack {
   readonly stateMachine: StateMachine;
   readonly signer: ChartSigner;
   readonly digest: DigestSchedule;
+  readonly failures: FailureAlarm;
   readonly bot?: SlackBot;
 
   constructor(scope: Construct, id: string, props: CostbotStackProps) {
@@ -107,6 +111,10 @@ export class CostbotStack extends Stack {
       bucket: this.charts.bucket,
       chartPrefix,
     });
+    this.failures = new FailureAlarm(this, 'Failures', {
+      stateMachine: this.stateMachine,
+      ...(config.alarmEmail ? { email: config.alarmEmail } : {}),
+    });
     this.digest = new DigestSchedule(this, 'Digest', {
       stateMachine: this.stateMachine,
       channel: config.digestChannel,
@@ -134,6 +142,7 @@ export class CostbotStack extends Stack {
       [OUTPUTS.stateMachine, this.stateMachine.stateMachineArn, 'Cost report state machine'],
       [OUTPUTS.signerUser, this.signer.user.userName, 'IAM user whose key signs chart links'],
       [OUTPUTS.fetchRole, this.report.roles.fetch.roleArn, 'Role that reader roles must trust'],
+      [OUTPUTS.alarmTopic, this.failures.topic.topicArn, 'SNS topic told of failed reports'],
       [OUTPUTS.signerAccessKeyIdParameter, names.signerAccessKeyId, 'SSM SecureString'],
       [OUTPUTS.signerSecretAccessKeyParameter, names.signerSecretAccessKey, 'SSM SecureString'],
       [OUTPUTS.slackBotTokenParameter, names.slackBotToken, 'SSM SecureString'],

@@ -92,6 +92,7 @@ describe('Function: loadInfraConfig', () => {
       [{ logRetentionDays: '4' }, /"logRetentionDays" must be one of/],
       [{ digestChannel: 'costs' }, /"digestChannel"/],
       [{ withBot: 'yes' }, /"withBot" must be true or false/],
+      [{ alarmEmail: 'ops' }, /"alarmEmail" must be an e-mail address/],
       [
         { region: 'ap-south-2' },
         /"region" is "ap-south-2", which has no Lambda Function URLs .* Supported regions: af-south-1, .*, us-west-2\.$/,

@@ -10,6 +10,7 @@ import type { IConstruct } from 'constructs';
 import { loadConfig } from '../../common/config.ts';
 import { INFRA_DEFAULTS } from '../../infra/config.ts';
 import { STATE_MACHINE_ARN_ENV } from '../../infra/constructs/bot.ts';
+import { FAILURE_EXPRESSION } from '../../infra/constructs/failure-alarm.ts';
 import type { CostbotStack } from '../../infra/stacks/costbot-stack.ts';
 import { OUTPUTS, STATE_MACHINE_LOG_GROUP_PREFIX } from '../../infra/stacks/costbot-stack.ts';
 import type { AslDefinition } from '../../infra/state-machine/asl.ts';
@@ -272,6 +273,8 @@ describe('Costbot stack', () => {
           channel: '#costs',
           period: 'mtd',
         },
+        // The state machine names the run after it: a second delivery shares its record.
+        scheduledAt: '<aws.scheduler.scheduled-time>',
       };
       // Act
       const schedules = template.findResources('AWS::Scheduler::Schedule');
@@ -303,6 +306,95 @@ describe('Costbot stack', () => {
         ScheduleExpression: 'cron(30 8 ? * MON *)',
         ScheduleExpressionTimezone: 'Europe/Paris',
         Target: { Input: Match.stringLikeRegexp('"channel":"C0123ABCD"') },
+      });
+    });
+  });
+
+  describe('failure alarm', () => {
+    it('alarms on failed, timed-out and aborted executions, to an encrypted TLS-only topic', () => {
+      // Prepare
+      const machine = { Ref: logicalId(stack.stateMachine) };
+      const topic = logicalId(stack.failures.topic);
+      const alarm = logicalId(stack.failures.alarm);
+      const stat = (id: string, name: string) =>
+        Match.objectLike({
+          Id: id,
+          ReturnData: false,
+          MetricStat: Match.objectLike({
+            Metric: {
+              Namespace: 'AWS/States',
+              MetricName: name,
+              Dimensions: [{ Name: 'StateMachineArn', Value: machine }],
+            },
+            Stat: 'Sum',
+          }),
+        });
+      // Act
+      const keys = template.findResources('AWS::KMS::Key', {
+        Properties: { EnableKeyRotation: true },
+      });
+      // Assess
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Metrics: Match.arrayWith([
+          Match.objectLike({ Expression: FAILURE_EXPRESSION, ReturnData: true }),
+          stat('failed', 'ExecutionsFailed'),
+          stat('timedOut', 'ExecutionsTimedOut'),
+          stat('aborted', 'ExecutionsAborted'),
+        ]),
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        EvaluationPeriods: 1,
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [{ Ref: topic }],
+      });
+      const [key] = Object.keys(keys);
+      assert.ok(key, 'a customer managed key with rotation');
+      template.hasResourceProperties('AWS::SNS::Topic', {
+        KmsMasterKeyId: { 'Fn::GetAtt': [key, 'Arn'] },
+      });
+      template.hasResourceProperties('AWS::KMS::Key', {
+        KeyPolicy: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Principal: { Service: 'cloudwatch.amazonaws.com' },
+              Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            }),
+          ]),
+        },
+      });
+      template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+        Topics: [{ Ref: topic }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Deny',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+            Match.objectLike({
+              Effect: 'Allow',
+              Principal: { Service: 'cloudwatch.amazonaws.com' },
+              Action: 'sns:Publish',
+              Condition: Match.objectLike({
+                ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [alarm, 'Arn'] } },
+              }),
+            }),
+          ]),
+        },
+      });
+      template.resourceCountIs('AWS::SNS::Subscription', 0);
+      template.hasOutput(OUTPUTS.alarmTopic, { Value: { Ref: topic } });
+    });
+
+    it('e-mails the alarmEmail address', () => {
+      // Prepare
+      const { costbot } = buildTestApp({ alarmEmail: 'ops@example.com', withBot: false });
+      // Act
+      const other = Template.fromStack(costbot);
+      // Assess
+      other.hasResourceProperties('AWS::SNS::Subscription', {
+        Protocol: 'email',
+        Endpoint: 'ops@example.com',
+        TopicArn: { Ref: logicalId(stack.failures.topic) },
       });
     });
   });
