@@ -88,6 +88,11 @@ export type Kind<T> = (raw: Raw, at: At) => T;
 
 type Env = Record<string, string | undefined>;
 
+/** A value as an error prints it: quoted and escaped, so the message stays one line. */
+function quote(value: string): string {
+  return JSON.stringify(value);
+}
+
 function fail(at: At, message: string, cause?: unknown): never {
   throw new ConfigError(at.setting, message, { source: at.source, cause });
 }
@@ -126,7 +131,7 @@ export function optional<T>(kind: Kind<T>): Kind<T | null> {
 export function matching(pattern: RegExp, expected: string): Kind<string> {
   return (raw, at) => {
     const value = text(raw, at);
-    if (!pattern.test(value)) fail(at, `must be ${expected}; got "${value}".`);
+    if (!pattern.test(value)) fail(at, `must be ${expected}; got ${quote(value)}.`);
     return value;
   };
 }
@@ -140,7 +145,7 @@ export function oneOf<T extends string>(allowed: readonly T[]): Kind<T> {
   return (raw, at) => {
     const value = text(raw, at);
     if (!(allowed as readonly string[]).includes(value)) {
-      fail(at, `must be one of ${allowed.join(', ')}; got "${value}".`);
+      fail(at, `must be one of ${allowed.join(', ')}; got ${quote(value)}.`);
     }
     return value as T;
   };
@@ -150,7 +155,7 @@ export function integer(min: number, max: number): Kind<number> {
   return (raw, at) => {
     const value = text(raw, at);
     if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-      fail(at, `must be an integer from ${min} to ${max}; got "${value}".`);
+      fail(at, `must be an integer from ${min} to ${max}; got ${quote(value)}.`);
     }
     return Number(value);
   };
@@ -158,7 +163,8 @@ export function integer(min: number, max: number): Kind<number> {
 
 export const boolean: Kind<boolean> = (raw, at) => {
   const value = text(raw, at);
-  if (value !== 'true' && value !== 'false') fail(at, `must be true or false; got "${value}".`);
+  if (value !== 'true' && value !== 'false')
+    fail(at, `must be true or false; got ${quote(value)}.`);
   return value === 'true';
 };
 
@@ -172,29 +178,64 @@ export const httpUrl: Kind<string> = (raw, at) => {
     // Not a URL: refused below, like another protocol.
   }
   if (protocol !== 'https:' && protocol !== 'http:') {
-    fail(at, `must be an http(s) URL; got "${value}".`);
+    fail(at, `must be an http(s) URL; got ${quote(value)}.`);
   }
   return value.endsWith('/') ? value : `${value}/`;
 };
 
-export const s3BucketName: Kind<string> = (raw, at) => {
-  const value = text(raw, at);
-  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(value)) {
-    fail(at, `is not a valid S3 bucket name: "${value}".`);
-  }
-  return value;
-};
+/** A rule a value must keep, and how the error says it is broken ("it ..."). */
+type Rule = [keeps: (value: string) => boolean, broken: string];
 
-export const s3KeyPrefix: Kind<string> = (raw, at) => {
-  const value = text(raw, at);
-  if (!/^[A-Za-z0-9_.\-/]+\/$/.test(value) || value.startsWith('/')) {
-    fail(at, `must be a key prefix ending in "/" (e.g. charts/); got "${value}".`);
-  }
-  return value;
-};
+/** A text value that keeps every rule; the error names the first rule it breaks. */
+function ruled(what: string, rules: readonly Rule[]): Kind<string> {
+  return (raw, at) => {
+    const value = text(raw, at);
+    const broken = rules.find(([keeps]) => !keeps(value));
+    if (broken) fail(at, `is not ${what}: it ${broken[1]}; got ${quote(value)}.`);
+    return value;
+  };
+}
 
-/** A file or directory path. */
-export const filePath: Kind<string> = (raw, at) => text(raw, at);
+/** S3's naming rules for general purpose buckets, with the names S3 reserves for itself. */
+export const s3BucketName = ruled('a valid S3 bucket name', [
+  [(v) => v.length >= 3 && v.length <= 63, 'must be 3-63 characters long'],
+  [(v) => /^[a-z0-9.-]+$/.test(v), 'may hold only lowercase letters, digits, dots and hyphens'],
+  [(v) => /^[a-z0-9]/.test(v) && /[a-z0-9]$/.test(v), 'must begin and end with a letter or digit'],
+  [(v) => !v.includes('..'), 'must not hold two adjacent dots'],
+  [(v) => !/^\d+\.\d+\.\d+\.\d+$/.test(v), 'must not look like an IP address'],
+  [
+    (v) => !/^(xn--|sthree-|amzn-s3-demo-)/.test(v),
+    'must not begin with xn--, sthree- or amzn-s3-demo- (S3 reserves them)',
+  ],
+  [
+    (v) => !/(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(v),
+    'must not end with -s3alias, --ol-s3, .mrap, --x-s3 or --table-s3 (S3 reserves them)',
+  ],
+]);
+
+/** The segments of a path between its slashes (a trailing slash ends the last one). */
+function segments(path: string): string[] {
+  return (path.endsWith('/') ? path.slice(0, -1) : path).split('/');
+}
+
+/**
+ * A key prefix such as `charts/` or `team/charts/`. Keys are written below it, locally as
+ * files under the S3 data directory: a `..` segment would escape it, and `.` or an empty
+ * segment names the same place twice.
+ */
+export const s3KeyPrefix = ruled('a key prefix like charts/', [
+  [(v) => !v.startsWith('/'), 'must not begin with "/"'],
+  [(v) => v.endsWith('/'), 'must end with "/"'],
+  [(v) => /^[A-Za-z0-9_.\-/]+$/.test(v), 'may hold only letters, digits and _ . - /'],
+  [(v) => !segments(v).includes(''), 'must not have empty segments ("//")'],
+  [
+    (v) => !segments(v).some((s) => s === '.' || s === '..'),
+    'must not have "." or ".." segments (they point outside the prefix)',
+  ],
+]);
+
+/** A file or directory path: a NUL byte cuts a path short in the operating system. */
+export const filePath = ruled('a path', [[(v) => !v.includes('\0'), 'must not hold a NUL byte']]);
 
 /** A channel id (`C0123ABCD`) or a `#name`, as a digest's channel is given. */
 export const slackChannel = matching(
@@ -221,7 +262,7 @@ export const readerRoles: Kind<ReaderRole[]> = (raw, at) => {
   const roles: ReaderRole[] = [];
   for (const arn of items(raw, at)) {
     const accountId = ROLE_ARN.exec(arn)?.[1];
-    if (accountId === undefined) fail(at, `has a bad role ARN: "${arn}" (${ROLE_ARN_SHAPE}).`);
+    if (accountId === undefined) fail(at, `has a bad role ARN: ${quote(arn)} (${ROLE_ARN_SHAPE}).`);
     const twin = roles.find((r) => r.accountId === accountId);
     if (twin) {
       fail(
@@ -247,29 +288,39 @@ export const stateMachineArn = matching(
   'a state machine ARN',
 );
 
-/** SSM names: letters, digits and . - _ /, hierarchical names start with '/'. */
-export const ssmParameterName: Kind<string> = (raw, at) => {
-  const value = text(raw, at);
-  if (!/^\/?[A-Za-z0-9_.\-/]{1,1011}$/.test(value) || value.includes('//')) {
-    fail(at, `is not a valid SSM parameter name: "${value}".`);
-  }
-  return value;
-};
+/** Parameter Store's naming rules (PutParameter's constraints on `Name`). */
+const SSM_NAME_RULES: readonly Rule[] = [
+  [(v) => v.length <= 1011, 'must be at most 1011 characters long'],
+  [(v) => /^[A-Za-z0-9_.\-/]+$/.test(v), 'may hold only letters, digits and _ . - /'],
+  [(v) => !v.includes('/') || v.startsWith('/'), 'must begin with "/" when it has a path'],
+  [(v) => !v.endsWith('/'), 'must not end with "/"'],
+  [(v) => !segments(v.slice(1)).includes(''), 'must not have empty segments ("//")'],
+  [(v) => !/^\/?(aws|ssm)/i.test(v), 'must not begin with "aws" or "ssm" (AWS reserves them)'],
+  [(v) => v.split('/').filter(Boolean).length <= 15, 'must have at most 15 levels'],
+];
+
+export const ssmParameterName = ruled('a valid SSM parameter name', SSM_NAME_RULES);
 
 /** The path the parameters live under, e.g. `/costbot`. */
-export const ssmParameterPath = matching(
-  /^(\/[A-Za-z0-9_.-]+)+$/,
-  'a parameter path like /costbot',
-);
+export const ssmParameterPath = ruled('a parameter path like /costbot', [
+  [(v) => v.startsWith('/'), 'must begin with "/"'],
+  ...SSM_NAME_RULES,
+]);
 
-export const port = integer(0, 65_535);
+export const port: Kind<number> = (raw, at) => {
+  const value = text(raw, at);
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65_535) {
+    fail(at, `must be a port number from 0 to 65535 (0: any free port); got ${quote(value)}.`);
+  }
+  return Number(value);
+};
 
 export const timeZone: Kind<string> = (raw, at) => {
   const value = text(raw, at);
   try {
     new Intl.DateTimeFormat('en', { timeZone: value });
   } catch (error) {
-    fail(at, `must be an IANA time zone (e.g. Europe/Paris); got "${value}".`, error);
+    fail(at, `must be an IANA time zone (e.g. Europe/Paris); got ${quote(value)}.`, error);
   }
   return value;
 };

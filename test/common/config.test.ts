@@ -361,3 +361,220 @@ describe('Function: awsEnvironment', () => {
     });
   });
 });
+
+describe('Rules: each setting is checked by the rules of what it names', () => {
+  /** Bad values, grouped by the rule they break; each gives one line naming the setting. */
+  const bad: { setting: string; rule: string; values: string[] }[] = [
+    {
+      setting: 'COSTBOT_BUCKET',
+      rule: 'must be 3-63 characters long',
+      values: ['ab', 'a', 'a'.repeat(64), `b${'-'.repeat(62)}b`],
+    },
+    {
+      setting: 'COSTBOT_BUCKET',
+      rule: 'may hold only lowercase letters, digits, dots and hyphens',
+      values: ['My-bucket', 'my_bucket', 'my bucket', 'bucket!', 'bücket'],
+    },
+    {
+      setting: 'COSTBOT_BUCKET',
+      rule: 'must begin and end with a letter or digit',
+      values: ['-bucket', 'bucket-', '.bucket', 'bucket.'],
+    },
+    {
+      setting: 'COSTBOT_BUCKET',
+      rule: 'must not hold two adjacent dots',
+      values: ['my..bucket', 'a..b', 'my.bucket..x'],
+    },
+    {
+      setting: 'COSTBOT_BUCKET',
+      rule: 'must not look like an IP address',
+      values: ['192.168.5.4', '10.0.0.1', '999.999.999.999'],
+    },
+    {
+      setting: 'COSTBOT_BUCKET',
+      rule: 'must not begin with xn--, sthree- or amzn-s3-demo-',
+      values: ['xn--bucket', 'sthree-bucket', 'sthree-configurator', 'amzn-s3-demo-bucket'],
+    },
+    {
+      setting: 'COSTBOT_BUCKET',
+      rule: 'must not end with -s3alias, --ol-s3, .mrap, --x-s3 or --table-s3',
+      values: [
+        'bucket-s3alias',
+        'bucket--ol-s3',
+        'bucket.mrap',
+        'bucket--x-s3',
+        'bucket--table-s3',
+      ],
+    },
+    {
+      setting: 'COSTBOT_CHART_PREFIX',
+      rule: 'must not begin with "/"',
+      values: ['/charts/', '/', '//charts/'],
+    },
+    {
+      setting: 'COSTBOT_CHART_PREFIX',
+      rule: 'must end with "/"',
+      values: ['charts', 'a/b', 'charts/..'],
+    },
+    {
+      setting: 'COSTBOT_CHART_PREFIX',
+      rule: 'may hold only letters, digits and _ . - /',
+      values: ['char ts/', 'charts\\x/', 'charts*/', 'chärts/'],
+    },
+    {
+      setting: 'COSTBOT_CHART_PREFIX',
+      rule: 'must not have empty segments',
+      values: ['a//b/', 'charts//'],
+    },
+    {
+      setting: 'COSTBOT_CHART_PREFIX',
+      rule: 'must not have "." or ".." segments',
+      values: ['../../x/', '../', './', 'charts/../x/', 'charts/./', 'a/../'],
+    },
+    {
+      setting: 'COSTBOT_LOCAL_DIR',
+      rule: 'must not hold a NUL byte',
+      values: ['.costbot\0', 'a\0b'],
+    },
+    {
+      setting: 'COSTBOT_PARAM_SLACK_BOT_TOKEN',
+      rule: 'must be at most 1011 characters long',
+      values: [`/${'a'.repeat(1011)}`, 'b'.repeat(1012)],
+    },
+    {
+      setting: 'COSTBOT_PARAM_SLACK_BOT_TOKEN',
+      rule: 'may hold only letters, digits and _ . - /',
+      values: ['/costbot/slack/bot token', '/costbot/slack/bot*token', '/costbot/slack/bot:token'],
+    },
+    {
+      setting: 'COSTBOT_PARAM_SLACK_BOT_TOKEN',
+      rule: 'must begin with "/" when it has a path',
+      values: ['costbot/slack/bot-token', 'a/b'],
+    },
+    {
+      setting: 'COSTBOT_PARAM_SLACK_BOT_TOKEN',
+      rule: 'must not end with "/"',
+      values: ['/costbot/slack/', '/'],
+    },
+    {
+      setting: 'COSTBOT_PARAM_SLACK_BOT_TOKEN',
+      rule: 'must not have empty segments',
+      values: ['/costbot//slack/bot-token', '//costbot'],
+    },
+    {
+      setting: 'COSTBOT_PARAM_SLACK_BOT_TOKEN',
+      rule: 'must not begin with "aws" or "ssm"',
+      values: ['/aws/service/x', 'awsToken', '/SSM/x', 'ssm-token', '/AwS'],
+    },
+    {
+      setting: 'COSTBOT_PARAM_SLACK_BOT_TOKEN',
+      rule: 'must have at most 15 levels',
+      values: [`/${Array.from({ length: 16 }, (_, i) => `l${i}`).join('/')}`],
+    },
+    {
+      setting: 'PORT',
+      rule: 'must be a port number from 0 to 65535',
+      values: ['65536', '-1', '80.5', 'http', '1e3', '0x50', '3000x', '123456'],
+    },
+    {
+      setting: 'COSTBOT_LOCAL_S3_PORT',
+      rule: 'must be a port number from 0 to 65535',
+      values: ['65536', '99999', '-0', 'four'],
+    },
+  ];
+
+  for (const { setting, rule, values } of bad) {
+    for (const value of values) {
+      it(`${setting}: refuses ${JSON.stringify(value)} (${rule})`, () => {
+        // Act
+        const error = configError({ [setting]: value });
+
+        // Assess
+        assert.equal(error.setting, setting);
+        assert.ok(error.message.startsWith(`${setting}: `), error.message);
+        assert.ok(error.message.includes(rule), error.message);
+        assert.ok(error.message.includes(JSON.stringify(value)), error.message);
+        assert.ok(!error.message.includes('\n'), 'one line');
+      });
+    }
+  }
+
+  /** Good values next to the rules: each must be accepted as given. */
+  const good: {
+    setting: 'COSTBOT_BUCKET' | 'COSTBOT_CHART_PREFIX' | 'COSTBOT_LOCAL_DIR';
+    values: string[];
+  }[] = [
+    {
+      setting: 'COSTBOT_BUCKET',
+      values: [
+        'abc',
+        'a'.repeat(63),
+        'my.bucket',
+        'my-bucket-1',
+        '1.2.3',
+        '192.168.5.4x',
+        'xn-bucket',
+        'bucket-s3aliasx',
+        'three-bucket',
+      ],
+    },
+    {
+      setting: 'COSTBOT_CHART_PREFIX',
+      values: ['charts/', 'team/charts/', '..charts/', 'charts.v2/', 'a.../', '2026_11/'],
+    },
+    {
+      setting: 'COSTBOT_LOCAL_DIR',
+      values: ['.costbot', '/tmp/costbot data', '../shared/.costbot'],
+    },
+  ];
+  const configKey = {
+    COSTBOT_BUCKET: 'bucket',
+    COSTBOT_CHART_PREFIX: 'chartPrefix',
+    COSTBOT_LOCAL_DIR: 'localDir',
+  } as const;
+
+  for (const { setting, values } of good) {
+    for (const value of values) {
+      it(`${setting}: accepts ${JSON.stringify(value)}`, () => {
+        // Act
+        const config = loadConfig({ [setting]: value });
+
+        // Assess
+        assert.equal(config[configKey[setting]], value);
+      });
+    }
+  }
+
+  it('accepts SSM names at the limits: plain, 15 levels, 1011 characters, aws inside', () => {
+    // Prepare
+    const names = [
+      'plain-name',
+      `/${Array.from({ length: 15 }, (_, i) => `l${i}`).join('/')}`,
+      `/${'a'.repeat(1010)}`,
+      '/costbot/aws/ssm',
+      '/my-aws/token',
+    ];
+
+    // Act
+    const read = names.map(
+      (name) => loadConfig({ COSTBOT_PARAM_SLACK_BOT_TOKEN: name }).parameterNames.slackBotToken,
+    );
+
+    // Assess
+    assert.deepEqual(read, names);
+  });
+
+  it('accepts ports 0 and 65535, and falls back to the default for a blank directory', () => {
+    // Act
+    const low = loadConfig({ PORT: '0', COSTBOT_LOCAL_S3_PORT: '0' });
+    const high = loadConfig({ PORT: '65535', COSTBOT_LOCAL_S3_PORT: '65535' });
+    const blank = loadConfig({ COSTBOT_LOCAL_DIR: '   ' });
+
+    // Assess
+    assert.deepEqual(
+      [low.port, low.localS3Port, high.port, high.localS3Port],
+      [0, 0, 65_535, 65_535],
+    );
+    assert.equal(blank.localDir, '.costbot');
+  });
+});

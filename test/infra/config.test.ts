@@ -154,6 +154,32 @@ describe('Schema: one rule per kind of value, for the environment and CDK contex
     });
   }
 
+  it('checks parameterPrefix by the SSM naming rules the runtime uses for parameter names', () => {
+    // Prepare
+    const bad: [string, string][] = [
+      ['costbot', 'must begin with "/"'],
+      ['/costbot/', 'must not end with "/"'],
+      ['/costbot//team', 'must not have empty segments'],
+      ['/aws/costbot', 'must not begin with "aws" or "ssm"'],
+      ['/ssm', 'must not begin with "aws" or "ssm"'],
+      ['/cost bot', 'may hold only letters, digits and _ . - /'],
+    ];
+
+    // Act
+    const errors = bad.map(([prefix]) =>
+      caught(() => loadInfraConfig(context({ parameterPrefix: prefix }), {})),
+    );
+    const good = loadInfraConfig(context({ parameterPrefix: '/teams/finance/costbot' }), {});
+
+    // Assess
+    errors.forEach((error, i) => {
+      const [prefix, rule] = bad[i] as [string, string];
+      assert.equal(error.setting, 'parameterPrefix');
+      assert.ok(error.message.includes(rule) && error.message.includes(prefix), error.message);
+    });
+    assert.equal(good.parameterPrefix, '/teams/finance/costbot');
+  });
+
   it('refuses two reader roles for one account at synth, as the fetch step would', () => {
     // Prepare
     const roles = ['arn:aws:iam::222222222222:role/a', 'arn:aws:iam::222222222222:role/b'];
