@@ -1,24 +1,25 @@
 /**
- * `npm run digest`: runs the morning digest once, now, and prints the message and the chart
- * link. On the local backend the embedded S3 server stays up so the link can be opened
- * (Ctrl-C stops it); `--exit` stops right after printing.
+ * `npm run digest`: runs the morning digest once, now, prints the message and the chart link,
+ * and exits. With `--serve` on the local backend the embedded S3 server stays up so the link
+ * can be opened, until Ctrl-C.
  */
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../common/config.ts';
 import type { PeriodPreset, PostedState } from '../common/contract.ts';
 import { createBackend } from './backend.ts';
-import { readAtStartup, runCli } from './cli.ts';
+import { EXIT_SETUP, readAtStartup, runCli } from './cli.ts';
 import { digestRequest, runReport } from './report.ts';
 import { terminalDelivery } from './terminal-slack.ts';
 
-const USAGE = `Usage: npm run digest -- [--period mtd|7d|30d|last-month] [--channel C…|#name] [--slack] [--exit]
+const USAGE = `Usage: npm run digest -- [--period mtd|7d|30d|last-month] [--channel C…|#name] [--slack] [--serve]
 
 Runs the cost digest once, now, through the same state machine definition that deploys.
   --period   window of the report (default mtd)
   --channel  channel to post to (default COSTBOT_DIGEST_CHANNEL)
   --slack    post through Slack's Web API (SLACK_API_URL, bot token from the parameter store)
              instead of printing here
-  --exit     exit after printing (local backend: stops the S3 server that serves the link)
+  --serve    local backend: keep the S3 server that serves the link up until Ctrl-C
+             (without it the command exits after printing and the link stops opening)
 Settings come from the environment: see README.md, "Settings".`;
 
 async function main(): Promise<number> {
@@ -27,7 +28,7 @@ async function main(): Promise<number> {
       period: { type: 'string', default: 'mtd' },
       channel: { type: 'string' },
       slack: { type: 'boolean', default: false },
-      exit: { type: 'boolean', default: false },
+      serve: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -38,9 +39,9 @@ async function main(): Promise<number> {
   const periods: PeriodPreset[] = ['mtd', '7d', '30d', 'last-month'];
   if (!periods.includes(values.period as PeriodPreset)) {
     console.error(
-      `--period must be one of ${periods.join(', ')}; got "${values.period}".\n\n${USAGE}`,
+      `--period must be one of ${periods.join(', ')}; got "${values.period}" (--help lists the options).`,
     );
-    return 2;
+    return EXIT_SETUP;
   }
   const config = loadConfig(process.env);
   const delivery = values.slack
@@ -68,9 +69,12 @@ async function main(): Promise<number> {
   } else {
     console.error(`\nThe digest failed: ${result.error}: ${result.cause}`);
   }
-  if (backend.s3 && !values.exit && result.status === 'SUCCEEDED') {
+  if (backend.s3 && values.serve && result.status === 'SUCCEEDED') {
     console.log(`\nServing charts from ${backend.s3.endpoint} — Ctrl-C to stop.`);
-    await new Promise<void>((resolve) => process.once('SIGINT', resolve));
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
   }
   await backend.stop();
   return result.status === 'SUCCEEDED' ? 0 : 1;
