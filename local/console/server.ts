@@ -5,9 +5,11 @@
  * runs its production code path; only the URLs differ.
  *
  * The router is meant to be mounted next to Bolt's ExpressReceiver on the same port; its
- * body parsers are attached per route so they never touch the receiver's `/slack/events`.
+ * body parsers are attached per route so they never touch the receiver's `/slack/events`,
+ * whose Slack signature Bolt checks. Its own routes answer only this machine (`guard.ts`).
  */
 import express, { type Request, type Response, type Router } from 'express';
+import { FORM_TYPE, JSON_TYPE, loopbackOnly, only } from './guard.ts';
 import { consolePage, PAGE_CSP } from './page.ts';
 import {
   actionTs,
@@ -386,6 +388,8 @@ export function createConsoleRouter(options: ConsoleOptions): {
     command: COMMAND,
   });
 
+  // Everything the console serves is for this machine's browser and the bot, nothing else.
+  router.use(loopbackOnly(publicUrl));
   router.get('/', (_req, res) => {
     res.set('Content-Security-Policy', PAGE_CSP).type('html').send(page);
   });
@@ -396,10 +400,11 @@ export function createConsoleRouter(options: ConsoleOptions): {
   router.get('/local/messages', (_req, res) => {
     res.set('Cache-Control', 'no-store').json(store.all());
   });
-  router.post('/local/command', json, onCommand);
-  router.post('/local/action', json, onAction);
-  router.post('/local/response/:id', json, form, onResponse);
-  router.post('/api/:method', json, form, (req, res) => {
+  router.post('/local/command', only(JSON_TYPE), json, onCommand);
+  router.post('/local/action', only(JSON_TYPE), json, onAction);
+  // The bot's own calls: authenticated by the unguessable response_url and the bot token.
+  router.post('/local/response/:id', only(JSON_TYPE, FORM_TYPE), json, form, onResponse);
+  router.post('/api/:method', only(JSON_TYPE, FORM_TYPE), json, form, (req, res) => {
     res.json(callWebApi(api, String(req.params.method), req.body, req.get('authorization')));
   });
 

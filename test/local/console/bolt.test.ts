@@ -96,15 +96,15 @@ describe('with a Bolt app on the same port', () => {
   });
 
   it('leaves Bolt refusing a request signed with another secret', async () => {
+    const app = express();
+    const server = await listen(app);
     const other = createConsoleRouter({
       botEventsUrl: `${base}/slack/events`,
-      publicUrl: base,
+      publicUrl: server.url,
       signingSecret: 'wrong',
       botToken: TOKEN,
     });
-    const app = express();
     app.use(other.router);
-    const server = await listen(app);
     try {
       const res = await postJson(`${server.url}/local/command`, { text: '/aws-cost' });
       const answer = (await res.json()) as { status: number; ok: boolean };
