@@ -5,14 +5,9 @@
  * `response_url`. Then Bolt's own convention: SLACK_SIGNING_SECRET in the environment wins.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { ReportRequest } from '../../common/contract.ts';
-import { type LocalBot, startLocalBot } from '../../local/bot-server.ts';
 import { type ResponseSink, settle, startResponseSink } from '../bot/support.ts';
-import { ALLOWED_CHANNEL, ALLOWED_USER } from './cases.ts';
+import { parameterFile, type Running, startBot } from './local-bot.ts';
 import {
   commandBody,
   describeSlackRequestAttacks,
@@ -20,50 +15,6 @@ import {
   replyPath,
   type Target,
 } from './slack-requests.ts';
-
-interface Running {
-  bot: LocalBot;
-  dir: string;
-  starts: ReportRequest[];
-  post(body: string, headers: Record<string, string>): Promise<{ status: number; body: string }>;
-  stop(): Promise<void>;
-}
-
-/** `npm start`'s bot on free ports, its starter counting the executions it starts. */
-async function startBot(env: Record<string, string> = {}): Promise<Running> {
-  const dir = await mkdtemp(join(tmpdir(), 'costbot-attack-'));
-  const bot = await startLocalBot(
-    {
-      PORT: '0',
-      COSTBOT_LOCAL_DIR: dir,
-      COSTBOT_LOCAL_S3_PORT: '0',
-      COSTBOT_ALLOWED_USERS: ALLOWED_USER,
-      COSTBOT_ALLOWED_CHANNELS: ALLOWED_CHANNEL,
-      LOG_LEVEL: 'error',
-      ...env,
-    },
-    { retryIntervalMs: 10 },
-  );
-  const starts: ReportRequest[] = [];
-  const start = bot.starter.start.bind(bot.starter);
-  bot.starter.start = (request) => {
-    starts.push(request);
-    return start(request);
-  };
-  return {
-    bot,
-    dir,
-    starts,
-    async post(body, headers) {
-      const response = await fetch(`${bot.url}/slack/events`, { method: 'POST', headers, body });
-      return { status: response.status, body: await response.text() };
-    },
-    async stop() {
-      await bot.stop();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 describe('Attacks: npm start (ExpressReceiver over HTTP)', () => {
   let running: Running;
@@ -73,10 +24,7 @@ describe('Attacks: npm start (ExpressReceiver over HTTP)', () => {
   before(async () => {
     sink = await startResponseSink();
     running = await startBot();
-    const file = JSON.parse(await readFile(join(running.dir, 'parameters.json'), 'utf8')) as Record<
-      string,
-      string
-    >;
+    const file = await parameterFile(running);
     secret = file[running.bot.config.parameterNames.slackSigningSecret] ?? '';
   });
 
@@ -132,10 +80,7 @@ describe('Attacks: Bolt conventions (SLACK_SIGNING_SECRET in the environment)', 
 
   it("a request signed with parameters.json's secret is refused: the environment wins", async () => {
     // Prepare
-    const file = JSON.parse(await readFile(join(running.dir, 'parameters.json'), 'utf8')) as Record<
-      string,
-      string
-    >;
+    const file = await parameterFile(running);
     const fileSecret = file[running.bot.config.parameterNames.slackSigningSecret] ?? '';
     const body = commandBody({ responseUrl: replyPath(sink).url });
     const before = running.starts.length;
