@@ -383,6 +383,7 @@ describe('Costbot stack', () => {
       });
       template.resourceCountIs('AWS::SNS::Subscription', 0);
       template.hasOutput(OUTPUTS.alarmTopic, { Value: { Ref: topic } });
+      template.hasOutput(OUTPUTS.alarm, { Value: { Ref: alarm } });
     });
 
     it('e-mails the alarmEmail address', () => {

@@ -1,11 +1,11 @@
 /**
  * Where costbot deploys: Function URLs (cfn-lint's data, checked in cfn-lint.test.ts) and the
  * Parameters and Secrets extension layer (aws-cdk-lib's table) in the aws partition; the CLI
- * entry refuses to run without an explicit region; docs/deploy.md lists the regions.
+ * entry refuses to run without an explicit region (docs/deploy.md's list: deploy-doc.test.ts).
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -78,20 +78,6 @@ describe('Module: infra/regions', () => {
         /^CDK context "region" is required: pass -c region=<region> or set AWS_REGION\. Supported regions \(arm64\): af-south-1, /,
       );
       assert.equal(run.stderr.trim().split('\n').length, 1, run.stderr);
-    });
-  });
-
-  describe('docs/deploy.md', () => {
-    it('lists the supported regions of each architecture', () => {
-      // Prepare
-      const doc = readFileSync(join(REPO_ROOT, 'docs/deploy.md'), 'utf8').replace(/\s+/g, ' ');
-      const list = (regions: string[]) => regions.map((r) => `\`${r}\``).join(', ');
-      const arm64 = supportedRegions('arm64');
-      // Act
-      const x86Only = supportedRegions('x86_64').filter((r) => !arm64.includes(r));
-      // Assess
-      assert.ok(doc.includes(list(arm64)), `docs/deploy.md lists ${list(arm64)}`);
-      assert.ok(doc.includes(`x86_64 also ${list(x86Only)}`), `x86_64 also ${list(x86Only)}`);
     });
   });
 });
