@@ -1,0 +1,168 @@
+/**
+ * Delivery under a flaky Slack, in full local runs (the generated definition, every real step
+ * handler, s3rver, the delivery records): the endpoint fails its first call one way, then
+ * behaves. The report is retried as a named outage and posted exactly once, with no failure
+ * notice. Then duplicates: one scheduled digest executed twice posts once, and a failure after
+ * the report reached Slack posts no notice. Retry waits are shortened (`retryIntervalMs`); the
+ * deployed intervals are asserted on the definition by the delivery tests.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { loadConfig } from '../../common/config.ts';
+import type { ReportRequest } from '../../common/contract.ts';
+import { STATES } from '../../infra/state-machine/states.ts';
+import { type Backend, localBackend } from '../../local/backend.ts';
+import { runReport } from '../../local/report.ts';
+import { DUPLICATE_CASES, FAULT_CASES } from '../attacks/cases.ts';
+import { type FlakyProxy, startFlakyProxy } from './flaky-proxy.ts';
+import { type FakeSlackApi, startFakeSlackApi } from './slack-api.ts';
+import {
+  AS_OF,
+  assertOutcome,
+  CHANNEL,
+  digest,
+  entered,
+  FROZEN_NOW,
+  retries,
+  texts,
+} from './support.ts';
+
+/** Each Slack call's timeout here: a hang ends well within a test, as 10 s does within the task. */
+const SLACK_TIMEOUT_MS = 400;
+
+describe('Faults: a Slack endpoint that fails once', () => {
+  let dir: string;
+  let slack: FakeSlackApi;
+  let proxy: FlakyProxy;
+  let backend: Backend;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'costbot-flaky-'));
+    slack = await startFakeSlackApi('');
+    proxy = await startFlakyProxy(slack.apiUrl.replace(/\/api\/$/, ''));
+    const config = loadConfig({
+      COSTBOT_LOCAL_DIR: dir,
+      COSTBOT_LOCAL_S3_PORT: '0',
+      COSTBOT_DIGEST_CHANNEL: CHANNEL,
+      SLACK_API_URL: `${proxy.url}/api/`,
+      LOG_LEVEL: 'error',
+    });
+    backend = await localBackend(config, {
+      now: () => new Date(FROZEN_NOW),
+      slackTimeoutMs: SLACK_TIMEOUT_MS,
+    });
+    const parameters = JSON.parse(await readFile(join(dir, 'parameters.json'), 'utf8')) as Record<
+      string,
+      string
+    >;
+    slack.validToken = parameters[config.parameterNames.slackBotToken] ?? '';
+  });
+
+  after(async () => {
+    await backend?.stop();
+    await proxy?.close();
+    await slack?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  beforeEach(() => {
+    slack.reset();
+    proxy.failed.length = 0;
+  });
+
+  let sequence = 0;
+  function commandRequest(): ReportRequest {
+    sequence += 1;
+    return {
+      kind: 'command',
+      requestId: `cmd-flaky-${String(sequence).padStart(4, '0')}`,
+      channel: CHANNEL,
+      responseUrl: `${proxy.url}/response/flaky-${sequence}`,
+      userId: 'U0ALICE01',
+      period: 'mtd',
+      asOf: AS_OF,
+    };
+  }
+
+  for (const c of FAULT_CASES) {
+    it(`${c.label}: retried as SlackUnavailableError, posted once, no failure notice`, async () => {
+      // Prepare
+      const request = c.endpoint === 'response_url' ? commandRequest() : digest();
+      proxy.failOnce(
+        c.endpoint === 'response_url' ? '/response/' : '/api/chat.postMessage',
+        c.failure,
+      );
+
+      // Act
+      const result = await runReport(backend, request, { retryIntervalMs: 10 });
+
+      // Assess
+      assert.equal(proxy.failed.length, 1, 'the endpoint failed once');
+      assert.equal(result.status, 'SUCCEEDED', `${result.error}: ${result.cause}`);
+      assertOutcome(result, slack);
+      assert.equal(slack.messages.length, 1, 'posted exactly once');
+      assert.equal(slack.messages[0]?.method, c.endpoint);
+      assert.deepEqual(
+        retries(result.events, STATES.post).map((r) => r.error),
+        ['SlackUnavailableError'],
+      );
+      assert.ok(!entered(result.events).includes(STATES.failure), 'no failure notice');
+    });
+  }
+
+  const [sequential, concurrent, afterDelivery] = DUPLICATE_CASES;
+
+  it(`${sequential?.label}: ${sequential?.expected}`, async () => {
+    // Prepare
+    const request = digest();
+
+    // Act
+    const first = await runReport(backend, request, { retryIntervalMs: 10 });
+    const second = await runReport(backend, request, { retryIntervalMs: 10 });
+
+    // Assess
+    assert.deepEqual([first.status, second.status], ['SUCCEEDED', 'SUCCEEDED']);
+    assert.equal(slack.messages.length, 1, 'one post');
+    assert.match(texts(slack)[0] ?? '', /^Morning cost digest/);
+  });
+
+  it(`${concurrent?.label}: ${concurrent?.expected}`, async () => {
+    // Prepare
+    const request = digest();
+
+    // Act
+    const results = await Promise.all([
+      runReport(backend, request, { retryIntervalMs: 50 }),
+      runReport(backend, request, { retryIntervalMs: 50 }),
+    ]);
+
+    // Assess
+    assert.equal(slack.messages.length, 1, `one post: ${texts(slack).join(' | ')}`);
+    assert.match(texts(slack)[0] ?? '', /^Morning cost digest/);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['SUCCEEDED', 'SUCCEEDED'],
+      results.map((r) => `${r.error}: ${r.cause}`).join('\n'),
+    );
+  });
+
+  it(`${afterDelivery?.label}: ${afterDelivery?.expected}`, async () => {
+    // Prepare
+    const request = commandRequest();
+    const delivered = await runReport(backend, request, { retryIntervalMs: 10 });
+    assert.equal(delivered.status, 'SUCCEEDED');
+
+    // Act: the failure path of the same request, as a Catch after Post would run it.
+    const out = (await backend.handlers.post({
+      request,
+      error: { Error: 'States.Timeout', Cause: 'Task timed out' },
+    } as never)) as { reportDelivered?: boolean };
+
+    // Assess
+    assert.equal(slack.messages.length, 1, 'no failure notice');
+    assert.equal(out.reportDelivered, true);
+  });
+});
