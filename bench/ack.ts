@@ -51,7 +51,6 @@ export async function ackInProcess(options: {
   };
   const listener = createAwsCostCommand({
     starter,
-    access: { allowedChannels: [], allowedUsers: [] },
     digestChannel: '#costs',
     // Production logs one info line per command; it is formatted here and thrown away.
     log: createLogger({ component: 'bot' }, { level: 'info', write: () => {} }),

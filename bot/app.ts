@@ -9,7 +9,9 @@ import type { SignedLink } from '../common/contract.ts';
 import type { Logger } from '../common/log.ts';
 import { runDoctor } from '../doctor/run.ts';
 import { BOT_CHECKS, type DoctorDeps, type SlackApi } from '../doctor/types.ts';
+import { accessGuard } from './access.ts';
 import * as actions from './listeners/actions/index.ts';
+import { buttonValueGuard, buttonValues } from './listeners/actions/values.ts';
 import { BOT_CHECK_TIMEOUT_MS, type DoctorCommandDeps } from './listeners/commands/doctor.ts';
 import * as commands from './listeners/commands/index.ts';
 import type { ReportStarter } from './starter.ts';
@@ -47,25 +49,30 @@ function doctorDeps(deps: BotDeps): DoctorCommandDeps | undefined {
   };
 }
 
-/** Registers every listener on an app; split from construction so tests can pass any app. */
+/**
+ * Registers every listener on an app; split from construction so tests can pass any app. The
+ * guards are global middleware: they run before every listener, including any added later.
+ */
 export function registerListeners(app: App, deps: BotDeps): void {
-  const access = {
-    allowedChannels: deps.config.allowedChannels,
-    allowedUsers: deps.config.allowedUsers,
-  };
+  app.use(
+    accessGuard({
+      allowedChannels: deps.config.allowedChannels,
+      allowedUsers: deps.config.allowedUsers,
+    }),
+  );
+  const values = buttonValues(deps.config.chartPrefix);
+  app.use(buttonValueGuard(values));
   const doctor = doctorDeps(deps);
   commands.register(app, {
     starter: deps.starter,
-    access,
     digestChannel: deps.config.digestChannel,
     log: deps.log,
     ...(doctor ? { doctor } : {}),
   });
   actions.register(app, {
     starter: deps.starter,
-    access,
+    values,
     bucket: deps.config.bucket,
-    chartPrefix: deps.config.chartPrefix,
     signLink: deps.signLink,
     log: deps.log,
   });

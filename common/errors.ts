@@ -198,6 +198,32 @@ export class ServiceUnreachableError extends CostbotError {
   }
 }
 
+/**
+ * Thrown by the link signer when the signer key in the parameter store does not look like a
+ * permanent IAM user key (AKIA + 16 base-32 characters, a secret without whitespace): a link
+ * signed with it would not open, or not for long. The sibling of `SessionCredentialsError`.
+ */
+export class InvalidSignerKeyError extends CostbotError {
+  override name = 'InvalidSignerKeyError';
+}
+
+/**
+ * Thrown by a step handler whose input event does not match its schema
+ * (`common/contract-schema.ts`): the message names the step and the first fields at fault.
+ * Not retried: the same input fails the same way.
+ */
+export class InvalidEventError extends CostbotError {
+  override name = 'InvalidEventError';
+
+  constructor(
+    readonly step: string,
+    readonly problems: string[],
+    options?: { cause?: unknown },
+  ) {
+    super(`${step}: the input event is malformed (${problems.join('; ')}).`, options);
+  }
+}
+
 /** Names the state machine retries on; kept beside the classes so they cannot drift. */
 export const RETRYABLE_AWS_ERRORS = ['AwsThrottledError', 'AwsUnavailableError'];
 export const RETRYABLE_SLACK_ERRORS = ['SlackRateLimitedError'];

@@ -16,7 +16,8 @@
  *             | 'help' ...                              help (any further words are ignored)
  *   period   := '7d' | '30d' | 'mtd' | 'last-month' | 'lastmonth'      default 'mtd'
  *   NAME     := [A-Za-z0-9._-]{1,64}, one word, as AWS/Billing `ServiceName` (e.g. AmazonEC2)
- *   IDS      := 12-digit account ids separated by commas and/or spaces; duplicates dropped
+ *   IDS      := 12-digit account ids separated by commas and/or spaces; duplicates dropped.
+ *               MAX_LENGTH allows 37 at most, under every request's MAX_ACCOUNTS (50)
  *   NAMESPACE:= [A-Za-z0-9._/#:-]{1,255} not starting with ':' (AWS/Lambda, MyApp/Orders)
  *   METRIC   := [A-Za-z0-9._-]{1,255}, and not a period word
  *   DIM      := Name=Value, at most 30, names unique. Name [A-Za-z0-9._:/-]{1,255}; Value
@@ -43,6 +44,16 @@
  *   {@link QUOTE_MAX} characters and escaped with `escapeMrkdwn`; fixed text has no `< > &`.
  */
 import type { MetricRequest, PeriodPreset } from '../../common/contract.ts';
+import {
+  ACCOUNT_ID,
+  DIMENSION_NAME,
+  DIMENSION_VALUE,
+  MAX_DIMENSIONS,
+  METRIC_NAME,
+  NAMESPACE,
+  PERCENTILE,
+  SERVICE_NAME,
+} from '../../common/contract-schema.ts';
 import { escapeMrkdwn } from '../../common/slack-message.ts';
 
 export type ParsedCommand =
@@ -59,7 +70,8 @@ export type ParseResult = { ok: true; command: ParsedCommand } | { ok: false; er
 export const MAX_LENGTH = 500;
 /** `chart` NAMESPACE METRIC, 30 dimensions, period and stat. */
 export const MAX_WORDS = 35;
-export const MAX_DIMENSIONS = 30;
+/** The bound every request shares (`common/contract-schema.ts`). */
+export { MAX_DIMENSIONS };
 /** Characters of an offending word quoted in an error. */
 export const QUOTE_MAX = 40;
 
@@ -108,14 +120,7 @@ const STATS: Record<string, string> = {
 const PERIOD_HELP = 'use 7d, 30d, mtd or last-month';
 const STAT_HELP = 'use Sum, Average, Maximum, Minimum, SampleCount or a percentile p0 to p99.9';
 
-const SERVICE_NAME = /^[A-Za-z0-9._-]{1,64}$/;
-const ACCOUNT_ID = /^\d{12}$/;
 const ID_LIST = /^[\d,]+$/;
-const NAMESPACE = /^[A-Za-z0-9._/#-][A-Za-z0-9._/#:-]{0,254}$/;
-const METRIC_NAME = /^[A-Za-z0-9._-]{1,255}$/;
-const DIMENSION_NAME = /^[A-Za-z0-9._:/-]{1,255}$/;
-const DIMENSION_VALUE = /^[!#-%(-;?-_a-~]{1,1024}$/; // 0x21-0x7E minus " & ' < = > `
-const PERCENTILE = /^p(?:[1-9]?\d)(?:\.\d)?$/;
 /** C0 controls except tab, LF, CR; DEL; C1 controls. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;

@@ -13,6 +13,7 @@ import type { KnownBlock } from '@slack/types';
 import { mockClient } from 'aws-sdk-client-mock';
 import { type BotDeps, createBotApp } from '../../bot/app.ts';
 import { USAGE } from '../../bot/command/parse.ts';
+import { INVALID_BUTTON } from '../../bot/listeners/actions/values.ts';
 import { slackRequestId } from '../../bot/starter.ts';
 import { loadConfig } from '../../common/config.ts';
 import type { SignedLink } from '../../common/contract.ts';
@@ -533,7 +534,7 @@ describe('Bot over ExpressReceiver: "Refresh link"', () => {
       assert.deepEqual(sink.posts[0]?.body, {
         response_type: 'ephemeral',
         replace_original: false,
-        text: 'This button does not point at a costbot chart.',
+        text: INVALID_BUTTON,
       });
     });
   }

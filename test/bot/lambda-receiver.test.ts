@@ -9,110 +9,26 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { AwsLambdaReceiver } from '@slack/bolt';
 import { mockClient } from 'aws-sdk-client-mock';
-import { createBotApp } from '../../bot/app.ts';
 import { slackRequestId } from '../../bot/starter.ts';
-import { loadConfig } from '../../common/config.ts';
 import { signedHeaders } from '../../local/console/signing.ts';
 import {
   CHART_KEY,
+  functionUrlEvent,
+  type Handler,
   interactionForm,
-  memoryBoltLogger,
-  memoryLogger,
-  RecordingStarter,
+  type LambdaBot,
+  type LambdaEvent,
+  type LambdaResult,
+  type RecordingStarter,
   type ResponseSink,
   refreshPayload,
-  SECRETS,
+  restApiEvent,
   SIGNING_SECRET,
   slashCommandForm,
+  startLambdaBot,
   startResponseSink,
 } from './support.ts';
-
-type Handler = ReturnType<AwsLambdaReceiver['toHandler']>;
-type LambdaEvent = Parameters<Handler>[0];
-type LambdaResult = Awaited<ReturnType<Handler>>;
-
-/** Slack's headers, lower-cased as a Function URL delivers them. */
-function lowerCase(headers: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
-}
-
-/** A Lambda Function URL request (payload format 2.0). */
-function functionUrlEvent(
-  body: string,
-  headers: Record<string, string>,
-  base64: boolean,
-): LambdaEvent {
-  const now = new Date();
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: '/slack/events',
-    rawQueryString: '',
-    headers: {
-      host: 'abcdefghijklmnopqrstuvwxyz012345.lambda-url.us-east-1.on.aws',
-      'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
-      'x-forwarded-proto': 'https',
-      'x-forwarded-for': '3.80.0.1',
-      'x-amzn-trace-id': 'Root=1-00000000-000000000000000000000000',
-      'accept-encoding': 'gzip,deflate',
-      accept: 'application/json,*/*',
-      'content-length': String(Buffer.byteLength(body)),
-      ...lowerCase(headers),
-    },
-    requestContext: {
-      accountId: 'anonymous',
-      apiId: 'abcdefghijklmnopqrstuvwxyz012345',
-      domainName: 'abcdefghijklmnopqrstuvwxyz012345.lambda-url.us-east-1.on.aws',
-      domainPrefix: 'abcdefghijklmnopqrstuvwxyz012345',
-      http: {
-        method: 'POST',
-        path: '/slack/events',
-        protocol: 'HTTP/1.1',
-        sourceIp: '3.80.0.1',
-        userAgent: 'Slackbot 1.0 (+https://api.slack.com/robots)',
-      },
-      requestId: '11111111-2222-3333-4444-555555555555',
-      routeKey: '$default',
-      stage: '$default',
-      time: now.toUTCString(),
-      timeEpoch: now.getTime(),
-    },
-    body: base64 ? Buffer.from(body, 'utf8').toString('base64') : body,
-    isBase64Encoded: base64,
-  };
-}
-
-/** An API Gateway REST API request (payload format 1.0), headers as Slack spells them. */
-function restApiEvent(body: string, headers: Record<string, string>, base64 = false): LambdaEvent {
-  const all = {
-    Host: 'abc123.execute-api.us-east-1.amazonaws.com',
-    'User-Agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
-    'X-Forwarded-Proto': 'https',
-    ...headers,
-  };
-  return {
-    resource: '/slack/events',
-    path: '/slack/events',
-    httpMethod: 'POST',
-    headers: all,
-    multiValueHeaders: Object.fromEntries(Object.entries(all).map(([k, v]) => [k, [v]])),
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    pathParameters: null,
-    stageVariables: null,
-    requestContext: {
-      resourcePath: '/slack/events',
-      httpMethod: 'POST',
-      path: '/prod/slack/events',
-      stage: 'prod',
-      requestId: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef',
-    },
-    body: base64 ? Buffer.from(body, 'utf8').toString('base64') : body,
-    isBase64Encoded: base64,
-  };
-}
 
 function bodyJson(result: LambdaResult): unknown {
   return JSON.parse(result.body);
@@ -121,35 +37,17 @@ function bodyJson(result: LambdaResult): unknown {
 const WORKING = { response_type: 'ephemeral', text: 'Working on it…' };
 
 describe('Bot over AwsLambdaReceiver', () => {
-  const starter = new RecordingStarter();
-  const signed: { bucket: string; key: string }[] = [];
+  let bot: LambdaBot;
   let handler: Handler;
+  let starter: RecordingStarter;
+  let signed: LambdaBot['signed'];
   let sink: ResponseSink;
 
   before(async () => {
     sink = await startResponseSink();
-    const logger = memoryBoltLogger();
-    const receiver = new AwsLambdaReceiver({ signingSecret: SIGNING_SECRET, logger });
-    createBotApp(
-      {
-        // Slack's Web API is the sink: a call to it (auth.test) would show up there.
-        config: loadConfig({ SLACK_API_URL: `${sink.url}/api/` }),
-        starter,
-        signLink: async (chart) => {
-          signed.push(chart);
-          return {
-            url: 'https://costbot-charts.s3.amazonaws.com/fresh',
-            expiresAt: '2025-02-01T00:00:00.000Z',
-            expiresInSeconds: 604_800,
-            accessKeyId: 'AKIAFRESH',
-          };
-        },
-        log: memoryLogger().log,
-      },
-      SECRETS,
-      { receiver, logger },
-    );
-    handler = await receiver.start();
+    // Slack's Web API is the sink: a call to it (auth.test) would show up there.
+    bot = await startLambdaBot({ SLACK_API_URL: `${sink.url}/api/` });
+    ({ handler, starter, signed } = bot);
   });
   after(() => sink.close());
   beforeEach(() => {

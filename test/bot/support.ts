@@ -6,9 +6,19 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger as BoltLogger } from '@slack/bolt';
-import { LogLevel } from '@slack/bolt';
+import {
+  type AllMiddlewareArgs,
+  type App,
+  AwsLambdaReceiver,
+  type BlockButtonAction,
+  LogLevel,
+  type RespondArguments,
+  type SlackActionMiddlewareArgs,
+} from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
+import { createBotApp } from '../../bot/app.ts';
 import type { ReportStarter, StartResult } from '../../bot/starter.ts';
+import { loadConfig } from '../../common/config.ts';
 import type { ReportRequest, SignedLink } from '../../common/contract.ts';
 import { createLogger, type Logger } from '../../common/log.ts';
 import { ACTION_IDS, BLOCK_IDS, linkBlock } from '../../common/slack-message.ts';
@@ -169,22 +179,43 @@ export function refreshPayload(options: {
   responseUrl: string;
   blocks?: KnownBlock[];
 }): Record<string, unknown> {
+  return buttonPayload({
+    ...options,
+    blocks: options.blocks ?? reportBlocks(options.value),
+    actionId: ACTION_IDS.refreshLink,
+    label: 'Refresh link',
+  });
+}
+
+/** A `block_actions` payload for a click on any button of a posted report. */
+export function buttonPayload(options: {
+  actionId: string;
+  value: string | undefined;
+  responseUrl: string;
+  label?: string;
+  blocks?: KnownBlock[];
+  userId?: string;
+  channelId?: string;
+  actionTs?: string;
+}): Record<string, unknown> {
+  const userId = options.userId ?? 'U0USER01';
+  const channelId = options.channelId ?? 'C0CHANNEL1';
   return {
     type: 'block_actions',
-    user: { id: 'U0USER01', username: 'alice', name: 'alice', team_id: 'T0TEAM01' },
+    user: { id: userId, username: 'alice', name: 'alice', team_id: 'T0TEAM01' },
     api_app_id: 'A0COSTBOT',
     token: 'legacy-verification-token',
     container: {
       type: 'message',
       message_ts: '1736000000.000100',
-      channel_id: 'C0CHANNEL1',
+      channel_id: channelId,
       is_ephemeral: false,
     },
     trigger_id: '1700000000999.456789.fedcba9876543210fedcba9876543210',
     team: { id: 'T0TEAM01', domain: 'acme' },
     enterprise: null,
     is_enterprise_install: false,
-    channel: { id: 'C0CHANNEL1', name: 'costs' },
+    channel: { id: channelId, name: 'costs' },
     message: {
       type: 'message',
       subtype: 'bot_message',
@@ -192,18 +223,18 @@ export function refreshPayload(options: {
       user: 'U0COSTBOT',
       bot_id: 'B0COSTBOT',
       ts: '1736000000.000100',
-      blocks: options.blocks ?? reportBlocks(options.value),
+      blocks: options.blocks ?? reportBlocks(),
     },
     state: { values: {} },
     response_url: options.responseUrl,
     actions: [
       {
-        action_id: ACTION_IDS.refreshLink,
+        action_id: options.actionId,
         block_id: BLOCK_IDS.actions,
-        text: { type: 'plain_text', text: 'Refresh link' },
-        value: options.value,
+        text: { type: 'plain_text', text: options.label ?? 'Button' },
+        ...(options.value === undefined ? {} : { value: options.value }),
         type: 'button',
-        action_ts: '1736000100.123456',
+        action_ts: options.actionTs ?? '1736000100.123456',
       },
     ],
   };
@@ -268,4 +299,162 @@ export async function startResponseSink(): Promise<ResponseSink> {
         server.close(() => resolve());
       }),
   };
+}
+
+export type Handler = ReturnType<AwsLambdaReceiver['toHandler']>;
+export type LambdaEvent = Parameters<Handler>[0];
+export type LambdaResult = Awaited<ReturnType<Handler>>;
+
+/** Slack's headers, lower-cased as a Function URL delivers them. */
+function lowerCase(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+}
+
+/** A Lambda Function URL request (payload format 2.0). */
+export function functionUrlEvent(
+  body: string,
+  headers: Record<string, string>,
+  base64: boolean,
+): LambdaEvent {
+  const now = new Date();
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: '/slack/events',
+    rawQueryString: '',
+    headers: {
+      host: 'abcdefghijklmnopqrstuvwxyz012345.lambda-url.us-east-1.on.aws',
+      'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
+      'x-forwarded-proto': 'https',
+      'x-forwarded-for': '3.80.0.1',
+      'x-amzn-trace-id': 'Root=1-00000000-000000000000000000000000',
+      'accept-encoding': 'gzip,deflate',
+      accept: 'application/json,*/*',
+      'content-length': String(Buffer.byteLength(body)),
+      ...lowerCase(headers),
+    },
+    requestContext: {
+      accountId: 'anonymous',
+      apiId: 'abcdefghijklmnopqrstuvwxyz012345',
+      domainName: 'abcdefghijklmnopqrstuvwxyz012345.lambda-url.us-east-1.on.aws',
+      domainPrefix: 'abcdefghijklmnopqrstuvwxyz012345',
+      http: {
+        method: 'POST',
+        path: '/slack/events',
+        protocol: 'HTTP/1.1',
+        sourceIp: '3.80.0.1',
+        userAgent: 'Slackbot 1.0 (+https://api.slack.com/robots)',
+      },
+      requestId: '11111111-2222-3333-4444-555555555555',
+      routeKey: '$default',
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+    body: base64 ? Buffer.from(body, 'utf8').toString('base64') : body,
+    isBase64Encoded: base64,
+  };
+}
+
+/** An API Gateway REST API request (payload format 1.0), headers as Slack spells them. */
+export function restApiEvent(
+  body: string,
+  headers: Record<string, string>,
+  base64 = false,
+): LambdaEvent {
+  const all = {
+    Host: 'abc123.execute-api.us-east-1.amazonaws.com',
+    'User-Agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
+    'X-Forwarded-Proto': 'https',
+    ...headers,
+  };
+  return {
+    resource: '/slack/events',
+    path: '/slack/events',
+    httpMethod: 'POST',
+    headers: all,
+    multiValueHeaders: Object.fromEntries(Object.entries(all).map(([k, v]) => [k, [v]])),
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    pathParameters: null,
+    stageVariables: null,
+    requestContext: {
+      resourcePath: '/slack/events',
+      httpMethod: 'POST',
+      path: '/prod/slack/events',
+      stage: 'prod',
+      requestId: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef',
+    },
+    body: base64 ? Buffer.from(body, 'utf8').toString('base64') : body,
+    isBase64Encoded: base64,
+  };
+}
+
+type ButtonArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>;
+
+/**
+ * The arguments Bolt hands a button listener, for calling it directly (no App): the body of
+ * `buttonPayload`, with `ack` and `respond` recording what the listener said.
+ */
+export function directButtonArgs(options: Parameters<typeof buttonPayload>[0]): {
+  args: ButtonArgs;
+  acks: number[];
+  replies: RespondArguments[];
+} {
+  const body = buttonPayload(options) as unknown as BlockButtonAction;
+  const acks: number[] = [];
+  const replies: RespondArguments[] = [];
+  const args = {
+    body,
+    payload: body.actions[0],
+    action: body.actions[0],
+    ack: async () => {
+      acks.push(Date.now());
+    },
+    respond: async (reply: string | RespondArguments) => {
+      replies.push(typeof reply === 'string' ? { text: reply } : reply);
+    },
+  } as unknown as ButtonArgs;
+  return { args, acks, replies };
+}
+
+/** The link every fake signer of these tests returns. */
+export const FRESH_TEST_LINK: SignedLink = {
+  url: 'https://costbot-charts.s3.amazonaws.com/fresh',
+  expiresAt: '2025-02-01T00:00:00.000Z',
+  expiresInSeconds: 604_800,
+  accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+};
+
+export interface LambdaBot {
+  handler: Handler;
+  app: App;
+  starter: RecordingStarter;
+  /** Charts the fake signer was asked to sign. */
+  signed: { bucket: string; key: string }[];
+}
+
+/**
+ * The bot as `bot/lambda.ts` builds it, behind AwsLambdaReceiver, in-process: settings from
+ * `env`, Slack's Web API at `slackApiUrl` (a sink, so a call to it shows), a recording starter.
+ */
+export async function startLambdaBot(env: Record<string, string>): Promise<LambdaBot> {
+  const starter = new RecordingStarter();
+  const signed: LambdaBot['signed'] = [];
+  const logger = memoryBoltLogger();
+  const receiver = new AwsLambdaReceiver({ signingSecret: SIGNING_SECRET, logger });
+  const app = createBotApp(
+    {
+      config: loadConfig(env),
+      starter,
+      signLink: async (chart) => {
+        signed.push(chart);
+        return FRESH_TEST_LINK;
+      },
+      log: memoryLogger().log,
+    },
+    SECRETS,
+    { receiver, logger },
+  );
+  return { handler: await receiver.start(), app, starter, signed };
 }

@@ -9,34 +9,24 @@ import type { SignedLink } from '../../../common/contract.ts';
 import { explainThrown } from '../../../common/failure-explanation.ts';
 import type { Logger } from '../../../common/log.ts';
 import { withFreshLink } from '../../../common/slack-message.ts';
+import { type ButtonValues, INVALID_BUTTON, parseButtonValue } from './values.ts';
 
 export interface RefreshDeps {
   bucket: string;
-  chartPrefix: string;
+  values: ButtonValues;
   signLink: (chart: { bucket: string; key: string }) => Promise<SignedLink>;
   log: Logger;
 }
 
 type ActionArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>;
 
-/** A key the bot wrote: under the chart prefix, dated, one safe file name. */
-export function isChartKey(key: string, prefix: string): boolean {
-  return (
-    key.startsWith(prefix) &&
-    /^\d{4}\/\d{2}\/\d{2}\/[A-Za-z0-9_-]{1,64}\.png$/.test(key.slice(prefix.length))
-  );
-}
-
 export function createRefreshLinkAction(deps: RefreshDeps) {
   return async function refreshLink({ ack, action, body, respond }: ActionArgs): Promise<void> {
     await ack();
-    const key = action.value ?? '';
-    if (!isChartKey(key, deps.chartPrefix)) {
-      await respond({
-        response_type: 'ephemeral',
-        replace_original: false,
-        text: 'This button does not point at a costbot chart.',
-      });
+    // Checked again here (the global guard checked first) so no path uses an unchecked value.
+    const key = parseButtonValue(deps.values.refreshLink, action.value);
+    if (key === null) {
+      await respond({ response_type: 'ephemeral', replace_original: false, text: INVALID_BUTTON });
       return;
     }
     try {

@@ -5,7 +5,6 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { ReportRequest } from '../../../common/contract.ts';
 import type { Logger } from '../../../common/log.ts';
-import { type AccessPolicy, accessRefusal } from '../../access.ts';
 import { type ParsedCommand, parseCommand, USAGE, usageReply } from '../../command/parse.ts';
 import { startReport } from '../../start-report.ts';
 import { type ReportStarter, slackRequestId } from '../../starter.ts';
@@ -13,7 +12,6 @@ import { type DoctorCommandDeps, doctorCommand } from './doctor.ts';
 
 export interface CommandDeps {
   starter: ReportStarter;
-  access: AccessPolicy;
   digestChannel: string;
   log: Logger;
   /** `/aws-cost doctor`; without it the command says it is not available. */
@@ -62,11 +60,6 @@ export function createAwsCostCommand(deps: CommandDeps) {
     }
     if (parsed.command.kind === 'help') {
       await ack({ response_type: 'ephemeral', text: USAGE });
-      return;
-    }
-    const refusal = accessRefusal(deps.access, command.channel_id, command.user_id);
-    if (refusal) {
-      await ack({ response_type: 'ephemeral', text: refusal });
       return;
     }
     if (parsed.command.kind === 'doctor') {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   MAX_DIMENSIONS,
+  MAX_LENGTH,
   type ParsedCommand,
   type ParseResult,
   parseCommand,
@@ -9,6 +10,7 @@ import {
   usageReply,
 } from '../../../bot/command/parse.ts';
 import type { MetricRequest } from '../../../common/contract.ts';
+import { check, MAX_ACCOUNTS, ReportRequestSchema } from '../../../common/contract-schema.ts';
 import { seeded } from '../../support/seeded.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -517,6 +519,35 @@ describe('Function: parseCommand', () => {
 
     // Assess
     assert.deepEqual(second, first);
+  });
+});
+
+describe('Bound: accounts per command', () => {
+  it(`names at most MAX_ACCOUNTS (${MAX_ACCOUNTS}) accounts, however the text is packed`, () => {
+    // Prepare: as many distinct ids as fit in the longest command text.
+    const ids: string[] = [];
+    while (
+      `account ${[...ids, String(100000000000 + ids.length)].join(',')}`.length <= MAX_LENGTH
+    ) {
+      ids.push(String(100000000000 + ids.length));
+    }
+
+    // Act
+    const parsed = parseCommand(`account ${ids.join(',')}`);
+
+    // Assess
+    assert.ok(parsed.ok && parsed.command.kind === 'report');
+    assert.equal(parsed.command.accounts?.length, ids.length);
+    assert.ok(ids.length <= MAX_ACCOUNTS, `${ids.length} accounts fit in ${MAX_LENGTH} characters`);
+    const { period, accounts } = parsed.command;
+    const request = {
+      kind: 'command',
+      requestId: 'cmd-1',
+      channel: 'C0CHANNEL1',
+      period,
+      accounts,
+    };
+    assert.ok(check(ReportRequestSchema, request), 'the request the command makes validates');
   });
 });
 

@@ -1,0 +1,314 @@
+/**
+ * The payloads of `contract.ts` as valibot schemas, so every step handler and the bot check
+ * what they are handed before they use it, and so every request is bounded where it enters.
+ *
+ * @example
+ * const state = parseEvent('Fetch', FetchStateSchema, event); // throws InvalidEventError
+ *
+ * Decisions:
+ * - Each schema is typed as `GenericSchema<unknown, T>` with `T` from `contract.ts`: a field
+ *   added there and not here (or the other way round) fails `tsc`.
+ * - Bounds keep every state far below Step Functions' 256 KB payload limit (measured by
+ *   `test/common/contract-schema.test.ts` for the largest request these schemas allow):
+ *   {@link MAX_ACCOUNTS} accounts, {@link MAX_DIMENSIONS} dimensions, names as CloudWatch and
+ *   AWS/Billing allow them, and a whole request of at most {@link MAX_REQUEST_CHARS} characters
+ *   as JSON (EventBridge Scheduler's 8 KB target input; a slash command is at most 500).
+ * - Objects drop keys they do not know (valibot `object`): a handler passes on only what the
+ *   contract names.
+ */
+import * as v from 'valibot';
+import type {
+  AccountFetched,
+  ChartState,
+  CostSummary,
+  DailySeries,
+  FetchAccountState,
+  FetchedData,
+  FetchState,
+  MetricRequest,
+  PostState,
+  ReportRequest,
+  SignedLink,
+  SignState,
+  StoredChart,
+  SummarizeAccountsState,
+  SummarizeState,
+} from './contract.ts';
+import { InvalidEventError } from './errors.ts';
+
+/**
+ * Most linked accounts one request may name (the command, the "Last 30 days" button, a
+ * schedule). With 50, the `FetchAccounts` Map's collected output stays under half of 256 KB.
+ */
+export const MAX_ACCOUNTS = 50;
+/** CloudWatch's limit of dimensions per metric. */
+export const MAX_DIMENSIONS = 30;
+/** Longest request as JSON, in UTF-16 code units. */
+export const MAX_REQUEST_CHARS = 8192;
+/** Daily points in one series: a fetch window is at most two calendar months (62 days). */
+export const MAX_SERIES_POINTS = 70;
+/** Series in one breakdown: AWS/Billing publishes one `ServiceName` per service in use. */
+export const MAX_BREAKDOWN_SERIES = 300;
+/** Items ranked in a summary and series in its chart: `COSTBOT_TOP_N` (max 20) plus `Other`. */
+export const MAX_RANKED = 21;
+
+/** AWS/Billing `ServiceName`, one word. */
+export const SERVICE_NAME = /^[A-Za-z0-9._-]{1,64}$/;
+export const ACCOUNT_ID = /^\d{12}$/;
+/** A CloudWatch namespace, not starting with `:` (AWS/Lambda, MyApp/Orders). */
+export const NAMESPACE = /^[A-Za-z0-9._/#-][A-Za-z0-9._/#:-]{0,254}$/;
+export const METRIC_NAME = /^[A-Za-z0-9._-]{1,255}$/;
+export const DIMENSION_NAME = /^[A-Za-z0-9._:/-]{1,255}$/;
+/** 0x21-0x7E minus `" & ' < = >` and backquote: safe in mrkdwn and in a `Name=Value` word. */
+export const DIMENSION_VALUE = /^[!#-%(-;?-_a-~]{1,1024}$/;
+/** Percentile statistics p0 .. p99.9, no leading zero. */
+export const PERCENTILE = /^p(?:[1-9]?\d)(?:\.\d)?$/;
+export const STATISTICS = ['Sum', 'Average', 'Maximum', 'Minimum', 'SampleCount'] as const;
+export const PERIODS = ['mtd', '7d', '30d', 'last-month'] as const;
+
+/** Execution names: at most 80 characters of these. */
+const REQUEST_ID = /^[A-Za-z0-9_-]{1,80}$/;
+/** A Slack channel id, or a `#name` (digest, local console). */
+const CHANNEL = /^#?[A-Za-z0-9._-]{1,80}$/;
+const SLACK_USER = /^[A-Za-z0-9._-]{1,64}$/;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+const text = (max: number) => v.pipe(v.string(), v.minLength(1), v.maxLength(max));
+const matching = (pattern: RegExp) => v.pipe(v.string(), v.regex(pattern));
+const day = matching(DAY);
+const isoTime = v.pipe(
+  v.string(),
+  v.maxLength(40),
+  v.check((s) => !Number.isNaN(Date.parse(s)), 'Invalid timestamp: expected an ISO date and time'),
+);
+const amount = v.pipe(v.number(), v.finite());
+const count = v.pipe(v.number(), v.integer(), v.minValue(0));
+const unique = <T>(key: (item: T) => unknown, what: string) =>
+  v.check<T[], string>(
+    (items) => new Set(items.map(key)).size === items.length,
+    `Invalid items: ${what} must not repeat`,
+  );
+
+export const AccountIdSchema = matching(ACCOUNT_ID);
+export const ServiceNameSchema = matching(SERVICE_NAME);
+
+export const AccountIdsSchema: v.GenericSchema<unknown, string[]> = v.pipe(
+  v.array(AccountIdSchema),
+  v.minLength(1),
+  v.maxLength(MAX_ACCOUNTS, `Invalid length: at most ${MAX_ACCOUNTS} accounts`),
+  unique((id: string) => id, 'account ids'),
+);
+
+export const MetricRequestSchema: v.GenericSchema<unknown, MetricRequest> = v.object({
+  namespace: matching(NAMESPACE),
+  metricName: matching(METRIC_NAME),
+  dimensions: v.pipe(
+    v.array(v.object({ name: matching(DIMENSION_NAME), value: matching(DIMENSION_VALUE) })),
+    v.maxLength(MAX_DIMENSIONS),
+    unique((d: MetricRequest['dimensions'][number]) => d.name, 'dimension names'),
+  ),
+  stat: v.union([v.picklist(STATISTICS), matching(PERCENTILE)]),
+});
+
+/** What a report is delivered by: enough to post a failure notice, whatever else is wrong. */
+const deliveryFields = {
+  kind: v.picklist(['command', 'digest']),
+  requestId: matching(REQUEST_ID),
+  channel: matching(CHANNEL),
+  responseUrl: v.optional(v.pipe(v.string(), v.maxLength(2048), v.regex(/^https?:\/\/\S+$/))),
+  userId: v.optional(matching(SLACK_USER)),
+};
+
+export type DeliveryTarget = Pick<
+  ReportRequest,
+  'kind' | 'requestId' | 'channel' | 'responseUrl' | 'userId'
+>;
+
+export const DeliveryTargetSchema: v.GenericSchema<unknown, DeliveryTarget> =
+  v.object(deliveryFields);
+
+export const ReportRequestSchema: v.GenericSchema<unknown, ReportRequest> = v.pipe(
+  v.object({
+    ...deliveryFields,
+    period: v.picklist(PERIODS),
+    asOf: v.optional(isoTime),
+    accounts: v.optional(AccountIdsSchema),
+    service: v.optional(ServiceNameSchema),
+    metric: v.optional(MetricRequestSchema),
+  }),
+  v.check(
+    (request) => JSON.stringify(request).length <= MAX_REQUEST_CHARS,
+    `Invalid size: a request is at most ${MAX_REQUEST_CHARS} characters as JSON`,
+  ),
+);
+
+const seriesFields = {
+  name: text(256),
+  dates: v.pipe(v.array(day), v.maxLength(MAX_SERIES_POINTS)),
+  values: v.pipe(v.array(amount), v.maxLength(MAX_SERIES_POINTS)),
+};
+const sameLength = <T extends DailySeries>() =>
+  v.check<T, string>(
+    (s) => s.dates.length === s.values.length,
+    'Invalid series: dates and values differ in length',
+  );
+
+export const DailySeriesSchema: v.GenericSchema<unknown, DailySeries> = v.pipe(
+  v.object(seriesFields),
+  sameLength(),
+);
+
+const apiCalls = v.object({ getMetricData: count, listMetrics: count });
+
+export const FetchedDataSchema: v.GenericSchema<unknown, FetchedData> = v.object({
+  from: day,
+  to: day,
+  asOf: isoTime,
+  total: v.nullable(DailySeriesSchema),
+  breakdown: v.pipe(v.array(DailySeriesSchema), v.maxLength(MAX_BREAKDOWN_SERIES)),
+  breakdownBy: v.picklist(['service', 'account']),
+  metric: v.optional(
+    v.pipe(v.object({ ...seriesFields, stat: text(16), unit: text(600) }), sameLength()),
+  ),
+  apiCalls,
+});
+
+export const AccountFetchedSchema: v.GenericSchema<unknown, AccountFetched> = v.object({
+  accountId: AccountIdSchema,
+  series: v.nullable(DailySeriesSchema),
+  via: v.picklist(['reader-role', 'payer']),
+  from: day,
+  to: day,
+  asOf: isoTime,
+  apiCalls,
+});
+
+const change = v.nullable(v.object({ amount, percent: v.nullable(amount) }));
+
+export const CostSummarySchema: v.GenericSchema<unknown, CostSummary> = v.object({
+  currency: v.literal('USD'),
+  asOf: isoTime,
+  period: v.object({ preset: v.picklist(PERIODS), label: text(100), from: day, to: day }),
+  monthToDate: amount,
+  yesterday: v.nullable(v.object({ date: day, amount })),
+  changeVsDayBefore: change,
+  sevenDayAverage: v.nullable(amount),
+  changeVsSevenDayAverage: change,
+  periodTotal: amount,
+  top: v.pipe(
+    v.array(v.object({ name: text(256), amount, share: amount })),
+    v.maxLength(MAX_RANKED),
+  ),
+  topBy: v.picklist(['service', 'account']),
+  forecast: v.nullable(v.object({ monthEnd: amount, dailyRate: amount, daysLeft: count })),
+  chart: v.object({
+    title: text(2000),
+    unit: text(600),
+    dates: v.pipe(v.array(day), v.maxLength(MAX_SERIES_POINTS)),
+    series: v.pipe(
+      v.array(
+        v.object({
+          name: text(256),
+          values: v.pipe(v.array(v.nullable(amount)), v.maxLength(MAX_SERIES_POINTS)),
+        }),
+      ),
+      v.maxLength(MAX_RANKED),
+    ),
+    style: v.picklist(['stacked', 'line']),
+  }),
+});
+
+export const StoredChartSchema: v.GenericSchema<unknown, StoredChart> = v.object({
+  bucket: text(63),
+  key: text(1024),
+  bytes: count,
+  width: count,
+  height: count,
+});
+
+export const SignedLinkSchema: v.GenericSchema<unknown, SignedLink> = v.object({
+  url: v.pipe(v.string(), v.maxLength(8192), v.regex(/^https?:\/\/\S+$/)),
+  expiresAt: isoTime,
+  expiresInSeconds: count,
+  accessKeyId: text(128),
+});
+
+export const FetchStateSchema: v.GenericSchema<unknown, FetchState> = v.object({
+  request: ReportRequestSchema,
+});
+
+/** One `FetchAccounts` iteration: the account must be one the request names. */
+export const FetchAccountStateSchema: v.GenericSchema<unknown, FetchAccountState> = v.pipe(
+  v.object({ request: ReportRequestSchema, accountId: AccountIdSchema }),
+  v.check(
+    (state) => state.request.accounts?.includes(state.accountId) === true,
+    'Invalid accountId: not one of request.accounts',
+  ),
+);
+
+export const SummarizeStateSchema: v.GenericSchema<unknown, SummarizeState> = v.object({
+  request: ReportRequestSchema,
+  fetched: FetchedDataSchema,
+});
+
+export const SummarizeAccountsStateSchema: v.GenericSchema<unknown, SummarizeAccountsState> =
+  v.object({
+    request: ReportRequestSchema,
+    perAccount: v.pipe(v.array(AccountFetchedSchema), v.minLength(1), v.maxLength(MAX_ACCOUNTS)),
+  });
+
+export const ChartStateSchema: v.GenericSchema<unknown, ChartState> = v.object({
+  request: ReportRequestSchema,
+  summary: CostSummarySchema,
+});
+
+export const SignStateSchema: v.GenericSchema<unknown, SignState> = v.object({
+  request: ReportRequestSchema,
+  summary: CostSummarySchema,
+  chart: StoredChartSchema,
+});
+
+export const PostStateSchema: v.GenericSchema<unknown, PostState> = v.object({
+  request: ReportRequestSchema,
+  summary: CostSummarySchema,
+  chart: StoredChartSchema,
+  link: SignedLinkSchema,
+});
+
+/**
+ * The failure path's input: where to deliver, and `$.error` as anything at all (it is read
+ * defensively by `explainFailure`), so a notice goes out even when the request was the fault.
+ */
+export const FailureInputSchema: v.GenericSchema<
+  unknown,
+  { request: DeliveryTarget; error: unknown }
+> = v.object({ request: DeliveryTargetSchema, error: v.unknown() });
+
+/** Problems quoted in an error, and characters of each. */
+const MAX_PROBLEMS = 3;
+const MAX_PROBLEM_CHARS = 200;
+
+/** `path: message` for the first few issues, each cut short: safe to put in a message. */
+export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string[] {
+  return issues.slice(0, MAX_PROBLEMS).map((issue) => {
+    const path = v.getDotPath(issue) ?? 'value';
+    return `${path}: ${issue.message}`.slice(0, MAX_PROBLEM_CHARS);
+  });
+}
+
+/** The output of `schema` for `value`, or `null` when it does not match. Never throws. */
+export function check<T>(schema: v.GenericSchema<unknown, T>, value: unknown): T | null {
+  const result = v.safeParse(schema, value);
+  return result.success ? result.output : null;
+}
+
+/** A step's input, checked: the typed event, or `InvalidEventError` naming the step. */
+export function parseEvent<T>(
+  step: string,
+  schema: v.GenericSchema<unknown, T>,
+  event: unknown,
+): T {
+  const result = v.safeParse(schema, event);
+  if (result.success) return result.output;
+  throw new InvalidEventError(step, describeIssues(result.issues));
+}
