@@ -3,7 +3,8 @@
  * This is the CDK-context side of the one schema: every key is checked by the same kind of value
  * as the runtime's settings (`common/config.ts`), so a channel id, role ARN or region that synth
  * accepts is one the functions accept. A bad value stops synthesis with a message naming the key.
- * Every key has an offline default, so `npm run synth` works with no AWS credentials and no flags.
+ * Every key but `region` has an offline default: `npm run synth -- -c region=eu-west-1` works with
+ * no AWS credentials (the CLI entry, infra/app.ts, refuses to guess a region).
  *
  * @example
  * npx cdk synth -c digestChannel=C0123ABCD -c scheduleTimeZone=Europe/Paris
