@@ -28,6 +28,7 @@ import { createChartHandler } from '../workflows/steps/chart/handler.ts';
 import { selectBillingQueries } from '../workflows/steps/fetch/fetch.ts';
 import { createFetchHandler } from '../workflows/steps/fetch/handler.ts';
 import { cloudWatchMetricsApi } from '../workflows/steps/fetch/metrics-api.ts';
+import { deliveryRecords, s3RecordStore } from '../workflows/steps/post/delivery-record.ts';
 import { createPostHandler } from '../workflows/steps/post/handler.ts';
 import { slackDeliveryFromParameters } from '../workflows/steps/post/slack-client.ts';
 import { createSignHandler } from '../workflows/steps/sign/handler.ts';
@@ -249,6 +250,7 @@ async function countReport(
         tokenName: names.slackBotToken,
         build: () => delivery,
       }),
+      records: deliveryRecords(s3RecordStore(clients.s3(), config.bucket)),
       log: countingLogger({ step: 'post' }, logs),
     }),
   };

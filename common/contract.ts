@@ -78,6 +78,15 @@ export interface FetchState {
   request: ReportRequest;
 }
 
+/**
+ * Input of a scheduled digest's execution: the scheduler fills `scheduledAt` with the run's
+ * scheduled time (`2026-11-23T09:00:00Z`), the same for every delivery of that run, and the
+ * state machine names the request after it (`digest-2026-11-23T090000Z`) before Fetch.
+ */
+export interface ScheduledRunState extends FetchState {
+  scheduledAt: string;
+}
+
 export interface SummarizeState extends FetchState {
   fetched: FetchedData;
 }
@@ -209,4 +218,16 @@ export interface FailureState extends FetchState {
 
 export interface FailureReportedState extends FailureState {
   delivery: Delivery;
+  /**
+   * True when the report itself had reached Slack before the failure: `delivery` is the
+   * report's, no failure notice was posted, and the execution ends as delivered.
+   */
+  reportDelivered: boolean;
 }
+
+/**
+ * Key prefix of the delivery records in the charts bucket, beside (not below) the chart
+ * prefix, so the link signer cannot read them and the chart step cannot write them:
+ * `deliveries/<requestId>/report.json` and `deliveries/<requestId>/failure.json`.
+ */
+export const DELIVERY_RECORD_PREFIX = 'deliveries/';

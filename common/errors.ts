@@ -138,6 +138,25 @@ export class SlackApiError extends CostbotError {
 }
 
 /**
+ * Thrown by the Slack delivery when Slack did not answer usably: HTTP 5xx, a connection
+ * reset or refused, a DNS failure, no answer within the call's timeout, a body that is not
+ * Slack's JSON, or one of Slack's own transient codes (`internal_error`, `fatal_error`,
+ * `service_unavailable`, `request_timeout`). Retried by the state machine like an AWS outage.
+ */
+export class SlackUnavailableError extends CostbotError {
+  override name = 'SlackUnavailableError';
+}
+
+/**
+ * Thrown by the Post step when another attempt holds the delivery claim of the same report
+ * (a duplicate execution posting right now). Retried by the state machine until that attempt
+ * has recorded its delivery or its claim has lapsed.
+ */
+export class DeliveryInProgressError extends CostbotError {
+  override name = 'DeliveryInProgressError';
+}
+
+/**
  * Thrown by `npm run setup` when it refuses (a token of the wrong shape, a stack without the
  * output it needs) or lacks an input; the message says what to do.
  */
@@ -226,4 +245,7 @@ export class InvalidEventError extends CostbotError {
 
 /** Names the state machine retries on; kept beside the classes so they cannot drift. */
 export const RETRYABLE_AWS_ERRORS = ['AwsThrottledError', 'AwsUnavailableError'];
-export const RETRYABLE_SLACK_ERRORS = ['SlackRateLimitedError'];
+/** Retried with waits at least as long as Slack's Retry-After (and a delivery claim's lapse). */
+export const RETRYABLE_SLACK_ERRORS = ['SlackRateLimitedError', 'DeliveryInProgressError'];
+/** Slack outages: retried with jittered backoff, like AWS's. */
+export const RETRYABLE_SLACK_OUTAGE_ERRORS = ['SlackUnavailableError'];

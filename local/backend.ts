@@ -22,7 +22,14 @@ import {
   createPostHandler,
   type PostDeps,
   postDepsFromConfig,
+  s3DeliveryRecords,
 } from '../workflows/steps/post/handler.ts';
+import {
+  type DeliveryRecords,
+  deliveryRecords,
+  s3RecordStore,
+  singleProcessRecordStore,
+} from '../workflows/steps/post/delivery-record.ts';
 import { createSignHandler } from '../workflows/steps/sign/handler.ts';
 import { createSummarizeHandler } from '../workflows/steps/summarize/handler.ts';
 import { DemoMetrics } from './demo-metrics.ts';
@@ -50,10 +57,19 @@ export interface BackendOptions {
   now?: () => Date;
   /** Local backend: linked accounts in the demo data. */
   demoAccounts?: number;
+  /** Timeout of each Slack call (default `SLACK_TIMEOUT_MS`); fault tests shorten it. */
+  slackTimeoutMs?: number;
 }
 
-function postDeps(config: CostbotConfig, parameters: ParameterReader, options: BackendOptions) {
-  const deps: PostDeps = postDepsFromConfig(config, parameters);
+function postDeps(
+  config: CostbotConfig,
+  parameters: ParameterReader,
+  options: BackendOptions,
+  records: DeliveryRecords,
+) {
+  const deps: PostDeps = postDepsFromConfig(config, parameters, records, {
+    slackTimeoutMs: options.slackTimeoutMs,
+  });
   const delivery = options.delivery;
   return delivery ? { ...deps, delivery: async () => delivery } : deps;
 }
@@ -67,7 +83,9 @@ export function awsBackend(config: CostbotConfig, env: Env, options: BackendOpti
       summarize: createSummarizeHandler({ topN: config.topN }),
       chart: createChartHandler(chartDepsFromConfig(config, env)),
       sign: createSignHandler(signDepsFromConfig(config, env, parameters)),
-      post: createPostHandler(postDeps(config, parameters, options)),
+      post: createPostHandler(
+        postDeps(config, parameters, options, s3DeliveryRecords(config, env)),
+      ),
     },
     stop: async () => {},
   };
@@ -128,7 +146,22 @@ export async function localBackend(
         signingClient: s3ClientFor,
         ...(options.now ? { now: options.now } : {}),
       }),
-      post: createPostHandler(postDeps(config, parameters, options)),
+      // s3rver ignores If-None-Match: the records' conditional put is guarded in-process.
+      post: createPostHandler(
+        postDeps(
+          config,
+          parameters,
+          options,
+          deliveryRecords(
+            singleProcessRecordStore(
+              s3RecordStore(
+                s3ClientFor({ accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }),
+                config.bucket,
+              ),
+            ),
+          ),
+        ),
+      ),
     },
     stop: () => s3.stop(),
   };
