@@ -100,11 +100,25 @@ export function jsonProtocolHandler(answer: Answer, version: '1.0' | '1.1') {
   };
 }
 
-/** An S3 endpoint that accepts every PutObject (and nothing else is expected of it). */
+/**
+ * An S3 endpoint that accepts every PutObject and DeleteObject, and holds no object: a GET (the
+ * Post step's delivery record) answers NoSuchKey.
+ */
 export function s3PutHandler() {
   return {
     async handle(request: WireRequest) {
-      if (request.method !== 'PUT') throw new Error(`fake S3: unexpected ${request.method}`);
+      if (request.method === 'GET') {
+        return {
+          response: {
+            statusCode: 404,
+            headers: { 'content-type': 'application/xml', 'x-amz-request-id': 'bench-request' },
+            body: Buffer.from('<Error><Code>NoSuchKey</Code><Message>none</Message></Error>'),
+          },
+        };
+      }
+      if (request.method !== 'PUT' && request.method !== 'DELETE') {
+        throw new Error(`fake S3: unexpected ${request.method}`);
+      }
       return {
         response: {
           statusCode: 200,

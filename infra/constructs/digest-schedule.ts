@@ -1,8 +1,10 @@
 /**
  * The morning digest: an EventBridge Scheduler schedule (cron + IANA time zone, so "09:00"
- * follows daylight saving) that starts the state machine with a digest request. The request id
- * is the scheduler's execution id (`<aws.scheduler.execution-id>`), unique per invocation, so
- * each digest gets its own chart key.
+ * follows daylight saving) that starts the state machine with a digest request and the run's
+ * scheduled time (`<aws.scheduler.scheduled-time>`). The state machine names the request after
+ * that time (`digest-2026-11-23T090000Z`): the same for every delivery of one scheduled run, so
+ * when the scheduler delivers twice (it is at-least-once) both executions share one delivery
+ * record and Slack gets one digest (docs/reliability.md, "Delivery").
  */
 import { Duration, TimeZone } from 'aws-cdk-lib';
 import {
@@ -15,7 +17,7 @@ import {
 import { StepFunctionsStartExecution } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import type { FetchState } from '../../common/contract.ts';
+import type { ScheduledRunState } from '../../common/contract.ts';
 
 export interface DigestScheduleProps {
   stateMachine: IStateMachine;
@@ -27,8 +29,11 @@ export interface DigestScheduleProps {
   timeZone: string;
 }
 
-/** The execution input of a scheduled digest (a `FetchState`). */
-export function digestInput(channel: string): FetchState {
+/**
+ * The execution input of a scheduled digest. `requestId` is a placeholder (the scheduler's id of
+ * this delivery), replaced by the scheduled time's name before Fetch.
+ */
+export function digestInput(channel: string): ScheduledRunState {
   return {
     request: {
       kind: 'digest',
@@ -36,6 +41,7 @@ export function digestInput(channel: string): FetchState {
       channel,
       period: 'mtd',
     },
+    scheduledAt: ContextAttribute.scheduledTime,
   };
 }
 

@@ -8,7 +8,8 @@
  * | summarize | nothing (pure)                                             |
  * | chart     | S3 PutObject below the chart prefix                        |
  * | sign      | SSM GetParameter(s) on the signer's two parameters         |
- * | post      | SSM GetParameter(s) on the Slack bot token; Slack (HTTPS)  |
+ * | post      | SSM GetParameter(s) on the Slack bot token; Slack (HTTPS); |
+ * |           | S3 Get/Put/DeleteObject below `deliveries/` (records)      |
  */
 import { createRequire } from 'node:module';
 import { Duration } from 'aws-cdk-lib';
@@ -18,6 +19,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { SETTINGS } from '../../common/config.ts';
+import { DELIVERY_RECORD_PREFIX } from '../../common/contract.ts';
 import { REPO_ROOT } from '../paths.ts';
 import type { CostReportFunctions } from '../state-machine/definition.ts';
 import { CostbotFunction } from './costbot-function.ts';
@@ -127,6 +129,7 @@ export class ReportFunctions extends Construct {
       `AwsSolutions-IAM5[Resource::${nagArn(props.bucket)}/${props.chartPrefix}*]`,
       'Chart keys are made per report (charts/YYYY/MM/DD/<request-id>.png): the chart step may write any key below the chart prefix and nowhere else.',
     );
+    grantDeliveryRecords(post, props.bucket);
     const names = props.parameters.names;
     props.parameters.grantRead(sign.role, [names.signerAccessKeyId, names.signerSecretAccessKey]);
     props.parameters.grantRead(post.role, [names.slackBotToken]);
@@ -168,6 +171,26 @@ export class ReportFunctions extends Construct {
       );
     }
   }
+}
+
+/**
+ * The post step's delivery records (one per report and kind): read before posting, claimed with
+ * a conditional put, rewritten once Slack answered, deleted when Slack failed. Nothing else of
+ * the bucket: not the charts, and no ListBucket.
+ */
+function grantDeliveryRecords(post: CostbotFunction, bucket: IBucket): void {
+  post.role.addToPrincipalPolicy(
+    new PolicyStatement({
+      sid: 'DeliveryRecords',
+      actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+      resources: [bucket.arnForObjects(`${DELIVERY_RECORD_PREFIX}*`)],
+    }),
+  );
+  acknowledge(
+    post.role,
+    `AwsSolutions-IAM5[Resource::${nagArn(bucket)}/${DELIVERY_RECORD_PREFIX}*]`,
+    'Delivery record keys are made per report (deliveries/<request-id>/<kind>.json): the post step may read and write any key below that prefix and nowhere else.',
+  );
 }
 
 /**

@@ -3,9 +3,13 @@
  * JSONPath (the local runner ignores JSONata). One definition serves both report kinds: the
  * input's `kind` and `responseUrl` decide where the Post step delivers.
  *
+ *   Scheduled? ─┬─ NameScheduledRun → UseScheduledRunName ─┐
+ *               └───────────────────────────────────────────┴─→ ByAccount?
+ *
  *   ByAccount? ─┬─ Fetch ──────────────────────────────┬─→ Summarize → RenderAndStore → Sign → Post
  *               └─ FetchAccounts (Map ≤ 5: FetchAccount) ┘
- *     └──────── any error (Catch, ResultPath $.error) ────────→ ReportFailure → Failed
+ *     └──── any error (Catch, ResultPath $.error) ────→ ReportFailure → ReportDelivered? ─┬─ Delivered
+ *                                                                                      └─ Failed
  *
  * A request naming accounts fans out: one FetchAccount per account, through the account's
  * reader role when one is configured (a role is per account, so one batched read cannot
@@ -13,9 +17,12 @@
  * enough to stay far from CloudWatch's and STS's request rates. Every other request takes the
  * single Fetch, one batched read.
  *
- * Retries live here, not in the SDK clients: throttling and outages of AWS are retried with
- * jittered backoff; Slack's rate limit with waits longer than Slack usually asks for. After
- * the failure is posted the execution still fails, so it is never a silent success.
+ * Retries live here, not in the SDK clients: throttling and outages of AWS and of Slack are
+ * retried with jittered backoff; Slack's rate limit with waits longer than Slack usually asks
+ * for. Post delivers once per request (a delivery record in the bucket), so a retried Post
+ * never posts twice. After the failure is posted the execution still fails, so it is never a
+ * silent success; but when the report itself had reached Slack (Post failed after Slack
+ * answered), ReportFailure posts nothing and the execution ends as Delivered.
  */
 import { Duration } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -30,13 +37,19 @@ import {
   JsonPath,
   type LogOptions,
   Map as MapState,
+  Pass,
   StateMachine,
   StateMachineType,
+  Succeed,
   Timeout,
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { RETRYABLE_AWS_ERRORS, RETRYABLE_SLACK_ERRORS } from '../../common/errors.ts';
+import {
+  RETRYABLE_AWS_ERRORS,
+  RETRYABLE_SLACK_ERRORS,
+  RETRYABLE_SLACK_OUTAGE_ERRORS,
+} from '../../common/errors.ts';
 import { STATES } from './states.ts';
 
 export interface CostReportFunctions {
@@ -62,8 +75,29 @@ export interface CostReportStateMachineProps {
 /** FetchAccount iterations running at once. */
 export const FETCH_ACCOUNTS_MAX_CONCURRENCY = 5;
 
+/**
+ * Errors of the Lambda service itself (not of the function), retried on every Lambda task.
+ * CDK's `retryOnServiceExceptions` lists the first four but not `TooManyRequestsException`,
+ * Lambda's throttle when the account's or the function's concurrency is used up.
+ */
+export const LAMBDA_SERVICE_ERRORS = [
+  'Lambda.ClientExecutionTimeoutException',
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+];
+
 /** Retry settings, exported so tests and docs read the same numbers. */
 export const RETRY = {
+  // CDK's retryOnServiceExceptions numbers, with jitter so throttled tasks do not retry in step.
+  lambda: {
+    errors: LAMBDA_SERVICE_ERRORS,
+    interval: 2,
+    maxAttempts: 6,
+    backoffRate: 2,
+    jitter: true,
+  },
   aws: { errors: RETRYABLE_AWS_ERRORS, interval: 2, maxAttempts: 4, backoffRate: 2, jitter: true },
   // No jitter: every wait must be at least what Slack's Retry-After usually asks (1-30 s).
   slack: {
@@ -73,24 +107,41 @@ export const RETRY = {
     backoffRate: 2,
     jitter: false,
   },
+  // Slack down, hung or garbled: like an AWS outage. Waits up to 3 + 6 + 12 s.
+  slackOutage: {
+    errors: RETRYABLE_SLACK_OUTAGE_ERRORS,
+    interval: 3,
+    maxAttempts: 3,
+    backoffRate: 2,
+    jitter: true,
+  },
 } as const;
 
-/** A Lambda task; `retries` names what it calls besides Lambda (pure steps call nothing). */
+type RetryKind = keyof typeof RETRY;
+
+/** What a task that delivers to Slack retries. */
+const SLACK_TASK_RETRIES: RetryKind[] = ['aws', 'slack', 'slackOutage'];
+
+/**
+ * A Lambda task: retries the Lambda service's errors, then what `retries` names that it calls
+ * besides Lambda (pure steps call nothing).
+ */
 function task(
   scope: Construct,
   name: string,
   fn: IFunction,
   timeoutSeconds: number,
-  retries: ('aws' | 'slack')[],
+  retries: RetryKind[],
 ): LambdaInvoke {
   const invoke = new LambdaInvoke(scope, name, {
     lambdaFunction: fn,
     // The function's return value is the state's output, as the handlers are typed.
     payloadResponseOnly: true,
-    retryOnServiceExceptions: true,
+    // Replaced by RETRY.lambda, which adds Lambda.TooManyRequestsException.
+    retryOnServiceExceptions: false,
     taskTimeout: Timeout.duration(Duration.seconds(timeoutSeconds)),
   });
-  for (const kind of retries) {
+  for (const kind of ['lambda', ...retries] as const) {
     const r = RETRY[kind];
     invoke.addRetry({
       errors: [...r.errors],
@@ -103,14 +154,52 @@ function task(
   return invoke;
 }
 
-/** The failure path: post what went wrong into the same channel, then fail the execution. */
+/**
+ * The failure path: post what went wrong into the same channel, then fail the execution;
+ * unless the report had reached Slack already, then end as delivered (no notice was posted).
+ */
 function failurePath(scope: Construct, post: IFunction): IChainable {
-  const report = task(scope, STATES.failure, post, 30, ['aws', 'slack']);
+  const report = task(scope, STATES.failure, post, 30, SLACK_TASK_RETRIES);
   const failed = new Fail(scope, STATES.failed, {
     errorPath: '$.error.Error',
     causePath: '$.error.Cause',
   });
-  return report.next(failed);
+  const delivered = new Succeed(scope, STATES.delivered, {
+    comment: 'The report reached Slack before the step failed: nothing more to tell.',
+  });
+  return report.next(
+    new Choice(scope, STATES.reportDelivered)
+      .when(Condition.booleanEquals('$.reportDelivered', true), delivered)
+      .otherwise(failed),
+  );
+}
+
+/**
+ * A scheduled digest (input `{request, scheduledAt}`) is named after its scheduled time, so the
+ * scheduler's duplicate deliveries of one run share one request id, hence one delivery record
+ * and one post: `2026-11-23T09:00:00Z` → `digest-2026-11-23T090000Z` (ids take no `:`).
+ */
+function nameScheduledRun(scope: Construct, next: IChainable): Choice {
+  const parts = JsonPath.stringSplit(JsonPath.stringAt('$.scheduledAt'), ':');
+  const name = new Pass(scope, STATES.nameRun, {
+    parameters: {
+      requestId: JsonPath.format(
+        'digest-{}{}{}',
+        JsonPath.arrayGetItem(parts, 0),
+        JsonPath.arrayGetItem(parts, 1),
+        JsonPath.arrayGetItem(parts, 2),
+      ),
+    },
+    resultPath: '$.scheduled',
+  });
+  const use = new Pass(scope, STATES.useRunName, {
+    parameters: {
+      request: JsonPath.jsonMerge(JsonPath.objectAt('$.request'), JsonPath.objectAt('$.scheduled')),
+    },
+  });
+  return new Choice(scope, STATES.scheduled)
+    .when(Condition.isPresent('$.scheduledAt'), name.next(use).next(next))
+    .otherwise(next);
 }
 
 /** The report path, every step catching into the failure path. */
@@ -136,7 +225,7 @@ export function costReportDefinition(scope: Construct, fns: CostReportFunctions)
     task(scope, STATES.summarize, fns.summarize, 30, []),
     task(scope, STATES.chart, fns.chart, 60, ['aws']),
     task(scope, STATES.sign, fns.sign, 30, ['aws']),
-    task(scope, STATES.post, fns.post, 30, ['aws', 'slack']),
+    task(scope, STATES.post, fns.post, 30, SLACK_TASK_RETRIES),
   ] as const;
   for (const state of [fetch, fetchAccounts, ...rest]) catchInto(state);
   const [summarize, ...after] = rest;
@@ -149,9 +238,10 @@ export function costReportDefinition(scope: Construct, fns: CostReportFunctions)
 
   // `accounts[0]`, not `accounts`: an empty list names no account, and a single Fetch already
   // treats it as "all", as it did before the fan-out existed.
-  return new Choice(scope, STATES.byAccount)
+  const byAccount = new Choice(scope, STATES.byAccount)
     .when(Condition.isPresent('$.request.accounts[0]'), fetchAccounts)
     .otherwise(fetch);
+  return nameScheduledRun(scope, byAccount);
 }
 
 export class CostReportStateMachine extends Construct {

@@ -5,6 +5,10 @@
  */
 /** State names: the local runner maps its handlers by these, so they are part of the contract. */
 export const STATES = {
+  /** A scheduled digest's run is named after its scheduled time first. */
+  scheduled: 'Scheduled?',
+  nameRun: 'NameScheduledRun',
+  useRunName: 'UseScheduledRunName',
   byAccount: 'ByAccount?',
   fetch: 'Fetch',
   fetchAccounts: 'FetchAccounts',
@@ -15,5 +19,8 @@ export const STATES = {
   sign: 'Sign',
   post: 'Post',
   failure: 'ReportFailure',
+  /** After ReportFailure: did the report itself reach Slack before the failure? */
+  reportDelivered: 'ReportDelivered?',
+  delivered: 'Delivered',
   failed: 'Failed',
 } as const;

@@ -248,7 +248,7 @@ describe('Module: common/errors', () => {
 
     // Assess
     assert.deepEqual(aws, ['AwsThrottledError', 'AwsUnavailableError']);
-    assert.deepEqual(slack, ['SlackRateLimitedError']);
+    assert.deepEqual(slack, ['SlackRateLimitedError', 'DeliveryInProgressError']);
     assert.equal(all.includes('AwsAccessDeniedError'), false);
   });
 

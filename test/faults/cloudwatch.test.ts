@@ -134,7 +134,11 @@ describe('Faults: CloudWatch', () => {
     assert.equal(result.error, 'AwsThrottledError');
     assert.equal(cw.state.calls, 5, 'the first attempt and 4 retries');
     assert.equal(retries(result.events, STATES.fetch).length, 4);
-    assert.deepEqual(entered(result.events).slice(-2), [STATES.failure, STATES.failed]);
+    assert.deepEqual(entered(result.events).slice(-3), [
+      STATES.failure,
+      STATES.reportDelivered,
+      STATES.failed,
+    ]);
     assertOutcome(result, rig.slack);
     assert.equal(rig.slack.messages.length, 1);
     const [text] = texts(rig.slack);

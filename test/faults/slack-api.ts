@@ -17,10 +17,15 @@ export interface SlackCall {
   at: number;
 }
 
-/** What to answer instead of the default: a Slack error code, or a raw HTTP answer. */
+/**
+ * What to answer instead of the default: a Slack error code, a raw HTTP answer, the connection
+ * destroyed without an answer (`reset`), or no answer at all (`hang`, until the client gives up).
+ */
 export type Refusal =
   | { error: string }
-  | { status: number; headers?: Record<string, string>; body?: unknown };
+  | { status: number; headers?: Record<string, string>; body?: unknown }
+  | { reset: true }
+  | { hang: true };
 
 export interface FakeSlackApi {
   /** Web API base URL, for `SLACK_API_URL` / `slackApiUrl` (ends in `/api/`). */
@@ -99,6 +104,11 @@ export async function startFakeSlackApi(validToken: string): Promise<FakeSlackAp
     };
 
     const refusal = api.refuse?.(method, n);
+    if (refusal && 'reset' in refusal) {
+      req.socket.destroy();
+      return;
+    }
+    if (refusal && 'hang' in refusal) return;
     if (refusal && 'error' in refusal) {
       if (isResponse) return send(404, refusal.error);
       return send(200, { ok: false, error: refusal.error });

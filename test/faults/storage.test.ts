@@ -151,9 +151,10 @@ describe('Faults: S3 and SSM', () => {
       assert.equal(result.status, 'FAILED');
       assert.equal(result.error, 'ParameterNotFoundError');
       assert.deepEqual(retries(result.events, STATES.sign), []);
-      assert.deepEqual(entered(result.events).slice(-3), [
+      assert.deepEqual(entered(result.events).slice(-4), [
         STATES.sign,
         STATES.failure,
+        STATES.reportDelivered,
         STATES.failed,
       ]);
       assertOutcome(result, rig.slack);

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CostbotConfig, loadConfig } from '../../common/config.ts';
 import type { ReportRequest } from '../../common/contract.ts';
-import { type Backend, localBackend } from '../../local/backend.ts';
+import { type Backend, type BackendOptions, localBackend } from '../../local/backend.ts';
 import type { EventLog, ExecutionResult } from '../../local/runner.ts';
 import { type FakeSlackApi, postedText, type SlackCall, startFakeSlackApi } from './slack-api.ts';
 
@@ -31,7 +31,10 @@ export interface Rig {
   stop(): Promise<void>;
 }
 
-export async function startRig(env: Record<string, string> = {}): Promise<Rig> {
+export async function startRig(
+  env: Record<string, string> = {},
+  options: Pick<BackendOptions, 'slackTimeoutMs'> = {},
+): Promise<Rig> {
   const dir = await mkdtemp(join(tmpdir(), 'costbot-faults-'));
   const slack = await startFakeSlackApi('');
   const config = loadConfig({
@@ -42,7 +45,7 @@ export async function startRig(env: Record<string, string> = {}): Promise<Rig> {
     LOG_LEVEL: 'info',
     ...env,
   });
-  const backend = await localBackend(config, { now: () => new Date(FROZEN_NOW) });
+  const backend = await localBackend(config, { ...options, now: () => new Date(FROZEN_NOW) });
   const parameterFile = join(dir, 'parameters.json');
   const parameters = JSON.parse(await readFile(parameterFile, 'utf8')) as Record<string, string>;
   slack.validToken = parameters[config.parameterNames.slackBotToken] ?? '';

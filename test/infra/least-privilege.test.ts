@@ -159,6 +159,8 @@ describe('Least privilege (IAM policy simulation of the synthesized stacks)', ()
   });
 
   const chart = (key: string) => `${bucketArn}/${key}`;
+  /** A delivery record of the post step (`deliveries/<requestId>/<kind>.json`). */
+  const RECORD = 'deliveries/digest-20250101-0900-abc123/report.json';
   const ownLogs = (fn: 'fetch' | 'summarize' | 'chart' | 'sign' | 'post'): Request => {
     const group = logicalId(
       stack.node
@@ -238,6 +240,7 @@ describe('Least privilege (IAM policy simulation of the synthesized stacks)', ()
         ...common(),
         { action: 's3:PutObject', resource: chart('other/x.png') },
         { action: 's3:PutObject', resource: chart('x.png') },
+        { action: 's3:PutObject', resource: chart(RECORD) },
         { action: 's3:PutObject', resource: 'arn:aws:s3:::another-bucket/charts/x.png' },
         { action: 's3:DeleteObject', resource: chart('charts/2025/01/01/x.png') },
         { action: 's3:GetObject', resource: chart('charts/2025/01/01/x.png') },
@@ -286,6 +289,10 @@ describe('Least privilege (IAM policy simulation of the synthesized stacks)', ()
         ownLogs('post'),
         ...readParameter(parameterNames.slackBotToken),
         decryptVia(VIA_SSM),
+        // Its delivery records: read, claimed and written, released.
+        { action: 's3:GetObject', resource: chart(RECORD) },
+        { action: 's3:PutObject', resource: chart(RECORD) },
+        { action: 's3:DeleteObject', resource: chart(RECORD) },
       ],
       denied: [
         ...common(),
@@ -294,6 +301,14 @@ describe('Least privilege (IAM policy simulation of the synthesized stacks)', ()
         { action: 'ssm:PutParameter', resource: ssmArn(parameterNames.slackBotToken) },
         { action: 'kms:Decrypt', resource: KEY },
         { action: 'states:StartExecution', resource: stateMachineArn },
+        // Its neighbours in the bucket: the charts, keys outside the prefix, another bucket.
+        { action: 's3:GetObject', resource: chart('charts/2025/01/01/x.png') },
+        { action: 's3:PutObject', resource: chart('charts/2025/01/01/x.png') },
+        { action: 's3:PutObject', resource: chart('deliveries.json') },
+        { action: 's3:PutObject', resource: `arn:aws:s3:::another-bucket/${RECORD}` },
+        { action: 's3:ListBucket', resource: bucketArn },
+        { action: 's3:PutObjectAcl', resource: chart(RECORD) },
+        { action: 's3:PutBucketPolicy', resource: bucketArn },
       ],
     }),
   );
@@ -341,6 +356,7 @@ describe('Least privilege (IAM policy simulation of the synthesized stacks)', ()
       denied: [
         ...IAM_ACTIONS,
         { action: 's3:GetObject', resource: chart('other/x.png') },
+        { action: 's3:GetObject', resource: chart(RECORD) },
         { action: 's3:GetObject', resource: 'arn:aws:s3:::another-bucket/charts/x.png' },
         { action: 's3:PutObject', resource: chart('charts/2025/01/01/x.png') },
         { action: 's3:DeleteObject', resource: chart('charts/2025/01/01/x.png') },

@@ -23,12 +23,12 @@ import { STATES } from '../../infra/state-machine/states.ts';
 import { type Backend, localBackend } from '../../local/backend.ts';
 import { DemoMetrics, demoAccountIds } from '../../local/demo-metrics.ts';
 import { ensureParameterFile } from '../../local/parameter-file.ts';
+import { messageText, RecordingSlack } from '../../local/recording-slack.ts';
 import { runReport } from '../../local/report.ts';
 import type { EventLog, ExecutionResult } from '../../local/runner.ts';
 import { createFetchHandler } from '../../workflows/steps/fetch/handler.ts';
 import type { MetricsApi } from '../../workflows/steps/fetch/metrics-api.ts';
 import { ReaderSessions } from '../../workflows/steps/fetch/reader-roles.ts';
-import { messageText, RecordingSlack } from '../../local/recording-slack.ts';
 
 const AS_OF = '2026-11-22T09:00:00Z';
 const CHANNEL = 'C0COSTS01';
@@ -163,6 +163,7 @@ describe('local report runs', () => {
       // Assess
       assert.equal(result.status, 'SUCCEEDED', `${result.error}: ${result.cause}`);
       assert.deepEqual(entered(result.events), [
+        STATES.scheduled,
         STATES.byAccount,
         STATES.fetch,
         STATES.summarize,
@@ -303,9 +304,11 @@ describe('local report runs', () => {
     assert.equal(billing.calls, 1, 'AccessDenied is not retried');
     assert.deepEqual(retried(result.events, STATES.fetch), []);
     assert.deepEqual(entered(result.events), [
+      STATES.scheduled,
       STATES.byAccount,
       STATES.fetch,
       STATES.failure,
+      STATES.reportDelivered,
       STATES.failed,
     ]);
     assert.equal(slack.messages.length, 1);
@@ -380,6 +383,7 @@ describe('local report runs', () => {
       assert.deepEqual(
         states.filter((s) => s !== STATES.fetchAccount),
         [
+          STATES.scheduled,
           STATES.byAccount,
           STATES.fetchAccounts,
           STATES.summarize,
@@ -518,7 +522,11 @@ describe('local report runs', () => {
       assert.match(result.cause ?? '', /sts:AssumeRole/);
       assert.equal(assumeCalls, 1, 'AccessDenied is not retried');
       assert.deepEqual(retried(result.events, STATES.fetchAccount), []);
-      assert.deepEqual(entered(result.events).slice(-2), [STATES.failure, STATES.failed]);
+      assert.deepEqual(entered(result.events).slice(-3), [
+        STATES.failure,
+        STATES.reportDelivered,
+        STATES.failed,
+      ]);
       assert.ok(!entered(result.events).includes(STATES.summarize));
       assert.equal(slack.messages.length, 1);
       const text = messageText(slack.messages[0]?.message ?? { text: '', blocks: [] });
@@ -536,7 +544,8 @@ describe('local report runs', () => {
 
       // Assess
       assert.equal(result.status, 'SUCCEEDED', `${result.error}: ${result.cause}`);
-      assert.deepEqual(entered(result.events).slice(0, 3), [
+      assert.deepEqual(entered(result.events).slice(0, 4), [
+        STATES.scheduled,
         STATES.byAccount,
         STATES.fetch,
         STATES.summarize,
@@ -580,12 +589,14 @@ describe('a local run whose signer key is temporary', () => {
     // Assess
     assertFailed(result, 'SessionCredentialsError');
     assert.deepEqual(entered(result.events), [
+      STATES.scheduled,
       STATES.byAccount,
       STATES.fetch,
       STATES.summarize,
       STATES.chart,
       STATES.sign,
       STATES.failure,
+      STATES.reportDelivered,
       STATES.failed,
     ]);
     assert.deepEqual(retried(result.events, STATES.sign), []);

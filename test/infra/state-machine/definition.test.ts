@@ -1,10 +1,17 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { before, describe, it } from 'node:test';
-import { RETRYABLE_AWS_ERRORS, RETRYABLE_SLACK_ERRORS } from '../../../common/errors.ts';
+import {
+  RETRYABLE_AWS_ERRORS,
+  RETRYABLE_SLACK_ERRORS,
+  RETRYABLE_SLACK_OUTAGE_ERRORS,
+} from '../../../common/errors.ts';
 import type { AslDefinition } from '../../../infra/state-machine/asl.ts';
+import { RETRY } from '../../../infra/state-machine/definition.ts';
 import { STATES } from '../../../infra/state-machine/states.ts';
 import { synthesizeDefinition } from '../../../infra/state-machine/synth.ts';
+import { SLACK_TIMEOUT_MS } from '../../../workflows/steps/post/delivery.ts';
+import { RECORD_TIMEOUT_MS } from '../../../workflows/steps/post/delivery-record.ts';
 
 // asl-validator 4 is CommonJS (`module.exports = validator`) and ships no types.
 interface AslValidationError {
@@ -168,12 +175,13 @@ describe('state machine definition (synthesized from the CDK construct)', () => 
       assert.doesNotMatch(text, /\{%/, 'no JSONata {% … %} expressions');
     });
 
-    it('runs ByAccount? → Fetch → Summarize → RenderAndStore → Sign → Post by default', () => {
+    it('runs Scheduled? → ByAccount? → Fetch → Summarize → RenderAndStore → Sign → Post by default', () => {
       // Act
       const path = walk((choice) => choice.Default as string);
 
       // Assess
       assert.deepEqual(path, [
+        STATES.scheduled,
         STATES.byAccount,
         STATES.fetch,
         STATES.summarize,
@@ -186,10 +194,15 @@ describe('state machine definition (synthesized from the CDK construct)', () => 
 
     it('runs ByAccount? → FetchAccounts → Summarize → … → Post when the request names accounts', () => {
       // Act
-      const path = walk((choice) => (choice.Choices as ChoiceRule[])[0]?.Next ?? 'none');
+      const path = walk((choice) =>
+        choice === state(STATES.byAccount)
+          ? ((choice.Choices as ChoiceRule[])[0]?.Next ?? 'none')
+          : (choice.Default as string),
+      );
 
       // Assess
       assert.deepEqual(path, [
+        STATES.scheduled,
         STATES.byAccount,
         STATES.fetchAccounts,
         STATES.summarize,
@@ -207,6 +220,46 @@ describe('state machine definition (synthesized from the CDK construct)', () => 
 
       // Assess
       assert.deepEqual(tasks.sort(), [...TASKS].sort());
+    });
+  });
+
+  describe('a scheduled run', () => {
+    it('is named after its scheduled time before anything else runs', () => {
+      // Act
+      const path = walk((choice) =>
+        choice === state(STATES.scheduled)
+          ? ((choice.Choices as ChoiceRule[])[0]?.Next ?? 'none')
+          : (choice.Default as string),
+      );
+
+      // Assess
+      assert.equal(definition.StartAt, STATES.scheduled);
+      assert.deepEqual(state(STATES.scheduled).Choices, [
+        { Variable: '$.scheduledAt', IsPresent: true, Next: STATES.nameRun },
+      ]);
+      assert.deepEqual(path.slice(0, 4), [
+        STATES.scheduled,
+        STATES.nameRun,
+        STATES.useRunName,
+        STATES.byAccount,
+      ]);
+    });
+
+    it('takes the id from the scheduled time without its colons, and merges it into the request', () => {
+      // Act
+      const name = state(STATES.nameRun);
+      const use = state(STATES.useRunName);
+
+      // Assess
+      const part = (i: number) =>
+        `States.ArrayGetItem(States.StringSplit($.scheduledAt, ':'), ${i})`;
+      assert.deepEqual(name.Parameters, {
+        'requestId.$': `States.Format('digest-{}{}{}', ${part(0)}, ${part(1)}, ${part(2)})`,
+      });
+      assert.equal(name.ResultPath, '$.scheduled');
+      assert.deepEqual(use.Parameters, {
+        'request.$': 'States.JsonMerge($.request, $.scheduled, false)',
+      });
     });
   });
 
@@ -272,14 +325,28 @@ describe('state machine definition (synthesized from the CDK construct)', () => 
       });
     }
 
-    it('ReportFailure catches nothing (it cannot loop into itself) and goes to Failed', () => {
+    it('ReportFailure catches nothing (it cannot loop into itself) and goes to ReportDelivered?', () => {
       // Act
       const failure = state(STATES.failure);
 
       // Assess
       assert.equal(failure.Catch, undefined);
-      assert.equal(failure.Next, STATES.failed);
+      assert.equal(failure.Next, STATES.reportDelivered);
       assert.equal(failure.End, undefined);
+    });
+
+    it('ReportDelivered? ends as Delivered when the report had reached Slack, else Failed', () => {
+      // Act
+      const choice = state(STATES.reportDelivered);
+      const delivered = state(STATES.delivered);
+
+      // Assess
+      assert.equal(choice.Type, 'Choice');
+      assert.deepEqual(choice.Choices, [
+        { Variable: '$.reportDelivered', BooleanEquals: true, Next: STATES.delivered },
+      ]);
+      assert.equal(choice.Default, STATES.failed);
+      assert.equal(delivered.Type, 'Succeed');
     });
 
     it('Failed is a Fail state reading the caught error’s name and cause', () => {
@@ -318,7 +385,52 @@ describe('state machine definition (synthesized from the CDK construct)', () => 
 
       // Assess
       for (const error of RETRYABLE_AWS_ERRORS) assert.ok(awsErrors.includes(error), error);
-      for (const error of RETRYABLE_SLACK_ERRORS) assert.ok(slackErrors.includes(error), error);
+      for (const error of [...RETRYABLE_SLACK_ERRORS, ...RETRYABLE_SLACK_OUTAGE_ERRORS]) {
+        assert.ok(slackErrors.includes(error), error);
+      }
+    });
+
+    for (const name of SLACK_CALLING) {
+      it(`${name} retries a Slack outage (SlackUnavailableError) with jittered backoff, like AWS's`, () => {
+        // Act
+        const retrier = retrierFor(name, 'SlackUnavailableError');
+
+        // Assess
+        assert.ok(retrier, `${name} retries SlackUnavailableError`);
+        assert.ok((retrier.MaxAttempts ?? 3) >= 2, 'more than one retry');
+        assert.ok((retrier.BackoffRate ?? 2) > 1, 'backs off');
+        assert.equal(retrier.JitterStrategy, 'FULL');
+      });
+
+      it(`${name} waits out another attempt's delivery (DeliveryInProgressError) past a claim's lapse`, () => {
+        // Act
+        const retrier = retrierFor(name, 'DeliveryInProgressError');
+
+        // Assess: the waits before the last attempt add up to more than the Post task's timeout.
+        assert.ok(retrier, `${name} retries DeliveryInProgressError`);
+        const waits = Array.from(
+          { length: (retrier.MaxAttempts ?? 3) - 1 },
+          (_, i) => (retrier.IntervalSeconds ?? 1) * (retrier.BackoffRate ?? 2) ** i,
+        );
+        const total = waits.reduce((a, b) => a + b, 0);
+        assert.ok(
+          total > (state(STATES.post).TimeoutSeconds as number),
+          `waits ${waits.join('+')} s`,
+        );
+      });
+    }
+
+    it('gives every Slack call a timeout that fits, with the record, inside Post’s 30 s', () => {
+      // Act
+      const post = state(STATES.post).TimeoutSeconds as number;
+      const failure = state(STATES.failure).TimeoutSeconds as number;
+
+      // Assess: one Slack call and three S3 calls of the delivery record, at their limits.
+      const worstMs = SLACK_TIMEOUT_MS + 3 * RECORD_TIMEOUT_MS;
+      assert.ok(worstMs < 25_000, `${worstMs} ms fits the Post function's 25 s`);
+      assert.equal(post, 30);
+      assert.equal(failure, 30);
+      assert.equal(RETRY.slackOutage.jitter, true);
     });
 
     for (const name of SLACK_CALLING) {
@@ -338,6 +450,27 @@ describe('state machine definition (synthesized from the CDK construct)', () => 
           retrier.JitterStrategy === undefined || retrier.JitterStrategy === 'NONE',
           `JitterStrategy ${retrier.JitterStrategy}`,
         );
+      });
+    }
+
+    for (const name of TASKS) {
+      it(`${name} retries the Lambda service's errors, TooManyRequestsException included`, () => {
+        for (const error of [
+          'Lambda.TooManyRequestsException',
+          'Lambda.ServiceException',
+          'Lambda.AWSLambdaException',
+          'Lambda.SdkClientException',
+          'Lambda.ClientExecutionTimeoutException',
+        ]) {
+          // Act
+          const retrier = retrierFor(name, error);
+
+          // Assess
+          assert.ok(retrier, `${name} retries ${error}`);
+          assert.ok((retrier.MaxAttempts ?? 3) >= 3, `${name} retries ${error} a few times`);
+          assert.ok((retrier.BackoffRate ?? 2) > 1, 'backs off');
+          assert.equal(retrier.JitterStrategy, 'FULL');
+        }
       });
     }
 

@@ -1,18 +1,32 @@
 /**
  * Delivering a message to Slack: `chat.postMessage` into a channel, or the slash command's
- * `response_url`. Slack's refusals become named errors: `SlackRateLimitedError` is retried by
- * the state machine (its Retry waits at least as long as Slack usually asks), the rest are
- * reported.
+ * `response_url`. Every call has a timeout (`SLACK_TIMEOUT_MS`) well inside the Post task's.
+ * Slack's answers become named errors the state machine can act on:
+ * - `SlackRateLimitedError` (429, `ratelimited`): retried with waits Slack asks for;
+ * - `SlackUnavailableError` (5xx, reset, refused, DNS, timeout, a body that is not Slack's,
+ *   Slack's transient codes): retried with jittered backoff, like an AWS outage;
+ * - `SlackApiError` (any other refusal): reported, not retried.
  */
-import type { WebClient } from '@slack/web-api';
+import { WebClient } from '@slack/web-api';
 import type { Delivery } from '../../../common/contract.ts';
-import { SlackApiError, SlackRateLimitedError } from '../../../common/errors.ts';
+import {
+  SlackApiError,
+  SlackRateLimitedError,
+  SlackUnavailableError,
+} from '../../../common/errors.ts';
 import type { SlackMessage } from '../../../common/slack-message.ts';
 
 export interface SlackDelivery {
   postMessage(channel: string, message: SlackMessage): Promise<Delivery>;
   respond(responseUrl: string, channel: string, message: SlackMessage): Promise<Delivery>;
 }
+
+/**
+ * Longest wait for one Slack call. The Post function (25 s) must fit this, its delivery
+ * record's S3 calls and its SSM read inside the Post task's 30 s: a hung Slack becomes a
+ * retried `SlackUnavailableError`, never a `States.Timeout` after the report went out.
+ */
+export const SLACK_TIMEOUT_MS = 10_000;
 
 /** What each Slack error code means for a person, and what to do. */
 const SLACK_HINTS: Record<string, string> = {
@@ -33,33 +47,126 @@ export function slackHint(code: string): string {
   return SLACK_HINTS[code] ?? `Slack answered "${code}".`;
 }
 
+/** Codes Slack documents for its own passing troubles (chat.postMessage's error list). */
+const TRANSIENT_CODES = new Set([
+  'internal_error',
+  'fatal_error',
+  'service_unavailable',
+  'request_timeout',
+]);
+
+/** Slack's error codes are snake_case words; anything else is a body Slack did not write. */
+const SLACK_CODE = /^[a-z][a-z0-9_]*$/;
+
+/** The error for Slack's `{ok: false, error}` answer (or its `response_url` text). */
+function refusal(code: string, via: string, cause?: unknown): Error {
+  if (code === 'ratelimited') return new SlackRateLimitedError(1, { cause });
+  if (TRANSIENT_CODES.has(code)) {
+    return new SlackUnavailableError(`Slack ${via} failed: ${code} (a passing Slack fault).`, {
+      cause,
+    });
+  }
+  if (!SLACK_CODE.test(code)) return garbled(via, code, cause);
+  return new SlackApiError(code, `Slack ${via} failed: ${code}. ${slackHint(code)}`, { cause });
+}
+
+function garbled(via: string, body: string, cause?: unknown): SlackUnavailableError {
+  const shown = JSON.stringify(body.slice(0, 80));
+  return new SlackUnavailableError(
+    `Slack ${via} answered something that is not Slack's: ${shown}.`,
+    {
+      cause,
+    },
+  );
+}
+
+function unavailable(via: string, what: string, cause?: unknown): SlackUnavailableError {
+  return new SlackUnavailableError(`Slack ${via} failed: ${what}.`, { cause });
+}
+
+/** Why a request got no answer: Node's socket code, or the timeout. */
+function networkReason(error: unknown): string {
+  let e: unknown = error;
+  for (let depth = 0; depth < 4 && typeof e === 'object' && e !== null; depth += 1) {
+    const { name, code } = e as { name?: string; code?: string };
+    if (name === 'TimeoutError') return 'no answer within the timeout';
+    if (typeof code === 'string' && !code.startsWith('slack_')) return code;
+    e = (e as { cause?: unknown; original?: unknown }).original ?? (e as { cause?: unknown }).cause;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
 interface WebApiErrorShape {
   code?: string;
   retryAfter?: number;
-  data?: { error?: string };
-  message?: string;
+  statusCode?: number;
+  data?: { error?: unknown };
 }
 
 function toSlackError(error: unknown, method: string): Error {
   const e = (typeof error === 'object' && error !== null ? error : {}) as WebApiErrorShape;
-  if (e.code === 'slack_webapi_rate_limited_error') {
-    return new SlackRateLimitedError(e.retryAfter ?? 1, { cause: error });
+  switch (e.code) {
+    case 'slack_webapi_rate_limited_error':
+      return new SlackRateLimitedError(e.retryAfter ?? 1, { cause: error });
+    case 'slack_webapi_request_error':
+      return unavailable(method, networkReason(error), error);
+    case 'slack_webapi_http_error':
+      return (e.statusCode ?? 0) >= 500
+        ? unavailable(method, `HTTP ${e.statusCode}`, error)
+        : refusal(`http_${e.statusCode}`, method, error);
+    case 'slack_webapi_platform_error':
+      // The client reports a body it could not parse as `{ok: false, error: <the body>}`.
+      return refusal(typeof e.data?.error === 'string' ? e.data.error : '', method, error);
+    default:
+      return refusal(
+        SLACK_CODE.test(e.code ?? '') ? (e.code as string) : 'unknown_error',
+        method,
+        error,
+      );
   }
-  const code = e.data?.error ?? e.code ?? 'unknown_error';
-  if (code === 'ratelimited') return new SlackRateLimitedError(1, { cause: error });
-  return new SlackApiError(code, `Slack ${method} failed: ${code}. ${slackHint(code)}`, {
-    cause: error,
-  });
 }
 
 /**
- * Delivery through a Web API client. The client must be built with
- * `rejectRateLimitedCalls: true` and no retries, so Slack's 429 reaches the state machine.
+ * The Web API client the Post step uses: rate limits rejected (not waited on inside the
+ * Lambda) and no retries, so Slack's 429 and outages reach the state machine; a timeout per call.
+ */
+export function slackWebClient(
+  token: string,
+  options: { slackApiUrl: string; timeoutMs?: number },
+): WebClient {
+  return new WebClient(token, {
+    rejectRateLimitedCalls: true,
+    retryConfig: { retries: 0 },
+    slackApiUrl: options.slackApiUrl,
+    timeout: options.timeoutMs ?? SLACK_TIMEOUT_MS,
+  });
+}
+
+/** The `response_url` answer of a delivered reply: `ok`, or JSON with `ok: true`. */
+function respondOutcome(body: string): { ok: true } | { ok: false; code: string } {
+  if (body === 'ok' || body === '') return { ok: true };
+  try {
+    const parsed = JSON.parse(body) as { ok?: unknown; error?: unknown };
+    if (parsed.ok === true) return { ok: true };
+    if (parsed.ok === false && typeof parsed.error === 'string') {
+      return { ok: false, code: parsed.error };
+    }
+  } catch {
+    // Not JSON: reported as garbled below.
+  }
+  return { ok: false, code: body };
+}
+
+/**
+ * Delivery through a Web API client built by `slackWebClient` (or configured the same way).
+ * `respond` posts with the given `fetch`, bounded by `timeoutMs`.
  */
 export function webApiDelivery(
   client: Pick<WebClient, 'chat'>,
-  doFetch: typeof fetch = fetch,
+  options: { fetch?: typeof fetch; timeoutMs?: number } = {},
 ): SlackDelivery {
+  const doFetch = options.fetch ?? fetch;
+  const timeoutMs = options.timeoutMs ?? SLACK_TIMEOUT_MS;
   return {
     async postMessage(channel, message) {
       try {
@@ -75,20 +182,33 @@ export function webApiDelivery(
       }
     },
     async respond(responseUrl, channel, message) {
-      const res = await doFetch(responseUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ response_type: 'in_channel', ...message }),
-      });
-      if (res.status === 429) {
-        throw new SlackRateLimitedError(Number(res.headers.get('retry-after') ?? '1') || 1);
+      const via = 'response_url';
+      let status: number;
+      let retryAfter: string | null;
+      let body: string;
+      try {
+        const res = await doFetch(responseUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ response_type: 'in_channel', ...message }),
+          redirect: 'error',
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+        status = res.status;
+        retryAfter = res.headers.get('retry-after');
+        body = (await res.text()).trim();
+      } catch (error) {
+        throw unavailable(via, networkReason(error), error);
       }
-      const body = (await res.text()).trim();
-      if (!res.ok) {
-        const code = res.status === 404 ? 'expired_url' : body || `http_${res.status}`;
-        throw new SlackApiError(code, `Slack response_url failed: ${code}. ${slackHint(code)}`);
+      if (status === 429) throw new SlackRateLimitedError(Number(retryAfter ?? '1') || 1);
+      if (status >= 500) throw unavailable(via, `HTTP ${status}`);
+      if (status === 404) throw refusal('expired_url', via);
+      if (status < 200 || status >= 300) {
+        throw refusal(SLACK_CODE.test(body) ? body : `http_${status}`, via);
       }
-      return { via: 'response_url', channel };
+      const outcome = respondOutcome(body);
+      if (!outcome.ok) throw refusal(outcome.code, via);
+      return { via, channel };
     },
   };
 }

@@ -2,8 +2,13 @@
  * Post step handler, for both ends of the state machine: a report (`{..., link}`) or a
  * caught failure (`{request, error}`). A command's reply goes to its `response_url` (it
  * works without the bot being in the channel); a digest is posted to the channel.
+ *
+ * Each is delivered once per `requestId` (`delivery-record.ts`): a retried Post, or a second
+ * execution of the same scheduled digest, returns the recorded delivery without posting. A
+ * failure whose report had already reached Slack posts no notice and ends as delivered.
  */
-import { WebClient } from '@slack/web-api';
+import { S3Client } from '@aws-sdk/client-s3';
+import { s3Config } from '../../../common/aws-clients.ts';
 import type { CostbotConfig } from '../../../common/config.ts';
 import type {
   Delivery,
@@ -12,59 +17,124 @@ import type {
   PostedState,
   PostState,
   ReportRequest,
+  StableLink,
+  StoredChart,
 } from '../../../common/contract.ts';
-import { SlackApiError } from '../../../common/errors.ts';
+import { DeliveryInProgressError, SlackApiError } from '../../../common/errors.ts';
 import { explainFailure } from '../../../common/failure-explanation.ts';
+import { createStableLinker } from '../../../common/link-token.ts';
 import { createLogger, type Logger } from '../../../common/log.ts';
 import type { ParameterReader } from '../../../common/parameters.ts';
 import { failureMessage, reportMessage, type SlackMessage } from '../../../common/slack-message.ts';
-import { type SlackDelivery, webApiDelivery } from './delivery.ts';
+import { type SlackDelivery, slackWebClient, webApiDelivery } from './delivery.ts';
+import {
+  type DeliveryKind,
+  type DeliveryRecords,
+  deliveryRecords,
+  RECORD_TIMEOUT_MS,
+  s3RecordStore,
+} from './delivery-record.ts';
 import { slackDeliveryFromParameters } from './slack-client.ts';
 
 export interface PostDeps {
   /** Resolved per call: the token behind it may be rotated. */
   delivery: () => Promise<SlackDelivery>;
+  records: DeliveryRecords;
   log: Logger;
+  /** Stable links on (`COSTBOT_LINKS_URL` set): the chart's link through the links endpoint. */
+  stableLink?: (chart: StoredChart) => Promise<StableLink>;
+}
+
+/** The S3 client of the delivery records: one attempt (the state machine retries), bounded. */
+export function recordS3Client(env: Record<string, string | undefined>): S3Client {
+  return new S3Client({
+    ...s3Config(env, { maxAttempts: 1 }),
+    requestHandler: { requestTimeout: RECORD_TIMEOUT_MS, connectionTimeout: RECORD_TIMEOUT_MS },
+  });
 }
 
 /**
- * Slack's Web API with the bot token from the parameter store. Rate-limited calls are
- * rejected, not waited on inside the Lambda, so the state machine's Retry owns the wait.
+ * Slack's Web API with the bot token from the parameter store, and the delivery records in
+ * the charts bucket. Rate-limited calls are rejected, not waited on inside the Lambda, so
+ * the state machine's Retry owns the wait.
  */
-export function postDepsFromConfig(config: CostbotConfig, parameters: ParameterReader): PostDeps {
+export function postDepsFromConfig(
+  config: CostbotConfig,
+  parameters: ParameterReader,
+  records: DeliveryRecords,
+  options: { slackTimeoutMs?: number } = {},
+): PostDeps {
+  const timeoutMs = options.slackTimeoutMs;
   return {
     delivery: slackDeliveryFromParameters({
       parameters,
       tokenName: config.parameterNames.slackBotToken,
       build: (token) =>
-        webApiDelivery(
-          new WebClient(token, {
-            rejectRateLimitedCalls: true,
-            retryConfig: { retries: 0 },
-            slackApiUrl: config.slackApiUrl,
-          }),
-        ),
+        webApiDelivery(slackWebClient(token, { slackApiUrl: config.slackApiUrl, timeoutMs }), {
+          timeoutMs,
+        }),
     }),
+    records,
     log: createLogger({ step: 'post' }, { level: config.logLevel }),
+    ...(config.linksUrl
+      ? {
+          stableLink: createStableLinker({
+            parameters,
+            keyName: config.parameterNames.linkKey,
+            baseUrl: config.linksUrl,
+            lifetimeDays: config.chartRetentionDays,
+          }),
+        }
+      : {}),
   };
 }
 
-async function deliver(deps: PostDeps, request: ReportRequest, message: SlackMessage) {
+/** The records on the deployed bucket, for the Lambda entry and the `aws` backend. */
+export function s3DeliveryRecords(
+  config: CostbotConfig,
+  env: Record<string, string | undefined>,
+): DeliveryRecords {
+  return deliveryRecords(s3RecordStore(recordS3Client(env), config.bucket));
+}
+
+async function post(slack: SlackDelivery, request: ReportRequest, message: SlackMessage) {
+  return request.responseUrl
+    ? slack.respond(request.responseUrl, request.channel, message)
+    : slack.postMessage(request.channel, message);
+}
+
+/** Delivers `message` once for this request and kind, logging what happened. */
+async function deliverOnce(
+  deps: PostDeps,
+  request: ReportRequest,
+  kind: DeliveryKind,
+  message: SlackMessage,
+): Promise<Delivery> {
   const slack = await deps.delivery();
+  const fields = { requestId: request.requestId, kind };
   try {
-    const delivery: Delivery = request.responseUrl
-      ? await slack.respond(request.responseUrl, request.channel, message)
-      : await slack.postMessage(request.channel, message);
-    deps.log.info('posted', { requestId: request.requestId, via: delivery.via, ts: delivery.ts });
-    return delivery;
+    const outcome = await deps.records.once(request.requestId, kind, () =>
+      post(slack, request, message),
+    );
+    const { via, ts } = outcome.delivery;
+    if (!outcome.posted)
+      deps.log.info('already delivered: not posted again', { ...fields, via, ts });
+    else deps.log.info('posted', { ...fields, via, ts });
+    if (!outcome.recorded) {
+      // A retry or a duplicate execution would post again: this line says why.
+      deps.log.error('delivery record not written', { ...fields, error: outcome.recordError });
+    }
+    return outcome.delivery;
   } catch (error) {
-    // When even the failure notice cannot be posted, this line is what a person finds.
-    deps.log.error('delivery failed', {
-      requestId: request.requestId,
-      channel: request.channel,
-      code: error instanceof SlackApiError ? error.code : undefined,
-      error,
-    });
+    if (!(error instanceof DeliveryInProgressError)) {
+      // When even the failure notice cannot be posted, this line is what a person finds.
+      deps.log.error('delivery failed', {
+        ...fields,
+        channel: request.channel,
+        code: error instanceof SlackApiError ? error.code : undefined,
+        error,
+      });
+    }
     throw error;
   }
 }
@@ -75,21 +145,36 @@ export function createPostHandler(deps: PostDeps) {
   async function postHandler(
     state: PostState | FailureState,
   ): Promise<PostedState | FailureReportedState> {
+    const { request } = state;
     if ('error' in state) {
+      const report = await deps.records.status(request.requestId, 'report');
+      if (report.state === 'delivered') {
+        // The report reached Slack before the failure (e.g. Post died after Slack answered).
+        deps.log.warn('report already delivered: no failure notice', {
+          requestId: request.requestId,
+          error: state.error.Error,
+        });
+        return { ...state, delivery: report.delivery, reportDelivered: true };
+      }
+      if (report.state === 'posting') {
+        throw new DeliveryInProgressError(
+          `The report of ${request.requestId} may be reaching Slack right now; the notice waits.`,
+        );
+      }
       const failure = explainFailure(state.error);
-      deps.log.error('report failed', {
-        requestId: state.request.requestId,
-        error: failure.name,
-      });
+      deps.log.error('report failed', { requestId: request.requestId, error: failure.name });
       const message = failureMessage({
-        request: state.request,
+        request,
         explanation: failure.text,
         errorName: failure.name,
       });
-      return { ...state, delivery: await deliver(deps, state.request, message) };
+      const delivery = await deliverOnce(deps, request, 'failure', message);
+      return { ...state, delivery, reportDelivered: false };
     }
-    const message = reportMessage(state);
-    return { ...state, delivery: await deliver(deps, state.request, message) };
+    const stableLink = await deps.stableLink?.(state.chart);
+    const linked = stableLink ? { ...state, stableLink } : state;
+    const message = reportMessage(linked);
+    return { ...linked, delivery: await deliverOnce(deps, request, 'report', message) };
   }
   return postHandler;
 }

@@ -9,9 +9,18 @@ import {
   WebAPIRateLimitedError,
   WebClient,
 } from '@slack/web-api';
-import { SlackApiError, SlackRateLimitedError } from '../../../../common/errors.ts';
+import {
+  SlackApiError,
+  SlackRateLimitedError,
+  SlackUnavailableError,
+} from '../../../../common/errors.ts';
 import type { SlackMessage } from '../../../../common/slack-message.ts';
-import { slackHint, webApiDelivery } from '../../../../workflows/steps/post/delivery.ts';
+import {
+  SLACK_TIMEOUT_MS,
+  slackHint,
+  slackWebClient,
+  webApiDelivery,
+} from '../../../../workflows/steps/post/delivery.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures
@@ -333,6 +342,129 @@ describe('Function: webApiDelivery', () => {
       // Assess
       assert.ok(error instanceof SlackApiError);
       assert.equal(error.code, 'invalid_blocks');
+    });
+  });
+
+  describe('Slack outages: every class is a retryable SlackUnavailableError', () => {
+    /** Short, so the hang case takes a fraction of a second; deployed it is SLACK_TIMEOUT_MS. */
+    const TIMEOUT_MS = 300;
+    let stub: Awaited<ReturnType<typeof startServer>>;
+    const json = { 'content-type': 'application/json' };
+
+    /** One way of failing per path: `/<class>/chat.postMessage` and `/<class>/respond`. */
+    const faults: Record<string, (req: IncomingMessage, res: ServerResponse) => void> = {
+      '503': (_req, res) => res.writeHead(503).end('upstream unavailable'),
+      '500': (_req, res) => res.writeHead(500, json).end('{"ok":false}'),
+      reset: (req) => req.socket.destroy(),
+      hang: () => {},
+      garbage: (_req, res) => res.writeHead(200).end('<html>502 Bad Gateway</html>'),
+      internal_error: (_req, res) =>
+        res.writeHead(200, json).end('{"ok":false,"error":"internal_error"}'),
+    };
+
+    before(async () => {
+      const routes: Parameters<typeof startServer>[0] = {};
+      for (const [name, fault] of Object.entries(faults)) {
+        routes[`/${name}/chat.postMessage`] = fault;
+        routes[`/${name}/respond`] = fault;
+      }
+      stub = await startServer(routes);
+    });
+
+    after(async () => {
+      await stopServer(stub.server);
+    });
+
+    function delivery(name: string) {
+      const client = slackWebClient('xoxb-test-token', {
+        slackApiUrl: `${stub.base}/${name}/`,
+        timeoutMs: TIMEOUT_MS,
+      });
+      return webApiDelivery(client, { timeoutMs: TIMEOUT_MS });
+    }
+
+    it('bounds every call well inside the Post function (25 s) and task (30 s)', () => {
+      assert.ok(SLACK_TIMEOUT_MS <= 10_000, `SLACK_TIMEOUT_MS ${SLACK_TIMEOUT_MS}`);
+    });
+
+    for (const name of Object.keys(faults)) {
+      it(`${name}: chat.postMessage and response_url both throw SlackUnavailableError`, async () => {
+        // Prepare
+        const slack = delivery(name);
+        const started = performance.now();
+
+        // Act
+        const errors = [
+          await rejection(slack.postMessage('C1', MESSAGE)),
+          await rejection(slack.respond(`${stub.base}/${name}/respond`, 'C1', MESSAGE)),
+        ];
+
+        // Assess
+        for (const error of errors) {
+          assert.ok(error instanceof SlackUnavailableError, `${name}: ${String(error)}`);
+          assert.equal(error.name, 'SlackUnavailableError');
+          assert.match(error.message, /^Slack (chat\.postMessage|response_url) /);
+        }
+        assert.ok(performance.now() - started < 4 * TIMEOUT_MS, 'no call outlives its timeout');
+      });
+    }
+
+    it('connection refused: both throw SlackUnavailableError naming ECONNREFUSED', async () => {
+      // Prepare: a port nothing listens on.
+      const closed = await startServer({});
+      const base = closed.base;
+      await stopServer(closed.server);
+      const slack = webApiDelivery(
+        slackWebClient('xoxb-test-token', { slackApiUrl: `${base}/`, timeoutMs: TIMEOUT_MS }),
+        { timeoutMs: TIMEOUT_MS },
+      );
+
+      // Act
+      const errors = [
+        await rejection(slack.postMessage('C1', MESSAGE)),
+        await rejection(slack.respond(`${base}/respond`, 'C1', MESSAGE)),
+      ];
+
+      // Assess
+      for (const error of errors) {
+        assert.ok(error instanceof SlackUnavailableError, String(error));
+        assert.match(error.message, /ECONNREFUSED/);
+      }
+    });
+
+    it('a DNS failure of response_url is SlackUnavailableError naming ENOTFOUND', async () => {
+      // Prepare: fetch that fails as undici does when the name does not resolve.
+      const dnsFailure: typeof fetch = async () => {
+        throw new TypeError('fetch failed', {
+          cause: Object.assign(new Error('getaddrinfo ENOTFOUND hooks.slack.com'), {
+            code: 'ENOTFOUND',
+          }),
+        });
+      };
+      const slack = webApiDelivery(fakeClient(async () => assert.fail('unused')).client, {
+        fetch: dnsFailure,
+      });
+
+      // Act
+      const error = await rejection(slack.respond('https://hooks.slack.com/x', 'C1', MESSAGE));
+
+      // Assess
+      assert.ok(error instanceof SlackUnavailableError);
+      assert.equal(error.message, 'Slack response_url failed: ENOTFOUND.');
+    });
+
+    it('still names a refusal that will not go away SlackApiError (not retried)', async () => {
+      // Prepare
+      const { client } = fakeClient(async () => {
+        throw new WebAPIPlatformError({ ok: false, error: 'channel_not_found' });
+      });
+
+      // Act
+      const error = await rejection(webApiDelivery(client).postMessage('C1', MESSAGE));
+
+      // Assess
+      assert.ok(error instanceof SlackApiError);
+      assert.ok(!(error instanceof SlackUnavailableError));
     });
   });
 });
