@@ -10,7 +10,8 @@
  * const config = loadConfig(process.env);
  * config.backend; // 'local' unless COSTBOT_BACKEND=aws
  */
-import { ConfigError, type ConfigSource } from './errors.ts';
+import { readFileSync } from 'node:fs';
+import { ConfigError, type ConfigSource, LocalFileError } from './errors.ts';
 
 export const BACKENDS = ['local', 'aws'] as const;
 export type Backend = (typeof BACKENDS)[number];
@@ -315,6 +316,18 @@ export const port: Kind<number> = (raw, at) => {
   return Number(value);
 };
 
+/**
+ * A secret whose shape is known (a token prefix, a hex length). Its error never shows the
+ * value: a token pasted into the wrong variable must not end up in a terminal or a log.
+ */
+function secret(pattern: RegExp, expected: string): Kind<string | null> {
+  return optional((raw, at) => {
+    const value = text(raw, at);
+    if (!pattern.test(value)) fail(at, `must be ${expected} (the value is not shown).`);
+    return value;
+  });
+}
+
 export const timeZone: Kind<string> = (raw, at) => {
   const value = text(raw, at);
   try {
@@ -437,6 +450,21 @@ export const SETTINGS = {
     'Stack whose outputs `npm run setup` reads (`--stack` wins).',
     matching(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, 'a CloudFormation stack name'),
   ),
+  SLACK_BOT_TOKEN: setting(
+    '',
+    'Local and Socket Mode runs: the bot token (`xoxb-…`), instead of the parameter store.',
+    secret(/^xoxb-[\w-]+$/, 'a bot token starting with xoxb- (OAuth & Permissions page)'),
+  ),
+  SLACK_SIGNING_SECRET: setting(
+    '',
+    'Local and Socket Mode runs: the signing secret, instead of the parameter store.',
+    secret(/^[0-9a-f]{32}$/i, '32 hex characters (Basic Information page)'),
+  ),
+  SLACK_APP_TOKEN: setting(
+    '',
+    '`xapp-…`: run the bot in Socket Mode against a real workspace.',
+    secret(/^xapp-[\w-]+$/, 'an app-level token starting with xapp- (Basic Information page)'),
+  ),
 } satisfies Record<string, Setting<unknown>>;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -492,6 +520,87 @@ export function environmentSource(env: Env): SettingSource {
 export function readSetting<N extends SettingName>(env: Env, name: N): SettingValue<N> {
   const { default: fallback, kind } = SETTINGS[name];
   return readValue(environmentSource(env), name, fallback, kind as Kind<SettingValue<N>>);
+}
+
+/** Slack's secrets as Bolt apps take them from the environment; unset ones are absent. */
+export interface SlackSecretsFromEnv {
+  botToken?: string;
+  signingSecret?: string;
+  appToken?: string;
+}
+
+/**
+ * `SLACK_BOT_TOKEN`, `SLACK_SIGNING_SECRET` and `SLACK_APP_TOKEN`, validated, for local and
+ * Socket Mode runs: where set they win over the parameter store. Kept out of `CostbotConfig`
+ * so no secret travels with the configuration.
+ */
+export function slackSecretsFromEnv(env: Env = process.env): SlackSecretsFromEnv {
+  const botToken = readSetting(env, 'SLACK_BOT_TOKEN');
+  const signingSecret = readSetting(env, 'SLACK_SIGNING_SECRET');
+  const appToken = readSetting(env, 'SLACK_APP_TOKEN');
+  return {
+    ...(botToken ? { botToken } : {}),
+    ...(signingSecret ? { signingSecret } : {}),
+    ...(appToken ? { appToken } : {}),
+  };
+}
+
+/**
+ * The first line of a `.env` file that is neither blank, a comment nor `NAME=value` (outside a
+ * quoted value spanning lines), 1-based; 0 when every line reads. Node's own parser skips such
+ * lines silently, which would leave a mistyped secret unset without a word.
+ */
+function unreadableLine(content: string): number {
+  let quote: string | undefined;
+  const lines = content.split(/\r?\n/);
+  for (const [index, line] of lines.entries()) {
+    if (quote !== undefined) {
+      if (line.includes(quote)) quote = undefined;
+      continue;
+    }
+    if (/^\s*(#.*)?$/.test(line)) continue;
+    const value = /^\s*(?:export\s+)?[A-Za-z_][\w.-]*\s*=\s*(.*)$/.exec(line)?.[1];
+    if (value === undefined || value.includes('\0')) return index + 1;
+    const opening = value[0];
+    if (
+      (opening === '"' || opening === "'" || opening === '`') &&
+      !value.slice(1).includes(opening)
+    ) {
+      quote = opening;
+    }
+  }
+  return quote === undefined ? 0 : lines.length;
+}
+
+/**
+ * Loads a `.env` file into `process.env` (with Node's `process.loadEnvFile`), as Bolt apps do
+ * for local runs; a variable already set in the environment wins over the file. A missing file
+ * is no error; one that cannot be read or parsed is a `LocalFileError` naming it and the line.
+ * Local tooling only: Lambda functions get their environment from the deploy.
+ *
+ * @example
+ * loadDotEnv(); // reads ./.env when there is one
+ */
+export function loadDotEnv(file = '.env'): boolean {
+  let content: string;
+  try {
+    content = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return false;
+    throw new LocalFileError(file, `cannot be read (${code}): fix it or remove it.`, {
+      cause: error,
+    });
+  }
+  const line = unreadableLine(content);
+  if (line > 0) {
+    throw new LocalFileError(
+      file,
+      `cannot be parsed: line ${line} is not NAME=value, a comment or the rest of a quoted value; fix it or remove it.`,
+    );
+  }
+  process.loadEnvFile(file);
+  return true;
 }
 
 export function loadConfig(env: Env = process.env): CostbotConfig {

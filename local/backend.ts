@@ -5,8 +5,9 @@
  */
 import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
+import { withSlackSecretOverrides } from '../bot/secrets.ts';
 import { s3Config } from '../common/aws-clients.ts';
-import type { CostbotConfig } from '../common/config.ts';
+import type { CostbotConfig, SlackSecretsFromEnv } from '../common/config.ts';
 import { signDepsFromConfig } from '../common/link-signer.ts';
 import { createLogger } from '../common/log.ts';
 import {
@@ -19,19 +20,20 @@ import type { FetchClients } from '../workflows/steps/fetch/fetch.ts';
 import { createFetchHandler, fetchDepsFromConfig } from '../workflows/steps/fetch/handler.ts';
 import type { SlackDelivery } from '../workflows/steps/post/delivery.ts';
 import {
-  createPostHandler,
-  type PostDeps,
-  postDepsFromConfig,
-  s3DeliveryRecords,
-} from '../workflows/steps/post/handler.ts';
-import {
   type DeliveryRecords,
   deliveryRecords,
   s3RecordStore,
   singleProcessRecordStore,
 } from '../workflows/steps/post/delivery-record.ts';
+import {
+  createPostHandler,
+  type PostDeps,
+  postDepsFromConfig,
+  s3DeliveryRecords,
+} from '../workflows/steps/post/handler.ts';
 import { createSignHandler } from '../workflows/steps/sign/handler.ts';
 import { createSummarizeHandler } from '../workflows/steps/summarize/handler.ts';
+import { listenError } from './cli.ts';
 import { DemoMetrics } from './demo-metrics.ts';
 import { ensureParameterFile } from './parameter-file.ts';
 import type { StepHandlers } from './runner.ts';
@@ -39,7 +41,6 @@ import { type LocalS3, startLocalS3 } from './s3-server.ts';
 
 type Env = Record<string, string | undefined>;
 
-import { listenError } from './cli.ts';
 export interface Backend {
   handlers: StepHandlers;
   parameters: ParameterReader;
@@ -51,6 +52,11 @@ export interface Backend {
 }
 
 export interface BackendOptions {
+  /**
+   * Slack secrets given in the environment (`slackSecretsFromEnv`): they win over the parameter
+   * store for every step, as Bolt apps expect of a local run.
+   */
+  slackSecrets?: SlackSecretsFromEnv;
   /** Where reports go instead of Slack's Web API (the terminal, a test recorder). */
   delivery?: SlackDelivery;
   /** Local backend: the demo data's clock. */
@@ -75,7 +81,11 @@ function postDeps(
 }
 
 export function awsBackend(config: CostbotConfig, env: Env, options: BackendOptions = {}): Backend {
-  const parameters = awsParameterReader(config, env);
+  const parameters = withSlackSecretOverrides(
+    awsParameterReader(config, env),
+    config.parameterNames,
+    options.slackSecrets ?? {},
+  );
   return {
     parameters,
     handlers: {
@@ -111,14 +121,18 @@ export async function localBackend(
     port: config.localS3Port,
     bucket: config.bucket,
     keys: [signer],
+  }).catch((error: unknown) => {
+    throw listenError('COSTBOT_LOCAL_S3_PORT', config.localS3Port, error);
   });
   // The local S3 client's region and endpoint, as AWS_ENDPOINT_URL_S3 would give them.
   const s3Env = { AWS_ENDPOINT_URL_S3: s3.endpoint };
   const s3ClientFor = (credentials: { accessKeyId: string; secretAccessKey: string }) =>
     new S3Client({ ...s3Config(s3Env), region: 'us-east-1', endpoint: s3.endpoint, credentials });
-  const parameters = new FileParameterReader(parameterFile, {
-    maxAgeSeconds: config.parameterCacheTtlSeconds,
-  });
+  const parameters = withSlackSecretOverrides(
+    new FileParameterReader(parameterFile, { maxAgeSeconds: config.parameterCacheTtlSeconds }),
+    names,
+    options.slackSecrets ?? {},
+  );
   const demo = new DemoMetrics({ now: options.now, accounts: options.demoAccounts });
   const clients: FetchClients = { billing: demo, metrics: demo };
   return {
@@ -129,8 +143,6 @@ export async function localBackend(
       fetch: createFetchHandler({
         clients,
         log: createLogger({ step: 'fetch' }, { level: config.logLevel }),
-  }).catch((error: unknown) => {
-    throw listenError('COSTBOT_LOCAL_S3_PORT', config.localS3Port, error);
         now: options.now,
       }),
       summarize: createSummarizeHandler({ topN: config.topN }),

@@ -11,7 +11,7 @@ import { ExpressReceiver } from '@slack/bolt';
 import express from 'express';
 import { createBotApp } from '../bot/app.ts';
 import { loadSlackSecrets } from '../bot/secrets.ts';
-import { type CostbotConfig, loadConfig } from '../common/config.ts';
+import { type CostbotConfig, loadConfig, slackSecretsFromEnv } from '../common/config.ts';
 import { createLinkSigner, signDepsFromConfig } from '../common/link-signer.ts';
 import { createLogger } from '../common/log.ts';
 import { awsDoctorDeps, botDoctorDeps } from '../doctor/deps.ts';
@@ -46,7 +46,7 @@ function listen(server: Server, port: number): Promise<number> {
 
 /** What both local modes share: backend, secrets, an in-process starter and a link signer. */
 async function botRuntime(config: CostbotConfig, env: Env, retryIntervalMs?: number) {
-  const backend = await createBackend(config, env);
+  const backend = await createBackend(config, env, { slackSecrets: slackSecretsFromEnv(env) });
   const secrets = await readAtStartup(env, () =>
     loadSlackSecrets(config, backend.parameters),
   ).catch(async (error: unknown) => {
@@ -78,8 +78,9 @@ async function botRuntime(config: CostbotConfig, env: Env, retryIntervalMs?: num
 
 /**
  * Against a real workspace, for development: Socket Mode (no public URL needed) when
- * `SLACK_APP_TOKEN` (xapp-…) is set. The bot token and signing secret come from the parameter
- * store of the backend: `.costbot/parameters.json` locally, SSM with COSTBOT_BACKEND=aws.
+ * `SLACK_APP_TOKEN` (xapp-…) is set. The bot token and signing secret come from
+ * `SLACK_BOT_TOKEN` and `SLACK_SIGNING_SECRET` when set (environment or `.env`), else from the
+ * parameter store of the backend: `.costbot/parameters.json` locally, SSM with COSTBOT_BACKEND=aws.
  */
 export async function startSocketModeBot(env: Env, appToken: string): Promise<LocalBot> {
   const config = loadConfig(env);

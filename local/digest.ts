@@ -4,7 +4,7 @@
  * can be opened, until Ctrl-C.
  */
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../common/config.ts';
+import { loadConfig, loadDotEnv, slackSecretsFromEnv } from '../common/config.ts';
 import type { PeriodPreset, PostedState } from '../common/contract.ts';
 import { createBackend } from './backend.ts';
 import { EXIT_SETUP, readAtStartup, runCli } from './cli.ts';
@@ -43,11 +43,15 @@ async function main(): Promise<number> {
     );
     return EXIT_SETUP;
   }
+  loadDotEnv();
   const config = loadConfig(process.env);
   const delivery = values.slack
     ? undefined
     : terminalDelivery((text) => process.stdout.write(text));
-  const backend = await createBackend(config, process.env, delivery ? { delivery } : {});
+  const backend = await createBackend(config, process.env, {
+    slackSecrets: slackSecretsFromEnv(process.env),
+    ...(delivery ? { delivery } : {}),
+  });
   // The secrets the run reads, now: an unreachable SSM or a missing parameter is one line
   // before any work rather than a failed report.
   const names = config.parameterNames;

@@ -4,6 +4,7 @@
  * Ctrl-C stops the bot, the console and the local S3 server.
  */
 import { parseArgs } from 'node:util';
+import { loadDotEnv, slackSecretsFromEnv } from '../common/config.ts';
 import { startLocalBot, startSocketModeBot } from './bot-server.ts';
 import { runCli } from './cli.ts';
 
@@ -11,7 +12,8 @@ const USAGE = `Usage: npm start [-- --help]
 
 Serves the bot (POST /slack/events) and a local Slack console (GET /) on 127.0.0.1:$PORT
 (default 3000). With SLACK_APP_TOKEN=xapp-… set, connects to a real workspace in Socket
-Mode instead (bot token and signing secret from the backend's parameter store). With COSTBOT_BACKEND unset, reports use demo metrics, an S3 server on
+Mode instead (bot token and signing secret from SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET, else
+the backend's parameter store). Variables may also come from ./.env; the environment wins. With COSTBOT_BACKEND unset, reports use demo metrics, an S3 server on
 127.0.0.1:$COSTBOT_LOCAL_S3_PORT (default 4568) and .costbot/parameters.json for secrets.
 Settings: README.md, "Settings".`;
 
@@ -21,7 +23,9 @@ async function main(): Promise<number | undefined> {
     console.log(USAGE);
     return 0;
   }
-  const appToken = process.env.SLACK_APP_TOKEN;
+  // Bolt's convention: secrets from the environment or ./.env (the environment wins).
+  loadDotEnv();
+  const { appToken } = slackSecretsFromEnv(process.env);
   const bot = appToken
     ? await startSocketModeBot(process.env, appToken)
     : await startLocalBot(process.env);

@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { awsEnvironment, readSetting } from '../common/config.ts';
+import { awsEnvironment, readSetting, slackSecretsFromEnv } from '../common/config.ts';
 import { SetupError } from '../common/errors.ts';
 import { runSetup, targetFromOutputs } from './setup.ts';
 
@@ -67,8 +67,9 @@ async function main(): Promise<void> {
   );
   const target = targetFromOutputs(outputs);
 
-  let slackBotToken = values['slack-bot-token'] ?? process.env.SLACK_BOT_TOKEN;
-  let slackSigningSecret = values['slack-signing-secret'] ?? process.env.SLACK_SIGNING_SECRET;
+  const fromEnv = slackSecretsFromEnv(process.env);
+  let slackBotToken = values['slack-bot-token'] ?? fromEnv.botToken;
+  let slackSigningSecret = values['slack-signing-secret'] ?? fromEnv.signingSecret;
   if (process.stdin.isTTY) {
     slackBotToken ??=
       (await promptHidden('Slack bot token (xoxb-…, Enter to keep the stored one): ')) || undefined;

@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { awsEnvironment, loadConfig, readSetting } from '../../common/config.ts';
-import { ConfigError } from '../../common/errors.ts';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import {
+  awsEnvironment,
+  loadConfig,
+  loadDotEnv,
+  readSetting,
+  slackSecretsFromEnv,
+} from '../../common/config.ts';
+import { ConfigError, LocalFileError } from '../../common/errors.ts';
 
 /** Runs `loadConfig(env)` expecting a `ConfigError`, and returns it. */
 function configError(env: Record<string, string>): ConfigError {
@@ -576,5 +585,133 @@ describe('Rules: each setting is checked by the rules of what it names', () => {
       [0, 0, 65_535, 65_535],
     );
     assert.equal(blank.localDir, '.costbot');
+  });
+});
+
+describe('Function: slackSecretsFromEnv', () => {
+  it("gives Bolt's three variables when set, and nothing for unset ones", () => {
+    // Prepare
+    const env = { SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 'ab'.repeat(16) };
+
+    // Act
+    const some = slackSecretsFromEnv(env);
+    const none = slackSecretsFromEnv({ SLACK_APP_TOKEN: '  ' });
+
+    // Assess
+    assert.deepEqual(some, { botToken: 'xoxb-1-2-abc', signingSecret: 'ab'.repeat(16) });
+    assert.deepEqual(none, {});
+  });
+
+  const bad: [string, string][] = [
+    ['SLACK_BOT_TOKEN', 'xapp-1-swapped-with-the-app-token'],
+    ['SLACK_BOT_TOKEN', 'xoxp-a-user-token'],
+    ['SLACK_SIGNING_SECRET', 'ab'.repeat(15)],
+    ['SLACK_SIGNING_SECRET', 'zz'.repeat(16)],
+    ['SLACK_APP_TOKEN', 'xoxb-1-2-the-bot-token'],
+  ];
+  for (const [setting, value] of bad) {
+    it(`refuses a malformed ${setting} in one line that does not show the value`, () => {
+      // Act
+      let caught: unknown;
+      try {
+        slackSecretsFromEnv({ [setting]: value });
+      } catch (error) {
+        caught = error;
+      }
+
+      // Assess
+      assert.ok(caught instanceof ConfigError);
+      assert.equal(caught.setting, setting);
+      assert.ok(caught.message.startsWith(`${setting}: must be `), caught.message);
+      assert.ok(!caught.message.includes(value), caught.message);
+      assert.ok(!caught.message.includes('\n'));
+    });
+  }
+});
+
+describe('Function: loadDotEnv', () => {
+  const names = ['COSTBOT_TEST_DOTENV_A', 'COSTBOT_TEST_DOTENV_B', 'COSTBOT_TEST_DOTENV_C'];
+  let dir: string;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'costbot-dotenv-'));
+  });
+  afterEach(async () => {
+    for (const name of names) delete process.env[name];
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('loads NAME=value lines, comments, export and quoted multi-line values; the environment wins', async () => {
+    // Prepare
+    const file = join(dir, '.env');
+    await writeFile(
+      file,
+      '# a comment\n\nexport COSTBOT_TEST_DOTENV_A=from-file\nCOSTBOT_TEST_DOTENV_B="line 1\nline 2"\nCOSTBOT_TEST_DOTENV_C=file\n',
+    );
+    process.env.COSTBOT_TEST_DOTENV_C = 'environment';
+
+    // Act
+    const loaded = loadDotEnv(file);
+
+    // Assess
+    assert.equal(loaded, true);
+    assert.equal(process.env.COSTBOT_TEST_DOTENV_A, 'from-file');
+    assert.equal(process.env.COSTBOT_TEST_DOTENV_B, 'line 1\nline 2');
+    assert.equal(process.env.COSTBOT_TEST_DOTENV_C, 'environment');
+  });
+
+  it('is no error when there is no .env', () => {
+    // Act
+    const loaded = loadDotEnv(join(dir, 'missing.env'));
+
+    // Assess
+    assert.equal(loaded, false);
+  });
+
+  const unparsable: [string, string, number][] = [
+    ['a line without =', 'COSTBOT_TEST_DOTENV_A=1\nxoxb-pasted-alone\n', 2],
+    ['a name with a space', 'COSTBOT TEST=1\n', 1],
+    ['a name starting with a digit', '1COSTBOT=1\n', 1],
+    ['a quote never closed', 'COSTBOT_TEST_DOTENV_A="open\nstill open\n', 3],
+    ['a NUL byte', 'COSTBOT_TEST_DOTENV_A=a\0b\n', 1],
+  ];
+  for (const [what, content, line] of unparsable) {
+    it(`refuses a .env with ${what}, naming the file and line ${line}, loading nothing`, async () => {
+      // Prepare
+      const file = join(dir, '.env');
+      await writeFile(file, content);
+
+      // Act
+      let caught: unknown;
+      try {
+        loadDotEnv(file);
+      } catch (error) {
+        caught = error;
+      }
+
+      // Assess
+      assert.ok(caught instanceof LocalFileError, String(caught));
+      assert.equal(caught.path, file);
+      assert.ok(
+        caught.message.startsWith(`${file} cannot be parsed: line ${line} `),
+        caught.message,
+      );
+      assert.ok(!caught.message.includes('\n'));
+      assert.equal(process.env.COSTBOT_TEST_DOTENV_A, undefined);
+    });
+  }
+
+  it('refuses a .env that is a directory, naming it', () => {
+    // Act
+    let caught: unknown;
+    try {
+      loadDotEnv(dir);
+    } catch (error) {
+      caught = error;
+    }
+
+    // Assess
+    assert.ok(caught instanceof LocalFileError, String(caught));
+    assert.match(caught.message, /cannot be read \(EISDIR\)/);
   });
 });
