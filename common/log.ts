@@ -55,7 +55,10 @@ export interface Logger {
   warn(message: string, fields?: Fields): void;
   error(message: string, fields?: Fields): void;
   child(fields: Fields): Logger;
-  /** Adds the invocation (cold start, request id, function) to every later line of this logger. */
+  /**
+   * Starts an invocation: its context (cold start, request id, function) on every later line
+   * of this logger, and a fresh debug-sampling decision, as Powertools' `injectLambdaContext`.
+   */
   addContext(context: LambdaContext): void;
 }
 
@@ -128,7 +131,10 @@ function wrap(logger: PowertoolsLogger): Logger {
     warn: (message, fields) => logger.warn(message, fields ?? {}),
     error: (message, fields) => logger.error(message, fields ?? {}),
     child: (fields) => wrap(logger.createChild({ persistentKeys: fields })),
-    addContext: (context) => logger.addContext(context),
+    addContext: (context) => {
+      logger.refreshSampleRateCalculation();
+      logger.addContext(context);
+    },
   };
 }
 

@@ -224,3 +224,32 @@ describe('Function: withLambdaContext', () => {
     );
   });
 });
+
+describe('Debug sampling (POWERTOOLS_LOGGER_SAMPLE_RATE)', () => {
+  it('keeps debug lines of a sampled invocation under a higher level', async () => {
+    // Prepare
+    const saved = process.env.POWERTOOLS_LOGGER_SAMPLE_RATE;
+    process.env.POWERTOOLS_LOGGER_SAMPLE_RATE = '1';
+    const { records, log } = collecting({ step: 'fetch' }, 'error');
+    const handler = withLambdaContext(log, async (n: number) => log.debug('detail', { n }));
+
+    // Act
+    try {
+      await handler(1, context('req-1'));
+      await handler(2, context('req-2'));
+    } finally {
+      if (saved === undefined) delete process.env.POWERTOOLS_LOGGER_SAMPLE_RATE;
+      else process.env.POWERTOOLS_LOGGER_SAMPLE_RATE = saved;
+    }
+
+    // Assess
+    const details = records().filter((r) => r.message === 'detail');
+    assert.deepEqual(
+      details.map((r) => [r.level, r.n, r.sampling_rate, r.function_request_id]),
+      [
+        ['debug', 1, 1, 'req-1'],
+        ['debug', 2, 1, 'req-2'],
+      ],
+    );
+  });
+});
