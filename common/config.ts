@@ -114,7 +114,7 @@ function items(raw: Raw, at: At): string[] {
     try {
       parsed = JSON.parse(raw);
     } catch (error) {
-      return fail(at, `must be a JSON array or comma-separated values; got ${raw}.`, error);
+      return fail(at, `must be a JSON array or comma-separated values; got ${quote(raw)}.`, error);
     }
     values = Array.isArray(parsed) ? parsed : [parsed];
   } else {
@@ -142,6 +142,7 @@ function listOf<T>(kind: Kind<T>): Kind<T[]> {
   return (raw, at) => items(raw, at).map((item) => kind(item, at));
 }
 
+/** One of the `allowed` words, exactly (case matters, as it does to the code that reads it). */
 export function oneOf<T extends string>(allowed: readonly T[]): Kind<T> {
   return (raw, at) => {
     const value = text(raw, at);
@@ -152,6 +153,7 @@ export function oneOf<T extends string>(allowed: readonly T[]): Kind<T> {
   };
 }
 
+/** A whole number from `min` to `max`, written in plain digits. */
 export function integer(min: number, max: number): Kind<number> {
   return (raw, at) => {
     const value = text(raw, at);
@@ -162,6 +164,7 @@ export function integer(min: number, max: number): Kind<number> {
   };
 }
 
+/** `true` or `false`; cdk.json may give a JSON boolean, read as its text. */
 export const boolean: Kind<boolean> = (raw, at) => {
   const value = text(raw, at);
   if (value !== 'true' && value !== 'false')
@@ -308,6 +311,7 @@ export const ssmParameterPath = ruled('a parameter path like /costbot', [
   ...SSM_NAME_RULES,
 ]);
 
+/** A TCP port; 0 asks the operating system for any free one. */
 export const port: Kind<number> = (raw, at) => {
   const value = text(raw, at);
   if (!/^\d{1,5}$/.test(value) || Number(value) > 65_535) {
