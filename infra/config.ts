@@ -76,6 +76,11 @@ export interface InfraConfig {
   withBot: boolean;
   /** Absolute path of the bot's Lambda entry. */
   botEntry: string;
+  /**
+   * Reserved concurrency of the public bot function: a flood of requests runs at most this many
+   * at once (and cannot starve the report's functions), and the bot always has them.
+   */
+  botReservedConcurrency: number;
   /** Channel ids allowed to use `/aws-cost` (COSTBOT_ALLOWED_CHANNELS); empty: all. */
   allowedChannels: string[];
   /** User ids allowed to use `/aws-cost` (COSTBOT_ALLOWED_USERS); empty: all. */
@@ -104,6 +109,7 @@ export const INFRA_DEFAULTS = {
   bootstrapQualifier: 'hnb659fds',
   withBot: true,
   botEntry: 'bot/lambda.ts',
+  botReservedConcurrency: 10,
   allowedChannels: [] as string[],
   allowedUsers: [] as string[],
   parameterPrefix: '/costbot',
@@ -204,6 +210,7 @@ export function loadInfraConfig(
     ),
     withBot,
     botEntry,
+    botReservedConcurrency: read('botReservedConcurrency', integer(1, 1000)),
     allowedChannels: read('allowedChannels', slackChannelIds),
     allowedUsers: read('allowedUsers', slackUserIds),
     parameterPrefix: read('parameterPrefix', ssmParameterPath),

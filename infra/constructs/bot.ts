@@ -40,6 +40,12 @@ export interface SlackBotProps {
   logRetention: RetentionDays;
   architecture: Architecture;
   parametersExtension: boolean;
+  /**
+   * Reserved concurrency (deploy setting `botReservedConcurrency`): the Function URL is public,
+   * so a flood of requests (signed or not) runs at most this many bots at once; the excess is
+   * throttled (HTTP 429) instead of taking the account's concurrency from the report's steps.
+   */
+  reservedConcurrency: number;
 }
 
 export class SlackBot extends Construct {
@@ -63,6 +69,7 @@ export class SlackBot extends Construct {
       // Bolt loads Socket Mode, Express and OAuth code the Lambda never calls: 2.3 MB → 0.8 MB.
       esbuildArgs: botBundleEsbuildArgs(REPO_ROOT),
       timeout: Duration.seconds(10),
+      reservedConcurrentExecutions: props.reservedConcurrency,
       logRetention: props.logRetention,
       architecture: props.architecture,
       parametersExtension: props.parametersExtension,

@@ -57,6 +57,8 @@ export interface CostbotFunctionProps {
   parameterCacheTtlSeconds?: number;
   /** Extra esbuild arguments, e.g. the bot's aliases that leave unused Bolt receivers out. */
   esbuildArgs?: Record<string, string>;
+  /** Concurrency reserved for (and capping) this function; default: none, the account's pool. */
+  reservedConcurrentExecutions?: number;
 }
 
 export class CostbotFunction extends Construct {
@@ -92,6 +94,7 @@ export class CostbotFunction extends Construct {
       architecture: props.architecture,
       memorySize: props.memorySize ?? 256,
       timeout: props.timeout,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       role,
       logGroup: this.logGroup,
       environment: props.environment,

@@ -126,6 +126,7 @@ export class CostbotStack extends Stack {
       this.bot = new SlackBot(this, 'Slack', {
         ...functionDefaults,
         entry: config.botEntry,
+        reservedConcurrency: config.botReservedConcurrency,
         allowedChannels: config.allowedChannels,
         allowedUsers: config.allowedUsers,
         stateMachine: this.stateMachine,

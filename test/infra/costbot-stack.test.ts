@@ -432,6 +432,38 @@ describe('Costbot stack', () => {
         /botEntry.*withBot=false/,
       );
     });
+
+    it('has reserved concurrency (botReservedConcurrency, default 10); the report functions none', () => {
+      // Prepare
+      assert.ok(stack.bot);
+      // Act
+      const reserved = Object.values(template.findResources('AWS::Lambda::Function')).map(
+        (fn) =>
+          (fn.Properties as { ReservedConcurrentExecutions?: number }).ReservedConcurrentExecutions,
+      );
+      // Assess
+      assert.equal(INFRA_DEFAULTS.botReservedConcurrency, 10);
+      assert.equal(lambdaProps(stack.bot.function).ReservedConcurrentExecutions, 10);
+      assert.deepEqual(
+        reserved.filter((r) => r !== undefined),
+        [10],
+        'only the public bot function',
+      );
+    });
+
+    it('takes its reserved concurrency from context, and refuses 0', () => {
+      // Prepare
+      const { costbot } = buildTestApp({ botReservedConcurrency: '25' });
+      // Act
+      const other = Template.fromStack(costbot);
+      // Assess
+      assert.ok(costbot.bot);
+      other.hasResourceProperties('AWS::Lambda::Function', {
+        Description: 'costbot: Slack bot (slash command, interactions)',
+        ReservedConcurrentExecutions: 25,
+      });
+      assert.throws(() => buildTestApp({ botReservedConcurrency: '0' }), /botReservedConcurrency/);
+    });
   });
 
   describe('signer user', () => {
