@@ -13,6 +13,7 @@ import {
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { DELIVERY_RECORD_PREFIX } from '../../common/contract.ts';
 import { acknowledge } from './nag.ts';
 
 export interface ChartsBucketProps {
@@ -40,6 +41,12 @@ export class ChartsBucket extends Construct {
         {
           id: 'expire-charts',
           prefix: props.prefix,
+          expiration: Duration.days(props.retentionDays),
+        },
+        // The Post step's records outlive every retry and duplicate by days; then they go too.
+        {
+          id: 'expire-delivery-records',
+          prefix: DELIVERY_RECORD_PREFIX,
           expiration: Duration.days(props.retentionDays),
         },
         { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },

@@ -97,6 +97,23 @@ describe('Costbot stack', () => {
       template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain' });
     });
 
+    it('expires the delivery records (deliveries/) with the charts', () => {
+      // Prepare / Act: synthesized once in before()
+      // Assess
+      template.hasResourceProperties('AWS::S3::Bucket', {
+        LifecycleConfiguration: {
+          Rules: Match.arrayWith([
+            Match.objectLike({
+              Id: 'expire-delivery-records',
+              Prefix: 'deliveries/',
+              ExpirationInDays: INFRA_DEFAULTS.chartRetentionDays,
+              Status: 'Enabled',
+            }),
+          ]),
+        },
+      });
+    });
+
     it('takes its retention from context', () => {
       // Prepare
       const { costbot } = buildTestApp({ chartRetentionDays: '14', withBot: false });
