@@ -164,6 +164,30 @@ export class SetupError extends CostbotError {
   override name = 'SetupError';
 }
 
+/**
+ * Thrown by the doctor's cron evaluator when the digest's schedule expression or time zone is
+ * not valid; the message says which part.
+ */
+export class CronError extends CostbotError {
+  override name = 'CronError';
+}
+
+/**
+ * Thrown by the doctor's cron evaluator for valid EventBridge syntax it does not compute
+ * (`L`, `W`, `#`): the schedule check then says it cannot tell the next run.
+ */
+export class CronUnsupportedError extends CronError {
+  override name = 'CronUnsupportedError';
+}
+
+/**
+ * Thrown by a doctor client that cannot answer here (the local backend has no STS): the check
+ * says "cannot tell" (warn) instead of failing.
+ */
+export class NotCheckableError extends CostbotError {
+  override name = 'NotCheckableError';
+}
+
 /** Thrown by a doctor check whose call got no answer in time, so the check reports it. */
 export class CheckTimeoutError extends CostbotError {
   override name = 'CheckTimeoutError';

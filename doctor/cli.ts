@@ -18,7 +18,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type CostbotConfig, loadConfig } from '../common/config.ts';
-import { ConfigError } from '../common/errors.ts';
+import { ConfigError, NotCheckableError } from '../common/errors.ts';
 import { contextError, loadInfraConfig } from '../infra/config.ts';
 import { REPO_ROOT } from '../infra/paths.ts';
 import { localDoctorDeps, localParameterFile } from '../local/doctor-deps.ts';
@@ -29,7 +29,7 @@ import { awsDoctorDeps } from './deps.ts';
 import { formatTable } from './format.ts';
 import { exitCode, runDoctor } from './run.ts';
 import { doctorWebClient, webClientSlackApi } from './slack.ts';
-import { type DoctorDeps, type IdentityApi, NotCheckableError } from './types.ts';
+import type { DoctorDeps, IdentityApi } from './types.ts';
 
 type Env = Record<string, string | undefined>;
 

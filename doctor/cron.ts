@@ -12,17 +12,7 @@
  * nextRun('cron(0 9 ? * MON-FRI *)', 'Europe/Berlin', new Date('2026-11-21T12:00:00Z'));
  * // → 2026-11-23T08:00:00.000Z (Monday 09:00 in Berlin, UTC+1 in November)
  */
-import { CostbotError } from '../common/errors.ts';
-
-/** The expression or time zone is not valid; the message says which part. */
-export class CronError extends CostbotError {
-  override name = 'CronError';
-}
-
-/** Valid EventBridge syntax this evaluator does not compute (`L`, `W`, `#`). */
-export class CronUnsupportedError extends CronError {
-  override name = 'CronUnsupportedError';
-}
+import { CronError, CronUnsupportedError } from '../common/errors.ts';
 
 interface Field {
   name: string;

@@ -8,18 +8,9 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { CostbotConfig } from '../common/config.ts';
-import { CostbotError } from '../common/errors.ts';
 import type { ParameterReader } from '../common/parameters.ts';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
-
-/**
- * Thrown by a client that cannot answer here (the local backend has no STS): the check says
- * "cannot tell" (warn) instead of failing.
- */
-export class NotCheckableError extends CostbotError {
-  override name = 'NotCheckableError';
-}
 
 /** A policy statement a person can paste (from the AccessDenied explainer). */
 export interface PolicyStatement {

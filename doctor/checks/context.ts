@@ -6,15 +6,9 @@
  * is one file beside the others.
  */
 import type { ParameterNames } from '../../common/config.ts';
-import { CheckTimeoutError } from '../../common/errors.ts';
+import { CheckTimeoutError, NotCheckableError } from '../../common/errors.ts';
 import { type Described, describeError } from '../describe.ts';
-import {
-  type CheckResult,
-  type CheckStatus,
-  type DoctorDeps,
-  NotCheckableError,
-  type RunOptions,
-} from '../types.ts';
+import type { CheckResult, CheckStatus, DoctorDeps, RunOptions } from '../types.ts';
 
 export const DEFAULT_ROTATION_DAYS = 90;
 export const DEFAULT_TIMEOUT_MS = 10_000;

@@ -4,9 +4,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { awsCall } from '../../../common/aws-errors.ts';
+import { NotCheckableError } from '../../../common/errors.ts';
 import { trustedPrincipals } from '../../../doctor/checks/readers.ts';
 import { runDoctor } from '../../../doctor/run.ts';
-import { NotCheckableError } from '../../../doctor/types.ts';
 import { byId, DEPLOYER, fakeIdentity, healthyDeps, sdkError } from '../support.ts';
 
 const READER = 'arn:aws:iam::111111111111:role/costbot-cloudwatch-reader';
