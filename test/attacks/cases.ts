@@ -1022,8 +1022,8 @@ export function rows(): Row[] {
     add(
       'Deploying',
       'infra (CDK context)',
-      `region ${c.region ?? '(none)'} with ${c.architecture}`,
-      c.accepted ? 'synthesized' : 'refused, listing the supported regions',
+      `region ${c.region ?? '(none; the CLI would fall back to us-east-1)'} with ${c.architecture}`,
+      c.accepted ? 'accepted' : 'refused, listing the supported regions',
     );
   }
   for (const c of DEPLOY_CHECKS) add('Deploying', 'synthesized template', c.label, c.expected);
