@@ -195,6 +195,16 @@ export interface PostState extends SignState {
   link: SignedLink;
 }
 
+/**
+ * A chart's stable link (`<links endpoint>/<token>`, `common/link-token.ts`): it redirects to
+ * a freshly presigned URL on each view and works until `expiresAt`, when the chart expires.
+ */
+export interface StableLink {
+  url: string;
+  /** ISO timestamp the link stops working. */
+  expiresAt: string;
+}
+
 export interface Delivery {
   via: 'postMessage' | 'response_url' | 'terminal';
   channel: string;
@@ -203,6 +213,8 @@ export interface Delivery {
 
 export interface PostedState extends PostState {
   delivery: Delivery;
+  /** The link the message carried, when stable links are on (`COSTBOT_LINKS_URL`). */
+  stableLink?: StableLink;
 }
 
 /** What Step Functions puts at `$.error` when a Catch fires. */

@@ -147,12 +147,13 @@ export function createPostHandler(deps: PostDeps) {
   ): Promise<PostedState | FailureReportedState> {
     const { request } = state;
     if ('error' in state) {
+      const failure = explainFailure(state.error);
       const report = await deps.records.status(request.requestId, 'report');
       if (report.state === 'delivered') {
         // The report reached Slack before the failure (e.g. Post died after Slack answered).
         deps.log.warn('report already delivered: no failure notice', {
           requestId: request.requestId,
-          error: state.error.Error,
+          error: failure.name,
         });
         return { ...state, delivery: report.delivery, reportDelivered: true };
       }
@@ -161,7 +162,6 @@ export function createPostHandler(deps: PostDeps) {
           `The report of ${request.requestId} may be reaching Slack right now; the notice waits.`,
         );
       }
-      const failure = explainFailure(state.error);
       deps.log.error('report failed', { requestId: request.requestId, error: failure.name });
       const message = failureMessage({
         request,
