@@ -21,6 +21,8 @@ export interface ParameterNames {
   signerSecretAccessKey: string;
   slackBotToken: string;
   slackSigningSecret: string;
+  /** HMAC key of stable chart links (`common/link-token.ts`). */
+  linkKey: string;
 }
 
 export interface CostbotConfig {
@@ -34,6 +36,14 @@ export interface CostbotConfig {
   parameterCacheTtlSeconds: number;
   /** Lifetime of a chart link; SigV4 allows at most 604,800 s (7 days). */
   linkExpiresSeconds: number;
+  /** Days a chart is kept (the bucket's lifecycle) and its stable link works. */
+  chartRetentionDays: number;
+  /** Serve chart links through the links endpoint (re-signed on each view). */
+  stableLinks: boolean;
+  /** Base URL of the links endpoint, ending in `/`; null: messages carry the presigned link. */
+  linksUrl: string | null;
+  /** Local backend: port of the links endpoint on 127.0.0.1. */
+  localLinksPort: number;
   /** Region of the `AWS/Billing` metrics: they exist only in us-east-1. */
   billingRegion: string;
   /** How many services (or accounts) the report names before "Other". */
@@ -381,6 +391,11 @@ export const SETTINGS = {
     'SSM SecureString: Slack signing secret.',
     ssmParameterName,
   ),
+  COSTBOT_PARAM_LINK_KEY: setting(
+    '/costbot/links/hmac-key',
+    'SSM SecureString: HMAC key of stable chart links (32+ random bytes, base64url; `npm run setup` makes it).',
+    ssmParameterName,
+  ),
   COSTBOT_PARAMETER_CACHE_TTL_SECONDS: setting(
     '300',
     'Seconds a parameter value is reused before it is read again.',
@@ -390,6 +405,21 @@ export const SETTINGS = {
     '604800',
     'Lifetime of chart links, 1..604800 (7 days, the SigV4 maximum).',
     integer(1, 604_800),
+  ),
+  COSTBOT_CHART_RETENTION_DAYS: setting(
+    '90',
+    "Days a chart is kept (the bucket's lifecycle, CDK context `chartRetentionDays`) and its stable link works, 7..3650 (storage cost: docs/architecture.md).",
+    integer(7, 3650),
+  ),
+  COSTBOT_STABLE_LINKS: setting(
+    'true',
+    'Chart images and links go through the links endpoint, which re-signs on each view (CDK context `stableLinks`); `false`: the presigned S3 link and a "Refresh link" button.',
+    boolean,
+  ),
+  COSTBOT_LINKS_URL: setting(
+    '',
+    'Base URL of the links endpoint (set by the deploy and by `npm start`); unset: messages carry the presigned link.',
+    optional(httpUrl),
   ),
   COSTBOT_BILLING_REGION: setting(
     'us-east-1',
@@ -410,6 +440,11 @@ export const SETTINGS = {
   COSTBOT_LOCAL_S3_PORT: setting(
     '4568',
     'Local backend: port of the embedded S3 server on 127.0.0.1 (0: any free port).',
+    port,
+  ),
+  COSTBOT_LOCAL_LINKS_PORT: setting(
+    '4569',
+    'Local backend: port of the links endpoint on 127.0.0.1 (0: any free port).',
     port,
   ),
   SLACK_API_URL: setting(
@@ -618,9 +653,14 @@ export function loadConfig(env: Env = process.env): CostbotConfig {
       signerSecretAccessKey: get('COSTBOT_PARAM_SIGNER_SECRET_ACCESS_KEY'),
       slackBotToken: get('COSTBOT_PARAM_SLACK_BOT_TOKEN'),
       slackSigningSecret: get('COSTBOT_PARAM_SLACK_SIGNING_SECRET'),
+      linkKey: get('COSTBOT_PARAM_LINK_KEY'),
     },
     parameterCacheTtlSeconds: get('COSTBOT_PARAMETER_CACHE_TTL_SECONDS'),
     linkExpiresSeconds: get('COSTBOT_LINK_EXPIRES_SECONDS'),
+    chartRetentionDays: get('COSTBOT_CHART_RETENTION_DAYS'),
+    stableLinks: get('COSTBOT_STABLE_LINKS'),
+    linksUrl: get('COSTBOT_LINKS_URL'),
+    localLinksPort: get('COSTBOT_LOCAL_LINKS_PORT'),
     billingRegion: get('COSTBOT_BILLING_REGION'),
     topN: get('COSTBOT_TOP_N'),
     digestChannel: get('COSTBOT_DIGEST_CHANNEL'),

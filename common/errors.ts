@@ -251,6 +251,14 @@ export class InvalidSignerKeyError extends CostbotError {
 }
 
 /**
+ * Thrown by the stable-link code (`common/link-token.ts`) when the HMAC key parameter does not
+ * hold at least 32 bytes of base64url: a short key would make stable links guessable.
+ */
+export class InvalidLinkKeyError extends CostbotError {
+  override name = 'InvalidLinkKeyError';
+}
+
+/**
  * Thrown by a step handler whose input event does not match its schema
  * (`common/contract-schema.ts`): the message names the step and the first fields at fault.
  * Not retried: the same input fails the same way.

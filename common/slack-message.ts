@@ -8,6 +8,7 @@ import type {
   CostSummary,
   ReportRequest,
   SignedLink,
+  StableLink,
   StoredChart,
 } from './contract.ts';
 
@@ -59,15 +60,19 @@ export function utcStamp(iso: string): string {
   return `${month} ${d.getUTCDate()}, ${time} UTC`;
 }
 
-/** The chart link and its expiry: the block "Refresh link" replaces. */
-export function linkBlock(link: SignedLink): KnownBlock {
+/**
+ * The chart link and its expiry: the block "Refresh link" replaces. A stable link re-signs on
+ * each view, so it works until the chart itself expires.
+ */
+export function linkBlock(link: SignedLink | StableLink): KnownBlock {
+  const until = 'accessKeyId' in link ? 'link expires' : 'chart kept until';
   return {
     type: 'context',
     block_id: BLOCK_IDS.link,
     elements: [
       {
         type: 'mrkdwn',
-        text: `<${link.url}|Open chart> · link expires ${utcStamp(link.expiresAt)}`,
+        text: `<${link.url}|Open chart> · ${until} ${utcStamp(link.expiresAt)}`,
       },
     ],
   };
@@ -87,33 +92,40 @@ export function withFreshLink(blocks: KnownBlock[], link: SignedLink): KnownBloc
   });
 }
 
-function reportActions(key: string, request: ReportRequest, preset: string): KnownBlock {
+/** The report's buttons; none when a stable link needs no refresh and the period is 30 days. */
+function reportActions(
+  key: string,
+  request: ReportRequest,
+  preset: string,
+  refresh: boolean,
+): KnownBlock[] {
   const rerun: RerunValue = {
     ...(request.service ? { service: request.service } : {}),
     ...(request.accounts ? { accounts: request.accounts } : {}),
   };
-  return {
-    type: 'actions',
-    block_id: BLOCK_IDS.actions,
-    elements: [
-      {
-        type: 'button',
-        action_id: ACTION_IDS.refreshLink,
-        text: { type: 'plain_text', text: 'Refresh link' },
-        value: key,
-      },
-      ...(preset === '30d'
-        ? []
-        : [
-            {
-              type: 'button' as const,
-              action_id: ACTION_IDS.last30Days,
-              text: { type: 'plain_text' as const, text: 'Last 30 days' },
-              value: JSON.stringify(rerun),
-            },
-          ]),
-    ],
-  };
+  const elements = [
+    ...(refresh
+      ? [
+          {
+            type: 'button' as const,
+            action_id: ACTION_IDS.refreshLink,
+            text: { type: 'plain_text' as const, text: 'Refresh link' },
+            value: key,
+          },
+        ]
+      : []),
+    ...(preset === '30d'
+      ? []
+      : [
+          {
+            type: 'button' as const,
+            action_id: ACTION_IDS.last30Days,
+            text: { type: 'plain_text' as const, text: 'Last 30 days' },
+            value: JSON.stringify(rerun),
+          },
+        ]),
+  ];
+  return elements.length === 0 ? [] : [{ type: 'actions', block_id: BLOCK_IDS.actions, elements }];
 }
 
 function title(request: ReportRequest, summary: CostSummary): string {
@@ -127,8 +139,11 @@ export function reportMessage(input: {
   summary: CostSummary;
   chart: StoredChart;
   link: SignedLink;
+  /** When stable links are on: the image and "Open chart" use it, and no "Refresh link". */
+  stableLink?: StableLink;
 }): SlackMessage {
-  const { request, summary, link } = input;
+  const { request, summary } = input;
+  const link = input.stableLink ?? input.link;
   const y = summary.yesterday;
   const fields = [
     `*Month to date*\n${usd(summary.monthToDate)}`,
@@ -184,7 +199,7 @@ export function reportMessage(input: {
       },
     ],
   });
-  blocks.push(reportActions(input.chart.key, request, summary.period.preset));
+  blocks.push(...reportActions(input.chart.key, request, summary.period.preset, !input.stableLink));
   // Notification text is mrkdwn too: a service name must not become a mention there either.
   const text = `${escapeMrkdwn(title(request, summary))}: ${usd(summary.monthToDate)} month to date${
     y ? `, ${usd(y.amount)} yesterday` : ''

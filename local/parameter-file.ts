@@ -1,7 +1,7 @@
 /**
  * The local stand-in for SSM Parameter Store: a JSON object of name → value in
- * COSTBOT_LOCAL_DIR, created on first run with a generated signer key pair, Slack bot token and
- * signing secret. Values can be edited by hand; the file is git-ignored and kept readable by
+ * COSTBOT_LOCAL_DIR, created on first run with a generated signer key pair, Slack bot token,
+ * signing secret and stable-link HMAC key. Values can be edited by hand; the file is git-ignored and kept readable by
  * its owner only (mode 0600, tightened with a log line if it was looser). A file costbot
  * cannot parse is reported, never rewritten.
  */
@@ -11,6 +11,7 @@ import { access, chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promise
 import { dirname } from 'node:path';
 import type { ParameterNames } from '../common/config.ts';
 import { ConfigError, LocalFileError } from '../common/errors.ts';
+import { generateLinkKey } from '../common/link-token.ts';
 import type { Logger } from '../common/log.ts';
 
 const KEY_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -166,7 +167,7 @@ async function readParameterFile(path: string): Promise<Record<string, string> |
 }
 
 /**
- * The local parameters: read from `path` (its directory checked, or created), with any of the four costbot needs that are missing
+ * The local parameters: read from `path` (its directory checked, or created), with any of the five costbot needs that are missing
  * generated and written back (each one logged by name). Throws `LocalFileError` naming the
  * file when it exists but is not a JSON object of strings; such a file is left as it is.
  */
@@ -184,6 +185,7 @@ export async function ensureParameterFile(
     [names.signerSecretAccessKey]: generateSecretAccessKey(),
     [names.slackBotToken]: `xoxb-local-${randomBytes(12).toString('hex')}`,
     [names.slackSigningSecret]: LOCAL_SIGNING_SECRET,
+    [names.linkKey]: generateLinkKey(),
   };
   const missing = Object.keys(generated).filter((name) => !Object.hasOwn(existing, name));
   if (missing.length === 0) return existing;

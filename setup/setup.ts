@@ -7,6 +7,8 @@
  *    two keys, so rotating refuses while two exist.
  * 2. The two signer parameters and the Slack bot token and signing secret, written as SSM
  *    SecureString (`Overwrite`): CloudFormation cannot create SecureString parameters.
+ * 3. The HMAC key of stable chart links, generated once and then kept: a new key would break
+ *    every stable link already posted.
  *
  * No secret is ever printed: output names parameters and access key ids only.
  */
@@ -14,6 +16,7 @@ import { CreateAccessKeyCommand, type IAMClient, ListAccessKeysCommand } from '@
 import { GetParametersCommand, PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import type { ParameterNames } from '../common/config.ts';
 import { SetupError } from '../common/errors.ts';
+import { generateLinkKey } from '../common/link-token.ts';
 
 /** SigV4's maximum, the lifetime of a chart link. */
 export const LINK_LIFETIME_SECONDS = 604_800;
@@ -49,7 +52,8 @@ export interface SetupResult {
   created: boolean;
   /** Rotation only: the previous key, still active, and when it may be deactivated. */
   previous?: { accessKeyId: string; deactivateAfter: Date };
-  slackWritten: ('bot token' | 'signing secret')[];
+  /** The Slack values given, and the link key when it was missing. */
+  slackWritten: ('bot token' | 'signing secret' | 'link key')[];
 }
 
 async function readParameters(ssm: SetupClients['ssm'], names: string[]) {
@@ -100,6 +104,7 @@ export async function runSetup(
     names.signerAccessKeyId,
     names.slackBotToken,
     names.slackSigningSecret,
+    names.linkKey,
   ]);
   const missingSlack = [
     ...(options.slackBotToken === undefined && !current[names.slackBotToken]
@@ -180,15 +185,21 @@ export async function runSetup(
     }
   }
 
-  const slackSecrets = [
+  const secrets = [
     { what: 'bot token', value: options.slackBotToken, name: names.slackBotToken },
     { what: 'signing secret', value: options.slackSigningSecret, name: names.slackSigningSecret },
+    {
+      what: 'link key',
+      value: current[names.linkKey] ? undefined : generateLinkKey(),
+      name: names.linkKey,
+    },
   ] as const;
-  for (const secret of slackSecrets) {
+  for (const secret of secrets) {
     if (secret.value === undefined) continue;
-    await putSecure(clients.ssm, secret.name, secret.value, `costbot: Slack ${secret.what}`);
+    const what = secret.what === 'link key' ? 'stable chart link HMAC key' : `Slack ${secret.what}`;
+    await putSecure(clients.ssm, secret.name, secret.value, `costbot: ${what}`);
     result.slackWritten.push(secret.what);
-    log(`Wrote the Slack ${secret.what} to ${secret.name}.`);
+    log(`Wrote the ${what} to ${secret.name}.`);
   }
   return result;
 }
@@ -208,6 +219,7 @@ export function targetFromOutputs(outputs: Record<string, string | undefined>): 
       signerSecretAccessKey: need('SignerSecretAccessKeyParameter'),
       slackBotToken: need('SlackBotTokenParameter'),
       slackSigningSecret: need('SlackSigningSecretParameter'),
+      linkKey: need('LinkKeyParameter'),
     },
   };
 }

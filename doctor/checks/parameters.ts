@@ -1,5 +1,5 @@
 /**
- * Parameters: each of the four SSM parameters exists, decrypts, holds something of the right
+ * Parameters: each of the five SSM parameters exists, decrypts, holds something of the right
  * shape, and is a SecureString. Read once per run (`readParameters`): the signer and Slack
  * checks use the values too.
  */
@@ -14,6 +14,7 @@ const PARAMETER_SETTINGS: Record<keyof ParameterNames, string> = {
   signerSecretAccessKey: 'COSTBOT_PARAM_SIGNER_SECRET_ACCESS_KEY',
   slackBotToken: 'COSTBOT_PARAM_SLACK_BOT_TOKEN',
   slackSigningSecret: 'COSTBOT_PARAM_SLACK_SIGNING_SECRET',
+  linkKey: 'COSTBOT_PARAM_LINK_KEY',
 };
 
 const PARAMETER_KEYS = Object.keys(PARAMETER_SETTINGS) as (keyof ParameterNames)[];
@@ -55,6 +56,10 @@ function shapeProblem(key: keyof ParameterNames, value: string): string | null {
       return value.startsWith('xoxb-') ? null : 'is not a Slack bot token (xoxb-…)';
     case 'slackSigningSecret':
       return null;
+    case 'linkKey':
+      return /^[A-Za-z0-9_-]{43,}$/.test(value)
+        ? null
+        : 'is not a stable-link key (32+ random bytes, base64url)';
   }
 }
 

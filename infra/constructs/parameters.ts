@@ -1,5 +1,5 @@
 /**
- * The four SecureString parameters costbot reads. CloudFormation cannot create SecureString
+ * The five SecureString parameters costbot reads. CloudFormation cannot create SecureString
  * parameters, so this construct creates nothing: it names them (under a prefix, so two
  * deployments can share an account), builds their ARNs and grants read access. `npm run setup`
  * writes the values.
@@ -31,6 +31,7 @@ export class CostbotParameters extends Construct {
       signerSecretAccessKey: under(props.prefix, 'COSTBOT_PARAM_SIGNER_SECRET_ACCESS_KEY'),
       slackBotToken: under(props.prefix, 'COSTBOT_PARAM_SLACK_BOT_TOKEN'),
       slackSigningSecret: under(props.prefix, 'COSTBOT_PARAM_SLACK_SIGNING_SECRET'),
+      linkKey: under(props.prefix, 'COSTBOT_PARAM_LINK_KEY'),
     };
   }
 
@@ -41,6 +42,7 @@ export class CostbotParameters extends Construct {
       COSTBOT_PARAM_SIGNER_SECRET_ACCESS_KEY: this.names.signerSecretAccessKey,
       COSTBOT_PARAM_SLACK_BOT_TOKEN: this.names.slackBotToken,
       COSTBOT_PARAM_SLACK_SIGNING_SECRET: this.names.slackSigningSecret,
+      COSTBOT_PARAM_LINK_KEY: this.names.linkKey,
     } satisfies Partial<Record<keyof typeof SETTINGS, string>>;
   }
 

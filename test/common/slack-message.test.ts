@@ -268,6 +268,55 @@ describe('Function: reportMessage', () => {
     ]);
   });
 
+  it('uses a stable link for the image and "Open chart", without "Refresh link"', () => {
+    // Prepare
+    const stable = {
+      url: 'https://abc.lambda-url.eu-west-1.on.aws/Y2hhcnRz.1795000000.mac',
+      expiresAt: '2027-02-20T06:00:00.000Z',
+    };
+
+    // Act
+    const m = reportMessage({
+      request: request({ period: '7d' }),
+      summary: summary(),
+      chart: CHART,
+      link: link(),
+      stableLink: stable,
+    });
+    const presigned = message({ request: { period: '7d' } });
+
+    // Assess
+    const image = blocksOf(m, 'image')[0];
+    assert.equal(image && 'image_url' in image ? image.image_url : undefined, stable.url);
+    assert.equal(
+      contextTexts(m)[0],
+      `<${stable.url}|Open chart> · chart kept until Feb 20, 06:00 UTC`,
+    );
+    assert.ok(!JSON.stringify(m.blocks).includes(URL_BASE), 'no presigned URL in the message');
+    const actions = (b: SlackMessage) =>
+      blocksOf(b, 'actions').flatMap((a) =>
+        a.elements.map((e) => ('action_id' in e ? e.action_id : '')),
+      );
+    assert.deepEqual(actions(m), ['report_30d']);
+    assert.deepEqual(actions(presigned), ['refresh_link', 'report_30d']);
+  });
+
+  it('has no actions block when a stable-linked report already covers 30 days', () => {
+    // Act
+    const m = reportMessage({
+      request: request({ period: '30d' }),
+      summary: summary({
+        period: { preset: '30d', label: 'Last 30 days', from: '2026-10-23', to: '2026-11-21' },
+      }),
+      chart: CHART,
+      link: link(),
+      stableLink: { url: 'https://links.example/t', expiresAt: '2027-02-20T06:00:00.000Z' },
+    });
+
+    // Assess
+    assert.equal(blocksOf(m, 'actions').length, 0);
+  });
+
   it('keeps an image URL of exactly 3000 characters', () => {
     // Prepare
     const url = URL_BASE + 'x'.repeat(MAX_IMAGE_URL - URL_BASE.length);

@@ -77,7 +77,7 @@ describe('npm run doctor on the local defaults', () => {
     // Assess
     assert.equal(run.code, 0, run.out + run.err);
     assert.match(run.out, /^costbot doctor \(local backend\)/);
-    assert.match(run.out, /13 checks: 12 ok, 1 warn, 0 fail/);
+    assert.match(run.out, /14 checks: 13 ok, 1 warn, 0 fail/);
     assert.match(
       row(run.out, 'Slack token is valid'),
       /^WARN\s+Slack token is valid\s+No Slack configured \(local\)/,
@@ -91,7 +91,7 @@ describe('npm run doctor on the local defaults', () => {
     const written = JSON.parse(await readFile(file, 'utf8')) as Record<string, string>;
     assert.equal(
       Object.keys(written).length,
-      4,
+      5,
       'the parameter file was created as a local run would',
     );
   });

@@ -36,6 +36,7 @@ describe('Function: runDoctor', () => {
           'parameter.signerSecretAccessKey',
           'parameter.slackBotToken',
           'parameter.slackSigningSecret',
+          'parameter.linkKey',
           'signer.key-type',
           'signer.key-active',
           'signer.key-age',

@@ -20,6 +20,7 @@ export const KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
 export const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 export const BOT_TOKEN = 'xoxb-1234-5678-abcdefabcdef';
 export const SIGNING_SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
+export const LINK_KEY = 'c3RhYmxlLWxpbmsta2V5LWZvci10aGUtZG9jdG9yLXRlc3Rz';
 export const CONFIG = loadConfig({ COSTBOT_DIGEST_CHANNEL: 'C0COSTS01' });
 export const NAMES = CONFIG.parameterNames;
 /** Who runs `npm run doctor` in these tests. */
@@ -30,6 +31,7 @@ export const VALUES: Record<string, string> = {
   [NAMES.signerSecretAccessKey]: SECRET,
   [NAMES.slackBotToken]: BOT_TOKEN,
   [NAMES.slackSigningSecret]: SIGNING_SECRET,
+  [NAMES.linkKey]: LINK_KEY,
 };
 
 /** A parameter store holding `values`; a missing name throws as every reader does. */

@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { GetParameterCommand, GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { SetupError } from '../../common/errors.ts';
+import { linkKeyBytes } from '../../common/link-token.ts';
 import {
   LINK_LIFETIME_SECONDS,
   PARAMETER_CACHE_SECONDS,
@@ -33,6 +34,7 @@ const target: SetupTarget = targetFromOutputs({
   SignerSecretAccessKeyParameter: '/costbot/signer/secret-access-key',
   SlackBotTokenParameter: '/costbot/slack/bot-token',
   SlackSigningSecretParameter: '/costbot/slack/signing-secret',
+  LinkKeyParameter: '/costbot/links/hmac-key',
 });
 
 let moto: MotoServer | null;
@@ -83,7 +85,7 @@ describe('npm run setup (setup/setup.ts) against moto_server', () => {
     await moto?.stop();
   });
 
-  it('creates the signer key and writes all four SecureString parameters, printing no secret', async (t) => {
+  it('creates the signer key and writes all five SecureString parameters, printing no secret', async (t) => {
     // Prepare
     if (!(await arrange(t))) return;
     // Act
@@ -106,7 +108,12 @@ describe('npm run setup (setup/setup.ts) against moto_server', () => {
     assert.equal((await parameter(target.parameters.slackBotToken))?.Value, TOKEN);
     assert.equal((await parameter(target.parameters.slackSigningSecret))?.Type, 'SecureString');
     assert.ok(secret?.Value && secret.Value.length >= 20);
-    for (const value of [secret.Value, TOKEN, SIGNING_SECRET]) assert.ok(!out.includes(value));
+    const linkKey = await parameter(target.parameters.linkKey);
+    assert.equal(linkKey?.Type, 'SecureString');
+    assert.equal(linkKeyBytes(linkKey?.Value ?? '', 'test').length, 32);
+    for (const value of [secret.Value, TOKEN, SIGNING_SECRET, linkKey?.Value ?? '']) {
+      assert.ok(!out.includes(value));
+    }
     assert.match(out, new RegExp(result.accessKeyId));
   });
 
@@ -118,10 +125,14 @@ describe('npm run setup (setup/setup.ts) against moto_server', () => {
       slackBotToken: TOKEN,
       slackSigningSecret: SIGNING_SECRET,
     });
+    const linkKey = (await parameter(target.parameters.linkKey))?.Value;
     // Act
     const second = await setup({ rotate: false });
     // Assess
     assert.equal(second.result.created, false);
+    // A new link key would break every stable link already posted.
+    assert.equal((await parameter(target.parameters.linkKey))?.Value, linkKey);
+    assert.deepEqual(second.result.slackWritten, []);
     assert.equal(second.result.accessKeyId, first.result.accessKeyId);
     assert.equal((await keys()).length, 1);
     assert.match(second.out, /already in .*kept \(--rotate replaces it\)/);

@@ -21,6 +21,7 @@ describe('Check: parameters', () => {
         ['parameter.signerSecretAccessKey', 'ok', 'Exists and decrypts (SecureString).'],
         ['parameter.slackBotToken', 'ok', 'Exists and decrypts (SecureString).'],
         ['parameter.slackSigningSecret', 'ok', 'Exists and decrypts (SecureString).'],
+        ['parameter.linkKey', 'ok', 'Exists and decrypts (SecureString).'],
       ],
     );
     assert.equal(
