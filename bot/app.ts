@@ -7,6 +7,7 @@ import { App, type AppOptions, LogLevel } from '@slack/bolt';
 import type { CostbotConfig } from '../common/config.ts';
 import type { SignedLink } from '../common/contract.ts';
 import type { Logger } from '../common/log.ts';
+import { BOT_SLACK_TIMEOUT_MS, fetchWithTimeout } from '../common/slack-http.ts';
 import { runDoctor } from '../doctor/run.ts';
 import { BOT_CHECKS, type DoctorDeps, type SlackApi } from '../doctor/types.ts';
 import { accessGuard } from './access.ts';
@@ -92,7 +93,14 @@ export function createBotApp(
     authorize: async () => ({ botToken }),
     signingSecret: secrets.signingSecret,
     logLevel: deps.config.logLevel === 'debug' ? LogLevel.DEBUG : LogLevel.WARN,
-    clientOptions: { slackApiUrl: deps.config.slackApiUrl },
+    // Every Slack call (Web API and respond()) is bounded and not retried in-process: the
+    // function has 10 s, and a hung Slack must fail the call, not the whole request.
+    clientOptions: {
+      slackApiUrl: deps.config.slackApiUrl,
+      timeout: BOT_SLACK_TIMEOUT_MS,
+      fetch: fetchWithTimeout(BOT_SLACK_TIMEOUT_MS),
+      retryConfig: { retries: 0 },
+    },
     ...options,
   });
   registerListeners(app, deps);

@@ -14,6 +14,7 @@ import {
   SlackRateLimitedError,
   SlackUnavailableError,
 } from '../../../common/errors.ts';
+import { fetchWithTimeout } from '../../../common/slack-http.ts';
 import type { SlackMessage } from '../../../common/slack-message.ts';
 
 export interface SlackDelivery {
@@ -165,8 +166,7 @@ export function webApiDelivery(
   client: Pick<WebClient, 'chat'>,
   options: { fetch?: typeof fetch; timeoutMs?: number } = {},
 ): SlackDelivery {
-  const doFetch = options.fetch ?? fetch;
-  const timeoutMs = options.timeoutMs ?? SLACK_TIMEOUT_MS;
+  const doFetch = fetchWithTimeout(options.timeoutMs ?? SLACK_TIMEOUT_MS, options.fetch);
   return {
     async postMessage(channel, message) {
       try {
@@ -192,7 +192,6 @@ export function webApiDelivery(
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ response_type: 'in_channel', ...message }),
           redirect: 'error',
-          signal: AbortSignal.timeout(timeoutMs),
         });
         status = res.status;
         retryAfter = res.headers.get('retry-after');
