@@ -336,6 +336,43 @@ export const COMMAND_BOUND_CASES: { label: string; text: string }[] = [
     text: `chart AWS/Lambda Errors ${Array.from({ length: 31 }, (_, i) => `D${i}=v`).join(' ')}`,
   },
   { label: 'a mention smuggled in', text: 'service <!channel>' },
+  { label: 'a 65-character service name', text: `service ${'A'.repeat(65)}` },
+];
+
+/** CDK context values a deployer may get wrong; each refused naming the key. */
+export const INFRA_SETTING_CASES: { key: string; value: string }[] = [
+  { key: 'alarmEmail', value: 'ops' },
+  { key: 'alarmEmail', value: 'ops@example' },
+  { key: 'botReservedConcurrency', value: '0' },
+  { key: 'botReservedConcurrency', value: 'many' },
+  { key: 'scheduleCron', value: 'cron(0 9 * * *)' },
+  { key: 'scheduleTimeZone', value: 'Mars/Olympus' },
+  { key: 'chartRetentionDays', value: '6' },
+  { key: 'logRetentionDays', value: '31' },
+  { key: 'digestChannel', value: 'costs' },
+  { key: 'parameterPrefix', value: 'costbot' },
+  { key: 'architecture', value: 'arm' },
+  { key: 'account', value: '123' },
+];
+
+/** `.env` files in the directory npm start runs in. */
+export const DOTENV_CASES: { label: string; content: string; expected: string }[] = [
+  {
+    label: 'SLACK_SIGNING_SECRET set',
+    content: 'SLACK_SIGNING_SECRET=0123456789abcdef0123456789abcdef\n',
+    expected:
+      "requests signed with it are accepted; ones signed with parameters.json's are refused",
+  },
+  {
+    label: 'a line that is not NAME=value',
+    content: 'this is not a setting\n',
+    expected: 'one line naming .env, exit status 2',
+  },
+  {
+    label: 'COSTBOT_CHART_PREFIX=../x/',
+    content: 'COSTBOT_CHART_PREFIX=../x/\n',
+    expected: 'one line naming COSTBOT_CHART_PREFIX, exit status 2',
+  },
 ];
 
 // --- Signer keys ---------------------------------------------------------------------------------
@@ -617,6 +654,9 @@ export const SETTING_CASES: SettingCase[] = [
   ...refused('SLACK_API_URL', 'ftp://slack.com/api/', 'javascript:alert(1)', 'slack.com/api'),
   ...refused('COSTBOT_PARAM_SLACK_BOT_TOKEN', 'a//b', 'has space'),
   ...refused('COSTBOT_STACK', '1Costbot', 'Costbot_Stack'),
+  ...refused('SLACK_SIGNING_SECRET', 'hunter2-not-hex-0123456789abcdef', 'ABCDEF'),
+  ...refused('SLACK_BOT_TOKEN', 'xoxp-a-user-token-123', 'hunter2'),
+  ...refused('SLACK_APP_TOKEN', 'xoxb-not-an-app-token', 'hunter2'),
 ];
 
 export interface LocalFileCase {
@@ -1024,6 +1064,14 @@ export function rows(): Row[] {
       'infra (CDK context)',
       `region ${c.region ?? '(none; the CLI would fall back to us-east-1)'} with ${c.architecture}`,
       c.accepted ? 'accepted' : 'refused, listing the supported regions',
+    );
+  }
+  for (const c of INFRA_SETTING_CASES) {
+    add(
+      'Deploying',
+      'infra (CDK context)',
+      `-c ${c.key}=${c.value}`,
+      `ConfigError naming ${c.key}`,
     );
   }
   for (const c of DEPLOY_CHECKS) add('Deploying', 'synthesized template', c.label, c.expected);

@@ -12,7 +12,7 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { addCostbotStacks } from '../../infra/costbot-app.ts';
 import { buildTestApp } from '../infra/support/synth.ts';
-import { DEPLOY_CHECKS, REGION_CASES } from './cases.ts';
+import { DEPLOY_CHECKS, INFRA_SETTING_CASES, REGION_CASES } from './cases.ts';
 
 const ALARM_EMAIL = 'ops@example.com';
 
@@ -62,6 +62,32 @@ describe('Attacks: deploying to a region', () => {
         assert.equal(error.setting, 'region');
         assert.match(error.message, /eu-west-1/, 'lists the supported regions');
         assert.doesNotMatch(error.message, /\n/);
+        return true;
+      });
+    });
+  }
+});
+
+describe('Attacks: bad deploy settings (CDK context)', () => {
+  for (const c of INFRA_SETTING_CASES) {
+    it(`-c ${c.key}=${c.value}: ConfigError naming ${c.key}`, () => {
+      // Prepare
+      const app = new App({
+        context: {
+          'aws:cdk:bundling-stacks': [],
+          region: 'eu-west-1',
+          withBot: false,
+          [c.key]: c.value,
+        },
+      });
+
+      // Act
+      const act = () => addCostbotStacks(app, {}, { requireRegion: true });
+
+      // Assess
+      assert.throws(act, (error: Error & { setting?: string }) => {
+        assert.equal(error.name, 'ConfigError', error.message);
+        assert.equal(error.setting, c.key);
         return true;
       });
     });

@@ -48,7 +48,7 @@ describe('Attacks: npm start (ExpressReceiver over HTTP)', () => {
 });
 
 describe('Attacks: Bolt conventions (SLACK_SIGNING_SECRET in the environment)', () => {
-  const ENV_SECRET = 'signing-secret-from-the-environment-0123';
+  const ENV_SECRET = 'fedcba9876543210fedcba9876543210';
   let running: Running;
   let sink: ResponseSink;
 

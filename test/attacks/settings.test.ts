@@ -38,6 +38,8 @@ describe('Attacks: bad settings', () => {
       assert.equal(status, 2);
       assert.ok(line.includes(c.setting), line);
       assert.doesNotMatch(line, /\n|\s+at \S+ \(/, 'one line, no stack');
+      if (/^SLACK_(SIGNING_SECRET|BOT_TOKEN|APP_TOKEN)$/.test(c.setting))
+        assert.ok(!line.includes(c.value), 'a secret is not echoed');
     });
   }
 });

@@ -15,7 +15,8 @@ import { after, before, describe, it } from 'node:test';
 import { REPO_ROOT } from '../../infra/paths.ts';
 import { startLocalBot } from '../../local/bot-server.ts';
 import { explainFailure } from '../../local/cli.ts';
-import { PARAMETER_FILE_CASES } from './cases.ts';
+import { DOTENV_CASES, PARAMETER_FILE_CASES } from './cases.ts';
+import { commandBody, headersFor } from './slack-requests.ts';
 
 const NOBODY = 65534;
 
@@ -38,26 +39,40 @@ interface Exit {
 function run(
   script: string,
   env: Record<string, string>,
-  options: { args?: string[]; asNobody?: boolean; timeoutMs?: number } = {},
+  options: {
+    args?: string[];
+    asNobody?: boolean;
+    timeoutMs?: number;
+    /** Another working directory (where a `.env` is read from). */
+    cwd?: string;
+    /** Called with stdout as it grows; `kill` ends the command (a server). */
+    watch?: (stdout: string, kill: () => void) => void;
+  } = {},
 ): Promise<Exit> {
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...(options.args ?? [])], {
-    cwd: REPO_ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: tmpdir(),
-      PORT: '0',
-      COSTBOT_LOCAL_S3_PORT: '0',
-      LOG_LEVEL: 'warn',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      ...env,
+  const tsx = import.meta.resolve('tsx');
+  const child = spawn(
+    process.execPath,
+    ['--import', tsx, join(REPO_ROOT, script), ...(options.args ?? [])],
+    {
+      cwd: options.cwd ?? REPO_ROOT,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: tmpdir(),
+        PORT: '0',
+        COSTBOT_LOCAL_S3_PORT: '0',
+        LOG_LEVEL: 'warn',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        ...env,
+      },
+      ...(options.asNobody && process.getuid?.() === 0 ? { uid: NOBODY, gid: NOBODY } : {}),
     },
-    ...(options.asNobody && process.getuid?.() === 0 ? { uid: NOBODY, gid: NOBODY } : {}),
-  });
+  );
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => {
     stdout += d.toString();
+    options.watch?.(stdout, () => child.kill('SIGTERM'));
   });
   child.stderr.on('data', (d: Buffer) => {
     stderr += d.toString();
@@ -308,4 +323,65 @@ describe('Attacks: start-up', () => {
     assert.equal(exit.status, 0, exit.stderr);
     assert.match(exit.stdout, /Chart: http:\/\/127\.0\.0\.1:\d+\//);
   });
+
+  const [secretInDotEnv, badLine, badSetting] = DOTENV_CASES;
+
+  it(`.env with ${secretInDotEnv?.label}: ${secretInDotEnv?.expected}`, async () => {
+    // Prepare
+    const dir = await fresh();
+    await writeFile(join(dir, '.env'), secretInDotEnv?.content ?? '');
+    const secret = /=(.*)/.exec(secretInDotEnv?.content ?? '')?.[1] ?? '';
+    const answers: number[] = [];
+
+    // Act
+    const exit = await run(
+      'local/start.ts',
+      { COSTBOT_LOCAL_DIR: join(dir, 'local') },
+      {
+        cwd: dir,
+        timeoutMs: 45_000,
+        watch: (stdout, kill) => {
+          const url = /Bot endpoint:\s+(\S+)/.exec(stdout)?.[1];
+          if (!url || answers.length > 0) return;
+          answers.push(0);
+          void (async () => {
+            const file = JSON.parse(
+              await readFile(join(dir, 'local', 'parameters.json'), 'utf8'),
+            ) as Record<string, string>;
+            for (const key of [secret, file['/costbot/slack/signing-secret'] ?? '']) {
+              const body = commandBody({ responseUrl: 'http://127.0.0.1:9/r' });
+              const response = await fetch(url, {
+                method: 'POST',
+                headers: headersFor(key, body),
+                body,
+              });
+              answers.push(response.status);
+            }
+            kill();
+          })();
+        },
+      },
+    );
+
+    // Assess
+    assert.deepEqual(answers.slice(1), [200, 401], exit.stderr);
+  });
+
+  for (const c of [badLine, badSetting]) {
+    it(`.env with ${c?.label}: ${c?.expected}`, async () => {
+      // Prepare
+      const dir = await fresh();
+      await writeFile(join(dir, '.env'), c?.content ?? '');
+
+      // Act
+      const exit = await run(
+        'local/start.ts',
+        { COSTBOT_LOCAL_DIR: join(dir, 'local') },
+        { cwd: dir, timeoutMs: 30_000 },
+      );
+
+      // Assess
+      assertOneLine(exit, c === badLine ? /\.env/ : /COSTBOT_CHART_PREFIX/);
+    });
+  }
 });
