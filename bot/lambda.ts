@@ -1,7 +1,7 @@
 /**
  * Lambda entry of the bot, behind a Function URL. Secrets are read during the init phase
- * (top-level await), so a request only verifies Slack's signature, acks, and starts one
- * execution: no SSM, CloudWatch or S3 call on the ack path.
+ * (top-level await), so a request only verifies Slack's signature (`request-guard.ts`), acks,
+ * and starts one execution: no SSM, CloudWatch or S3 call on the ack path.
  */
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { AwsLambdaReceiver } from '@slack/bolt';
@@ -12,6 +12,7 @@ import { createLogger, withLambdaContext } from '../common/log.ts';
 import { awsParameterReader } from '../common/parameters.ts';
 import { awsDoctorDeps, botDoctorDeps } from '../doctor/deps.ts';
 import { createBotApp } from './app.ts';
+import { guardLambda } from './request-guard.ts';
 import { loadSlackSecrets } from './secrets.ts';
 import { StepFunctionsStarter } from './starter.ts';
 
@@ -36,4 +37,12 @@ createBotApp(
   { receiver },
 );
 
-export const handler = withLambdaContext(log, await receiver.start());
+// Every request is verified (signature, timestamp both ways, body shape) before Bolt parses it.
+export const handler = withLambdaContext(
+  log,
+  guardLambda(await receiver.start(), {
+    signingSecret: secrets.signingSecret,
+    onRefused: (refusal) =>
+      log.warn('request refused', { status: refusal.status, reason: refusal.reason }),
+  }),
+);

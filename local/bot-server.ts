@@ -7,9 +7,9 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ExpressReceiver } from '@slack/bolt';
 import express from 'express';
 import { createBotApp } from '../bot/app.ts';
+import { guardedExpressReceiver } from '../bot/express-receiver.ts';
 import { loadSlackSecrets } from '../bot/secrets.ts';
 import { type CostbotConfig, loadConfig, slackSecretsFromEnv } from '../common/config.ts';
 import { createLinkSigner, signDepsFromConfig } from '../common/link-signer.ts';
@@ -124,7 +124,8 @@ export async function startLocalBot(
     await new Promise((resolve) => server.close(resolve));
     throw error;
   });
-  const receiver = new ExpressReceiver({
+  // Verified as on Lambda (bot/request-guard.ts): timestamps both ways, then the body's shape.
+  const receiver = guardedExpressReceiver({
     signingSecret: secrets.signingSecret,
     app: web,
     // Locally the ack can go out before the listener finishes; on Lambda it cannot.

@@ -1,22 +1,17 @@
 /**
- * The bot behind Bolt's ExpressReceiver, driven over real HTTP the way Slack drives it:
+ * The bot behind Bolt's ExpressReceiver (with `guardHttp` in front, as `npm start` runs it), driven over real HTTP the way Slack drives it:
  * signed form posts to `/slack/events`, answered with the ack's body.
  */
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { ExpressReceiver } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
 import { mockClient } from 'aws-sdk-client-mock';
-import { type BotDeps, createBotApp } from '../../bot/app.ts';
 import { USAGE } from '../../bot/command/parse.ts';
 import { INVALID_BUTTON } from '../../bot/listeners/actions/values.ts';
 import { slackRequestId } from '../../bot/starter.ts';
-import { loadConfig } from '../../common/config.ts';
-import type { SignedLink } from '../../common/contract.ts';
 import { createLinkSigner } from '../../common/link-signer.ts';
 import type { ParameterReader } from '../../common/parameters.ts';
 import { BLOCK_IDS } from '../../common/slack-message.ts';
@@ -24,73 +19,22 @@ import { signedHeaders } from '../../local/console/signing.ts';
 import {
   CHART_KEY,
   type CommandFields,
+  FRESH_TEST_LINK,
   interactionForm,
-  memoryBoltLogger,
   memoryLogger,
   OLD_LINK,
-  RecordingStarter,
   type ResponseSink,
+  type RunningBot,
   refreshPayload,
   reportBlocks,
-  SECRETS,
   SIGNING_SECRET,
   settle,
   slashCommandForm,
+  startHttpBot as startBot,
   startResponseSink,
 } from './support.ts';
 
-type Env = Record<string, string | undefined>;
-
-const FRESH_LINK: SignedLink = {
-  url: 'https://costbot-charts.s3.amazonaws.com/charts/fresh?X-Amz-Signature=fresh',
-  expiresAt: '2025-02-01T06:00:00.000Z',
-  expiresInSeconds: 604_800,
-  accessKeyId: 'AKIAFRESH',
-};
-
-interface RunningBot {
-  events: string;
-  starter: RecordingStarter;
-  signed: { bucket: string; key: string }[];
-  boltLog: string[];
-  close(): Promise<void>;
-}
-
-async function startBot(
-  options: { env?: Env; signLink?: BotDeps['signLink'] } = {},
-): Promise<RunningBot> {
-  const starter = new RecordingStarter();
-  const signed: RunningBot['signed'] = [];
-  const signLink =
-    options.signLink ??
-    (async (chart: { bucket: string; key: string }) => {
-      signed.push(chart);
-      return FRESH_LINK;
-    });
-  const logger = memoryBoltLogger();
-  const receiver = new ExpressReceiver({
-    signingSecret: SIGNING_SECRET,
-    processBeforeResponse: false,
-    logger,
-  });
-  createBotApp(
-    { config: loadConfig(options.env ?? {}), starter, signLink, log: memoryLogger().log },
-    SECRETS,
-    { receiver, logger },
-  );
-  const server = await receiver.start({ port: 0, host: '127.0.0.1' });
-  const { port } = server.address() as AddressInfo;
-  return {
-    events: `http://127.0.0.1:${port}/slack/events`,
-    starter,
-    signed,
-    boltLog: logger.lines,
-    close: async () => {
-      server.closeAllConnections();
-      await receiver.stop();
-    },
-  };
-}
+const FRESH_LINK = FRESH_TEST_LINK;
 
 interface Answer {
   status: number;

@@ -16,7 +16,9 @@ import {
   type SlackActionMiddlewareArgs,
 } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
-import { createBotApp } from '../../bot/app.ts';
+import { type BotDeps, createBotApp } from '../../bot/app.ts';
+import { guardedExpressReceiver } from '../../bot/express-receiver.ts';
+import { guardLambda } from '../../bot/request-guard.ts';
 import type { ReportStarter, StartResult } from '../../bot/starter.ts';
 import { loadConfig } from '../../common/config.ts';
 import type { ReportRequest, SignedLink } from '../../common/contract.ts';
@@ -420,8 +422,8 @@ export function directButtonArgs(options: Parameters<typeof buttonPayload>[0]): 
 
 /** The link every fake signer of these tests returns. */
 export const FRESH_TEST_LINK: SignedLink = {
-  url: 'https://costbot-charts.s3.amazonaws.com/fresh',
-  expiresAt: '2025-02-01T00:00:00.000Z',
+  url: 'https://costbot-charts.s3.amazonaws.com/charts/fresh?X-Amz-Signature=fresh',
+  expiresAt: '2025-02-01T06:00:00.000Z',
   expiresInSeconds: 604_800,
   accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
 };
@@ -435,7 +437,7 @@ export interface LambdaBot {
 }
 
 /**
- * The bot as `bot/lambda.ts` builds it, behind AwsLambdaReceiver, in-process: settings from
+ * The bot as `bot/lambda.ts` builds it, behind AwsLambdaReceiver and `guardLambda`, in-process: settings from
  * `env`, Slack's Web API at `slackApiUrl` (a sink, so a call to it shows), a recording starter.
  */
 export async function startLambdaBot(env: Record<string, string>): Promise<LambdaBot> {
@@ -456,5 +458,57 @@ export async function startLambdaBot(env: Record<string, string>): Promise<Lambd
     SECRETS,
     { receiver, logger },
   );
-  return { handler: await receiver.start(), app, starter, signed };
+  const handler = guardLambda(await receiver.start(), { signingSecret: SIGNING_SECRET });
+  return { handler: handler as Handler, app, starter, signed };
+}
+
+/** A bot over HTTP, as `npm start` runs it. */
+export interface RunningBot {
+  /** `http://127.0.0.1:<port>/slack/events` */
+  events: string;
+  starter: RecordingStarter;
+  signed: { bucket: string; key: string }[];
+  boltLog: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * The bot behind Bolt's ExpressReceiver with `guardHttp` in front (`guardedExpressReceiver`)
+ * on a free port of 127.0.0.1: settings from `env`, a recording starter, a fake signer unless
+ * one is given.
+ */
+export async function startHttpBot(
+  options: { env?: Record<string, string>; signLink?: BotDeps['signLink'] } = {},
+): Promise<RunningBot> {
+  const starter = new RecordingStarter();
+  const signed: RunningBot['signed'] = [];
+  const signLink =
+    options.signLink ??
+    (async (chart: { bucket: string; key: string }) => {
+      signed.push(chart);
+      return FRESH_TEST_LINK;
+    });
+  const logger = memoryBoltLogger();
+  const receiver = guardedExpressReceiver({
+    signingSecret: SIGNING_SECRET,
+    processBeforeResponse: false,
+    logger,
+  });
+  createBotApp(
+    { config: loadConfig(options.env ?? {}), starter, signLink, log: memoryLogger().log },
+    SECRETS,
+    { receiver, logger },
+  );
+  const server = await receiver.start({ port: 0, host: '127.0.0.1' });
+  const { port } = server.address() as AddressInfo;
+  return {
+    events: `http://127.0.0.1:${port}/slack/events`,
+    starter,
+    signed,
+    boltLog: logger.lines,
+    close: async () => {
+      server.closeAllConnections();
+      await receiver.stop();
+    },
+  };
 }
