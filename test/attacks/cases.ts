@@ -829,6 +829,17 @@ export const FAULT_CASES: FaultCase[] = (['response_url', 'chat.postMessage'] as
       .map((failure) => ({ label: `${endpoint} fails once: ${failure}`, endpoint, failure })),
 );
 
+/** Slack delivering the same request again (X-Slack-Retry-Num): one execution, whatever the retries. */
+export const SLACK_RETRY_CASES: {
+  label: string;
+  surface: 'command' | 'report_30d';
+  retries: number;
+}[] = [
+  { label: 'a command retried once (http_timeout)', surface: 'command', retries: 1 },
+  { label: 'a command retried twice', surface: 'command', retries: 2 },
+  { label: 'a "Last 30 days" click delivered twice', surface: 'report_30d', retries: 1 },
+];
+
 /** Faults of the delivery record and duplicates (exactly-once). */
 export const DUPLICATE_CASES: { label: string; expected: string }[] = [
   {
@@ -911,6 +922,7 @@ export function rows(): Row[] {
   }
   for (const c of DUPLICATE_CASES)
     add('Delivery', 'full local run, delivery records on s3rver', c.label, c.expected);
+  for (const c of SLACK_RETRY_CASES) add('Delivery', RECEIVERS, c.label, 'one execution');
   for (const c of EXTENSION_CASES) {
     add(
       'Delivery',

@@ -34,9 +34,11 @@ export async function startBot(env: Record<string, string> = {}): Promise<Runnin
   );
   const starts: ReportRequest[] = [];
   const start = bot.starter.start.bind(bot.starter);
-  bot.starter.start = (request) => {
-    starts.push(request);
-    return start(request);
+  // Counts executions actually started: a name seen before starts nothing.
+  bot.starter.start = async (request) => {
+    const result = await start(request);
+    if (result.started) starts.push(request);
+    return result;
   };
   return {
     bot,

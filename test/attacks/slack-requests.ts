@@ -22,6 +22,7 @@ import {
   COMMAND_BOUND_CASES,
   GOOD_CHART_KEY,
   SIGNATURE_CASES,
+  SLACK_RETRY_CASES,
   TIMESTAMP_CASES,
 } from './cases.ts';
 
@@ -256,6 +257,38 @@ export function describeSlackRequestAttacks(
       assert.deepEqual({ started, signed }, { started: 0, signed: 0 });
       assert.equal(posts.length, 1, `one ephemeral refusal: ${JSON.stringify(posts)}`);
       assert.ok(isRefusal(posts[0] ?? {}), JSON.stringify(posts[0]));
+    });
+  }
+
+  for (const c of SLACK_RETRY_CASES) {
+    it(`Slack retry: ${c.label}: one execution`, async () => {
+      // Prepare
+      const t = target();
+      const reply = replyPath(t.sink);
+      const body =
+        c.surface === 'command'
+          ? commandBody({ responseUrl: reply.url })
+          : clickBody({
+              actionId: c.surface,
+              value: '{"service":"AmazonEC2"}',
+              responseUrl: reply.url,
+            });
+
+      // Act: the first delivery, then Slack's retries of the very same request.
+      const { started } = await startedDuring(async () => {
+        let last = await t.send(body, headersFor(t.secret, body));
+        for (let n = 1; n <= c.retries; n++) {
+          last = await t.send(body, {
+            ...headersFor(t.secret, body),
+            'x-slack-retry-num': String(n),
+            'x-slack-retry-reason': 'http_timeout',
+          });
+        }
+        return last;
+      });
+
+      // Assess
+      assert.equal(started, 1);
     });
   }
 
