@@ -11,7 +11,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { s3Config } from './aws-clients.ts';
 import type { CostbotConfig } from './config.ts';
 import type { SignedLink } from './contract.ts';
-import { SessionCredentialsError } from './errors.ts';
+import { InvalidSignerKeyError, SessionCredentialsError } from './errors.ts';
 import { createLogger, type Logger } from './log.ts';
 import type { ParameterReader } from './parameters.ts';
 
@@ -25,19 +25,57 @@ export interface SignerCredentials {
   sessionToken?: string;
 }
 
+/** An IAM user's access key id: `AKIA` and 16 base-32 characters (A-Z, 2-7). */
+export const PERMANENT_KEY_ID = /^AKIA[A-Z2-7]{16}$/;
+
+/** What a refused key id looked like, without repeating it. */
+function keyKind(id: string): string {
+  if (id === '') return 'it is empty';
+  if (/^AROA/i.test(id)) return 'a role id (AROA…), not an access key';
+  if (/^AIDA/i.test(id)) return 'a user id (AIDA…), not an access key';
+  if (id.startsWith('AKIA')) return 'not AKIA followed by 16 characters A-Z or 2-7';
+  if (/^akia/i.test(id)) return 'in lower case; access key ids are upper case';
+  return 'not an access key id';
+}
+
 /**
- * Long-term IAM user keys start with AKIA; STS session keys start with ASIA and need a
- * session token. Either sign of a session is refused, naming where the key came from.
+ * The signer key as it must be to sign a link that lives as long as it says: the access key
+ * id, after trimming, an IAM user's (`AKIA` + 16 base-32 characters); a secret without
+ * whitespace; no session token. Returns the credentials with the id trimmed.
+ *
+ * @throws SessionCredentialsError for a session key (`ASIA…` in any case, or a session token):
+ *   its link would die with the session, within hours.
+ * @throws InvalidSignerKeyError for anything else that is not such a key (a role or user id,
+ *   lower case, a wrong length or alphabet, an empty or whitespace-holding secret).
  */
-export function assertPermanentKey(credentials: SignerCredentials, source: string): void {
-  const temporary = credentials.accessKeyId.startsWith('ASIA') || !!credentials.sessionToken;
-  if (!temporary) return;
-  throw new SessionCredentialsError(
-    `The link-signing key in ${source} is a temporary session credential ` +
-      `(${credentials.accessKeyId.slice(0, 4)}…): a link signed with it stops working when the ` +
-      'session expires, within hours, not after 7 days. Store the access key of the dedicated ' +
-      'IAM signer user (AKIA…) there: run `npm run setup`.',
-  );
+export function assertPermanentKey(
+  credentials: SignerCredentials,
+  source: string,
+): { accessKeyId: string; secretAccessKey: string } {
+  const accessKeyId = String(credentials.accessKeyId ?? '').trim();
+  const secretAccessKey = String(credentials.secretAccessKey ?? '');
+  const setup =
+    'Store the access key of the dedicated IAM signer user (AKIA…) there: run `npm run setup`.';
+  if (/^ASIA/i.test(accessKeyId) || credentials.sessionToken) {
+    throw new SessionCredentialsError(
+      `The link-signing key in ${source} is a temporary session credential (ASIA…): a link ` +
+        'signed with it stops working when the session expires, within hours, not after 7 ' +
+        `days. ${setup}`,
+    );
+  }
+  if (!PERMANENT_KEY_ID.test(accessKeyId)) {
+    throw new InvalidSignerKeyError(
+      `The link-signing key in ${source} is not an IAM user's access key id (${keyKind(accessKeyId)}): ` +
+        `no link signed with it would open. ${setup}`,
+    );
+  }
+  if (secretAccessKey === '' || /\s/.test(secretAccessKey)) {
+    throw new InvalidSignerKeyError(
+      `The secret access key stored with ${source} is ${secretAccessKey === '' ? 'empty' : 'not one word (it holds whitespace)'}: ` +
+        `no link signed with it would open. Store the signer user's secret exactly, or run \`npm run setup\`.`,
+    );
+  }
+  return { accessKeyId, secretAccessKey };
 }
 
 export async function signChartLink(options: {
@@ -50,7 +88,7 @@ export async function signChartLink(options: {
   expiresInSeconds: number;
   now: Date;
 }): Promise<SignedLink> {
-  assertPermanentKey(options.credentials, options.source);
+  const credentials = assertPermanentKey(options.credentials, options.source);
   const expiresIn = Math.min(options.expiresInSeconds, MAX_LINK_SECONDS);
   const url = await getSignedUrl(
     options.client,
@@ -61,7 +99,7 @@ export async function signChartLink(options: {
     url,
     expiresAt: new Date(options.now.getTime() + expiresIn * 1000).toISOString(),
     expiresInSeconds: expiresIn,
-    accessKeyId: options.credentials.accessKeyId,
+    accessKeyId: credentials.accessKeyId,
   };
 }
 
@@ -100,10 +138,14 @@ export function createLinkSigner(deps: SignDeps) {
   const clients = new Map<string, S3Client>();
   return async function signLink(chart: { bucket: string; key: string }): Promise<SignedLink> {
     const values = await deps.parameters.get([deps.names.accessKeyId, deps.names.secretAccessKey]);
-    const credentials = {
-      accessKeyId: values[deps.names.accessKeyId] as string,
-      secretAccessKey: values[deps.names.secretAccessKey] as string,
-    };
+    // Checked before a client is built, so the client signs with the trimmed id.
+    const credentials = assertPermanentKey(
+      {
+        accessKeyId: values[deps.names.accessKeyId] as string,
+        secretAccessKey: values[deps.names.secretAccessKey] as string,
+      },
+      deps.names.accessKeyId,
+    );
     let client = clients.get(credentials.accessKeyId);
     if (!client) {
       client = deps.signingClient(credentials);

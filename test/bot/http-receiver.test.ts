@@ -324,7 +324,7 @@ describe('Bot over ExpressReceiver: nothing but the start on the ack path', () =
       async get(names) {
         reads.push(names);
         return {
-          '/costbot/signer/access-key-id': 'AKIAEXAMPLESIGNER01',
+          '/costbot/signer/access-key-id': 'AKIAEXAMPLESIGNERKEY',
           '/costbot/signer/secret-access-key': 'signer-secret-access-key-example',
         };
       },
@@ -396,7 +396,7 @@ describe('Bot over ExpressReceiver: nothing but the start on the ack path', () =
     const blocks = sink.posts[0]?.body.blocks as KnownBlock[];
     const image = blocks.find((b) => b.block_id === BLOCK_IDS.image);
     assert.ok(image?.type === 'image' && 'image_url' in image);
-    assert.match(image.image_url ?? '', /X-Amz-Credential=AKIAEXAMPLESIGNER01/);
+    assert.match(image.image_url ?? '', /X-Amz-Credential=AKIAEXAMPLESIGNERKEY/);
   });
 });
 

@@ -4,13 +4,17 @@ import { describe, it } from 'node:test';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { s3Config } from '../../common/aws-clients.ts';
-import { SessionCredentialsError } from '../../common/errors.ts';
+import { InvalidSignerKeyError, SessionCredentialsError } from '../../common/errors.ts';
 import {
   assertPermanentKey,
+  createLinkSigner,
   MAX_LINK_SECONDS,
   type SignerCredentials,
   signChartLink,
 } from '../../common/link-signer.ts';
+
+import { createLogger } from '../../common/log.ts';
+import { generateAccessKeyId, generateSecretAccessKey } from '../../local/parameter-file.ts';
 
 // AWS's documented example key pair: shaped like an IAM user's key, valid nowhere.
 const KEYS: SignerCredentials = {
@@ -254,7 +258,7 @@ describe('signChartLink', () => {
   it('gives a different signature for a different key pair (the client’s credentials are used)', async () => {
     // Prepare
     const other: SignerCredentials = {
-      accessKeyId: 'AKIAI44QH8DHBEXAMPLE',
+      accessKeyId: 'AKIAI44QHZDHBEXAMPLE',
       secretAccessKey: 'je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY',
     };
 
@@ -349,5 +353,156 @@ describe('assertPermanentKey', () => {
       assert.ok(error.message.includes('npm run setup'), error.message);
       return true;
     });
+  });
+});
+
+describe('assertPermanentKey: the class of keys that must not sign', () => {
+  const body = 'IOSFODNN7EXAMPLE';
+  const refused: {
+    what: string;
+    accessKeyId: string;
+    secret?: string;
+    error: typeof SessionCredentialsError | typeof InvalidSignerKeyError;
+  }[] = [
+    { what: 'a session key ASIA…', accessKeyId: `ASIA${body}`, error: SessionCredentialsError },
+    {
+      what: 'asia… in lower case',
+      accessKeyId: `asia${body.toLowerCase()}`,
+      error: SessionCredentialsError,
+    },
+    { what: 'AsIa… in mixed case', accessKeyId: `AsIa${body}`, error: SessionCredentialsError },
+    { what: '" ASIA…" with a space', accessKeyId: ` ASIA${body}`, error: SessionCredentialsError },
+    { what: 'ASIA… with a newline', accessKeyId: `ASIA${body}\n`, error: SessionCredentialsError },
+    { what: 'a role id AROA…', accessKeyId: `AROA${body}`, error: InvalidSignerKeyError },
+    { what: 'a user id AIDA…', accessKeyId: `AIDA${body}`, error: InvalidSignerKeyError },
+    {
+      what: 'akia… in lower case',
+      accessKeyId: `akia${body.toLowerCase()}`,
+      error: InvalidSignerKeyError,
+    },
+    { what: '19 characters', accessKeyId: `AKIA${body.slice(1)}`, error: InvalidSignerKeyError },
+    { what: '21 characters', accessKeyId: `AKIA${body}A`, error: InvalidSignerKeyError },
+    {
+      what: 'digits outside base 32 (0, 1, 8, 9)',
+      accessKeyId: 'AKIA0189018901890189',
+      error: InvalidSignerKeyError,
+    },
+    {
+      what: 'a space inside',
+      accessKeyId: `AKIA${body.slice(0, 8)} ${body.slice(9)}`,
+      error: InvalidSignerKeyError,
+    },
+    { what: 'garbage', accessKeyId: 'not-a-key', error: InvalidSignerKeyError },
+    { what: 'an empty id', accessKeyId: '', error: InvalidSignerKeyError },
+    { what: 'only spaces', accessKeyId: '   ', error: InvalidSignerKeyError },
+    {
+      what: 'an empty secret',
+      accessKeyId: `AKIA${body}`,
+      secret: '',
+      error: InvalidSignerKeyError,
+    },
+    {
+      what: 'a secret with a trailing newline',
+      accessKeyId: `AKIA${body}`,
+      secret: `${KEYS.secretAccessKey}\n`,
+      error: InvalidSignerKeyError,
+    },
+    {
+      what: 'a secret with a space inside',
+      accessKeyId: `AKIA${body}`,
+      secret: 'wJalrXUtnFEMI/K7MDENG bPxRfiCYEXAMPLEKEY',
+      error: InvalidSignerKeyError,
+    },
+  ];
+  for (const { what, accessKeyId, secret, error } of refused) {
+    it(`refuses ${what} with ${error.name}, saying what to do`, () => {
+      // Prepare
+      const credentials = { accessKeyId, secretAccessKey: secret ?? KEYS.secretAccessKey };
+
+      // Act
+      const check = () => assertPermanentKey(credentials, SOURCE);
+
+      // Assess
+      assert.throws(check, (thrown: unknown) => {
+        assert.ok(thrown instanceof error, String(thrown));
+        assert.ok((thrown as Error).message.includes(SOURCE), (thrown as Error).message);
+        assert.match((thrown as Error).message, /npm run setup/);
+        if (accessKeyId.trim().length > 4) {
+          assert.ok(
+            !(thrown as Error).message.includes(accessKeyId.trim()),
+            'the id is not repeated',
+          );
+        }
+        return true;
+      });
+    });
+  }
+
+  it('accepts an AKIA key with spaces around it, and gives it back trimmed', () => {
+    // Act
+    const checked = assertPermanentKey({ ...KEYS, accessKeyId: ` ${KEYS.accessKeyId}\n` }, SOURCE);
+    // Assess
+    assert.deepEqual(checked, {
+      accessKeyId: KEYS.accessKeyId,
+      secretAccessKey: KEYS.secretAccessKey,
+    });
+  });
+
+  it('accepts every key the local parameter file generator makes', () => {
+    for (let i = 0; i < 200; i++) {
+      // Prepare
+      const generated = {
+        accessKeyId: generateAccessKeyId(),
+        secretAccessKey: generateSecretAccessKey(),
+      };
+      // Act
+      const checked = assertPermanentKey(generated, SOURCE);
+      // Assess
+      assert.deepEqual(checked, generated);
+    }
+  });
+});
+
+describe('createLinkSigner', () => {
+  const names = { accessKeyId: SOURCE, secretAccessKey: '/costbot/signer/secret-access-key' };
+  const quiet = createLogger({}, { write: () => {} });
+  function signerWith(accessKeyId: string, clients: string[]) {
+    return createLinkSigner({
+      parameters: {
+        get: async () => ({
+          [names.accessKeyId]: accessKeyId,
+          [names.secretAccessKey]: KEYS.secretAccessKey,
+        }),
+      },
+      names,
+      signingClient: (credentials) => {
+        clients.push(credentials.accessKeyId);
+        return s3Client(credentials);
+      },
+      expiresInSeconds: WEEK,
+      log: quiet,
+      now: () => NOW,
+    });
+  }
+
+  it('signs with the trimmed id read from the parameter store', async () => {
+    // Prepare
+    const clients: string[] = [];
+    // Act
+    const link = await signerWith(`  ${KEYS.accessKeyId} `, clients)({ bucket: BUCKET, key: KEY });
+    // Assess
+    assert.deepEqual(clients, [KEYS.accessKeyId]);
+    assert.equal(link.accessKeyId, KEYS.accessKeyId);
+    assert.match(link.url, new RegExp(`X-Amz-Credential=${KEYS.accessKeyId}%2F`));
+  });
+
+  it('builds no client and signs nothing for a refused key', async () => {
+    // Prepare
+    const clients: string[] = [];
+    // Act
+    const signing = signerWith('AROAIOSFODNN7EXAMPLE', clients)({ bucket: BUCKET, key: KEY });
+    // Assess
+    await assert.rejects(signing, InvalidSignerKeyError);
+    assert.deepEqual(clients, []);
   });
 });
