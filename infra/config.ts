@@ -58,7 +58,10 @@ export interface InfraConfig {
   scheduleCron: string;
   /** IANA time zone the cron is read in. */
   scheduleTimeZone: string;
-  /** Days a chart object is kept; at least 7, the lifetime of its link. */
+  /**
+   * Days a chart object is kept (the bucket's lifecycle) and its stable link works; at least 7,
+   * the lifetime of a presigned link. One setting for both: COSTBOT_CHART_RETENTION_DAYS.
+   */
   chartRetentionDays: number;
   /** Days function and state machine logs are kept. */
   logRetentionDays: RetentionDays;
@@ -81,6 +84,13 @@ export interface InfraConfig {
    * at once (and cannot starve the report's functions), and the bot always has them.
    */
   botReservedConcurrency: number;
+  /** Deploy the links function and post stable links (COSTBOT_STABLE_LINKS). */
+  stableLinks: boolean;
+  /**
+   * Reserved concurrency of the public links function: a flood of views (or of bad tokens) runs
+   * at most this many at once, so it cannot run up a bill or take the report's concurrency.
+   */
+  linksReservedConcurrency: number;
   /** Channel ids allowed to use `/aws-cost` (COSTBOT_ALLOWED_CHANNELS); empty: all. */
   allowedChannels: string[];
   /** User ids allowed to use `/aws-cost` (COSTBOT_ALLOWED_USERS); empty: all. */
@@ -101,7 +111,7 @@ export const INFRA_DEFAULTS = {
   digestChannel: SETTINGS.COSTBOT_DIGEST_CHANNEL.default,
   scheduleCron: 'cron(0 9 ? * MON-FRI *)',
   scheduleTimeZone: 'UTC',
-  chartRetentionDays: 30,
+  chartRetentionDays: Number(SETTINGS.COSTBOT_CHART_RETENTION_DAYS.default),
   logRetentionDays: 30,
   readerRoleArns: [] as string[],
   readerExternalId: SETTINGS.COSTBOT_READER_EXTERNAL_ID.default,
@@ -110,6 +120,8 @@ export const INFRA_DEFAULTS = {
   withBot: true,
   botEntry: 'bot/lambda.ts',
   botReservedConcurrency: 10,
+  stableLinks: SETTINGS.COSTBOT_STABLE_LINKS.default === 'true',
+  linksReservedConcurrency: 5,
   allowedChannels: [] as string[],
   allowedUsers: [] as string[],
   parameterPrefix: '/costbot',
@@ -164,7 +176,7 @@ export function loadInfraConfig(
     ),
   );
   // A link lives 7 days; the object it points to must live at least as long.
-  const chartRetentionDays = read('chartRetentionDays', integer(7, 3650));
+  const chartRetentionDays = read('chartRetentionDays', SETTINGS.COSTBOT_CHART_RETENTION_DAYS.kind);
   const logRetention = read('logRetentionDays', integer(1, 3653));
   if (!RETENTIONS.has(logRetention)) {
     throw contextError(
@@ -211,6 +223,8 @@ export function loadInfraConfig(
     withBot,
     botEntry,
     botReservedConcurrency: read('botReservedConcurrency', integer(1, 1000)),
+    stableLinks: read('stableLinks', SETTINGS.COSTBOT_STABLE_LINKS.kind),
+    linksReservedConcurrency: read('linksReservedConcurrency', integer(1, 1000)),
     allowedChannels: read('allowedChannels', slackChannelIds),
     allowedUsers: read('allowedUsers', slackUserIds),
     parameterPrefix: read('parameterPrefix', ssmParameterPath),

@@ -2,7 +2,8 @@
  * The private bucket holding chart PNGs. Nothing in it is public: Slack fetches a chart through
  * a presigned link, so Block Public Access stays fully on, ACLs are off (the bucket owner owns
  * every object) and plain HTTP is refused. Charts expire by lifecycle after `retentionDays`,
- * which must outlive the 7-day links.
+ * which must outlive the 7-day presigned links and is the lifetime of a chart's stable link
+ * (COSTBOT_CHART_RETENTION_DAYS: the one setting for both).
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import {
@@ -19,7 +20,7 @@ import { acknowledge } from './nag.ts';
 export interface ChartsBucketProps {
   /** Key prefix of charts, ending in `/` (the only prefix the signer user may read). */
   prefix: string;
-  /** Days a chart is kept. */
+  /** Days a chart is kept, and its stable link works. */
   retentionDays: number;
 }
 

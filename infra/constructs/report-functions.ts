@@ -10,6 +10,7 @@
  * | sign      | SSM GetParameter(s) on the signer's two parameters         |
  * | post      | SSM GetParameter(s) on the Slack bot token; Slack (HTTPS); |
  * |           | S3 Get/Put/DeleteObject below `deliveries/` (records)      |
+ * |           | (stable links on) SSM GetParameter(s) on the link HMAC key |
  */
 import { createRequire } from 'node:module';
 import { Duration } from 'aws-cdk-lib';
@@ -35,6 +36,8 @@ export interface ReportFunctionsProps {
   readerRoleArns: string[];
   /** ExternalId the reader roles require; passed to the fetch function only. */
   readerExternalId: string;
+  /** Stable links on: the links endpoint's base URL, which the post step links charts below. */
+  linksUrl?: string;
   /** Settings every function reads (`common/config.ts` names). */
   environment: Record<string, string>;
   logRetention: RetentionDays;
@@ -112,6 +115,14 @@ export class ReportFunctions extends Construct {
       ...common,
       entry: entry('post'),
       description: 'costbot: post the report to Slack',
+      ...(props.linksUrl
+        ? {
+            environment: {
+              ...props.environment,
+              COSTBOT_LINKS_URL: props.linksUrl,
+            } satisfies Partial<Record<keyof typeof SETTINGS, string>>,
+          }
+        : {}),
       timeout: Duration.seconds(25),
       parametersExtension: props.parametersExtension,
     });
@@ -132,7 +143,11 @@ export class ReportFunctions extends Construct {
     grantDeliveryRecords(post, props.bucket);
     const names = props.parameters.names;
     props.parameters.grantRead(sign.role, [names.signerAccessKeyId, names.signerSecretAccessKey]);
-    props.parameters.grantRead(post.role, [names.slackBotToken]);
+    // With stable links the post step mints each chart's link token with the HMAC key.
+    props.parameters.grantRead(post.role, [
+      names.slackBotToken,
+      ...(props.linksUrl ? [names.linkKey] : []),
+    ]);
     for (const fn of [sign, post]) acknowledgeKmsKeyWildcard(fn.role);
 
     this.functions = {

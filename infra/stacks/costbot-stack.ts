@@ -1,7 +1,8 @@
 /**
  * costbot in one account and region: the charts bucket, the five step functions and the state
  * machine that runs them, the Slack bot behind a Function URL, the morning digest schedule and
- * the IAM user that signs chart links, and the alarm that tells an operator (SNS, e-mail) when
+ * the IAM user that signs chart links, the links function behind its own Function URL that
+ * keeps chart images working (stable links), and the alarm that tells an operator (SNS, e-mail) when
  * reports fail. The stack only assembles; each construct owns one concern.
  */
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
@@ -16,6 +17,7 @@ import { ChartSigner } from '../constructs/chart-signer.ts';
 import { ChartsBucket } from '../constructs/charts-bucket.ts';
 import { DigestSchedule } from '../constructs/digest-schedule.ts';
 import { FailureAlarm } from '../constructs/failure-alarm.ts';
+import { ChartLinks } from '../constructs/links.ts';
 import { acknowledgeStateMachineRole } from '../constructs/nag.ts';
 import { CostbotParameters } from '../constructs/parameters.ts';
 import { ReportFunctions } from '../constructs/report-functions.ts';
@@ -41,6 +43,8 @@ export const OUTPUTS = {
   signerSecretAccessKeyParameter: 'SignerSecretAccessKeyParameter',
   slackBotTokenParameter: 'SlackBotTokenParameter',
   slackSigningSecretParameter: 'SlackSigningSecretParameter',
+  linkKeyParameter: 'LinkKeyParameter',
+  linksUrl: 'LinksUrl',
 } as const;
 
 export class CostbotStack extends Stack {
@@ -52,6 +56,7 @@ export class CostbotStack extends Stack {
   readonly digest: DigestSchedule;
   readonly failures: FailureAlarm;
   readonly bot?: SlackBot;
+  readonly links?: ChartLinks;
 
   constructor(scope: Construct, id: string, props: CostbotStackProps) {
     super(scope, id, props);
@@ -70,6 +75,7 @@ export class CostbotStack extends Stack {
       COSTBOT_BUCKET: this.charts.bucket.bucketName,
       COSTBOT_CHART_PREFIX: chartPrefix,
       COSTBOT_DIGEST_CHANNEL: config.digestChannel,
+      COSTBOT_CHART_RETENTION_DAYS: String(config.chartRetentionDays),
       ...this.parameters.environment(),
     } satisfies Partial<Record<keyof typeof SETTINGS, string>>;
     const functionDefaults = {
@@ -79,8 +85,20 @@ export class CostbotStack extends Stack {
       parametersExtension: config.parametersExtension,
     };
 
+    if (config.stableLinks) {
+      this.links = new ChartLinks(this, 'Links', {
+        ...functionDefaults,
+        reservedConcurrency: config.linksReservedConcurrency,
+        parameters: this.parameters,
+      });
+      new CfnOutput(this, OUTPUTS.linksUrl, {
+        value: this.links.url.url,
+        description: 'Stable chart links endpoint (each chart message links below it)',
+      });
+    }
     this.report = new ReportFunctions(this, 'Report', {
       ...functionDefaults,
+      ...(this.links ? { linksUrl: this.links.url.url } : {}),
       bucket: this.charts.bucket,
       chartPrefix,
       parameters: this.parameters,
@@ -150,6 +168,7 @@ export class CostbotStack extends Stack {
       [OUTPUTS.signerSecretAccessKeyParameter, names.signerSecretAccessKey, 'SSM SecureString'],
       [OUTPUTS.slackBotTokenParameter, names.slackBotToken, 'SSM SecureString'],
       [OUTPUTS.slackSigningSecretParameter, names.slackSigningSecret, 'SSM SecureString'],
+      [OUTPUTS.linkKeyParameter, names.linkKey, 'SSM SecureString'],
     ];
     for (const [id, value, description] of outputs) new CfnOutput(this, id, { value, description });
   }

@@ -12,13 +12,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Architecture } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { loadConfig } from '../../common/config.ts';
+import { generateLinkKey, linkKeyBytes, mintLinkToken } from '../../common/link-token.ts';
 import { ESM_REQUIRE_BANNER } from '../../infra/bundling.ts';
 import { CostbotFunction } from '../../infra/constructs/costbot-function.ts';
+import { LINKS_ENTRY } from '../../infra/constructs/links.ts';
 import { chartAssets, LAMBDA_TASK_ROOT } from '../../infra/constructs/report-functions.ts';
 import { REPO_ROOT } from '../../infra/paths.ts';
+import { type MotoServer, startMoto } from '../support/moto.ts';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -161,5 +166,97 @@ describe('Lambda bundles (real local esbuild bundling)', () => {
     // Assess
     assert.equal(error.name, 'InvalidRequestError');
     assert.equal(error.constructor.name, 'InvalidRequestError');
+  });
+});
+
+describe('The links bundle (real local esbuild bundling, moto_server SSM)', () => {
+  let moto: MotoServer | null;
+  let links: (
+    event: unknown,
+    context: unknown,
+  ) => Promise<{ statusCode: number; headers: Record<string, string> }>;
+  const LAMBDA_CONTEXT = {
+    functionName: 'links',
+    invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:links',
+    awsRequestId: 'bundle-test',
+  };
+  const key = generateLinkKey();
+
+  before(async () => {
+    moto = await startMoto();
+    if (!moto) return;
+    const app = new App({
+      outdir: mkdtempSync(join(tmpdir(), 'costbot-bundle-')),
+      context: { 'aws:cdk:enable-asset-metadata': true },
+    });
+    const stack = new Stack(app, 'LinksBundle');
+    new CostbotFunction(stack, 'Links', {
+      entry: join(REPO_ROOT, LINKS_ENTRY),
+      description: 'links bundle under test',
+      environment: {},
+      timeout: Duration.seconds(10),
+      logRetention: RetentionDays.ONE_DAY,
+      architecture: Architecture.ARM_64,
+    });
+    const assembly = app.synth();
+    const template = assembly.getStackByName('LinksBundle').template as {
+      Resources: Record<string, { Type: string; Metadata?: Record<string, string> }>;
+    };
+    const path = Object.values(template.Resources).find((r) => r.Type === 'AWS::Lambda::Function')
+      ?.Metadata?.['aws:asset:path'];
+    assert.ok(path, 'asset path of the links function');
+    const ssm = new SSMClient({
+      region: 'eu-west-1',
+      endpoint: moto.endpoint,
+      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    });
+    const names = loadConfig({}).parameterNames;
+    const values: [string, string][] = [
+      [names.linkKey, key],
+      [names.signerAccessKeyId, 'AKIAIOSFODNN7EXAMPLE'],
+      [names.signerSecretAccessKey, 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'],
+    ];
+    for (const [Name, Value] of values) {
+      await ssm.send(
+        new PutParameterCommand({ Name, Value, Type: 'SecureString', Overwrite: true }),
+      );
+    }
+    // The entry reads the HMAC key at import (top-level await), as in Lambda's init.
+    Object.assign(process.env, {
+      COSTBOT_BACKEND: 'aws',
+      COSTBOT_BUCKET: 'charts-under-test',
+      AWS_ENDPOINT_URL_SSM: moto.endpoint,
+      AWS_REGION: 'eu-west-1',
+      LOG_LEVEL: 'error',
+    });
+    const mod = (await import(pathToFileURL(join(assembly.directory, path, 'index.mjs')).href)) as {
+      handler: typeof links;
+    };
+    links = mod.handler;
+  });
+
+  after(() => moto?.stop());
+
+  it('reads the key at init and redirects a good token, 404s a bad one', async (t) => {
+    if (!moto) return t.skip('moto_server not installed');
+    // Prepare
+    const token = mintLinkToken(linkKeyBytes(key, 'test'), {
+      objectKey: 'charts/2026/11/27/bundle.png',
+      expiresAt: new Date(Date.now() + 86_400_000),
+    });
+    const event = (path: string) => ({
+      rawPath: path,
+      requestContext: { http: { method: 'GET' } },
+    });
+    // Act
+    const good = await links(event(`/${token}`), LAMBDA_CONTEXT);
+    const bad = await links(event(`/${token.slice(0, -2)}AA`), LAMBDA_CONTEXT);
+    // Assess
+    assert.equal(good.statusCode, 302);
+    assert.match(
+      good.headers.location ?? '',
+      /\/charts-under-test\/charts\/2026\/11\/27\/bundle\.png\?.*X-Amz-Expires=604800/,
+    );
+    assert.equal(bad.statusCode, 404);
   });
 });

@@ -33,7 +33,9 @@ describe('Function: loadInfraConfig', () => {
     assert.equal(config.digestChannel, '#costs');
     assert.equal(config.scheduleCron, 'cron(0 9 ? * MON-FRI *)');
     assert.equal(config.scheduleTimeZone, 'UTC');
-    assert.equal(config.chartRetentionDays, 30);
+    assert.equal(config.chartRetentionDays, 90);
+    assert.equal(config.stableLinks, true);
+    assert.equal(config.linksReservedConcurrency, 5);
     assert.deepEqual(config.readerRoleArns, []);
     assert.equal(config.bootstrapQualifier, 'hnb659fds');
     assert.equal(config.withBot, true);

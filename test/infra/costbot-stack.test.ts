@@ -129,16 +129,20 @@ describe('Costbot stack', () => {
   });
 
   describe('step functions', () => {
-    it('are five plus the bot, each on nodejs22.x with its own role and log group', () => {
+    it('are five plus the bot and the links function, each on nodejs22.x with its own role and log group', () => {
       // Prepare
-      const fns = [...Object.values(stack.report.functions), stack.bot?.function];
+      const fns = [
+        ...Object.values(stack.report.functions),
+        stack.bot?.function,
+        stack.links?.function,
+      ];
       // Act
       const props = fns.map((fn) => {
         assert.ok(fn);
         return lambdaProps(fn);
       });
       // Assess
-      template.resourceCountIs('AWS::Lambda::Function', 6);
+      template.resourceCountIs('AWS::Lambda::Function', 7);
       for (const p of props) {
         assert.equal(p.Runtime, 'nodejs22.x');
         assert.deepEqual(p.Architectures, ['arm64']);
@@ -146,8 +150,8 @@ describe('Costbot stack', () => {
         assert.ok((p.LoggingConfig as { LogGroup?: unknown }).LogGroup, 'own log group');
       }
       const roles = new Set(props.map((p) => JSON.stringify(p.Role)));
-      assert.equal(roles.size, 6, 'one role per function');
-      template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 7);
+      assert.equal(roles.size, 7, 'one role per function');
+      template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 8);
       template.resourcePropertiesCountIs(
         'AWS::IAM::Role',
         { ManagedPolicyArns: Match.anyValue() },
@@ -438,8 +442,8 @@ describe('Costbot stack', () => {
       const other = Template.fromStack(costbot);
       // Assess
       assert.equal(costbot.bot, undefined);
-      other.resourceCountIs('AWS::Lambda::Function', 5);
-      other.resourceCountIs('AWS::Lambda::Url', 0);
+      other.resourceCountIs('AWS::Lambda::Function', 6);
+      other.resourceCountIs('AWS::Lambda::Url', 1);
     });
 
     it('refuses to synthesize with a missing entry, naming withBot', () => {
@@ -462,9 +466,9 @@ describe('Costbot stack', () => {
       assert.equal(INFRA_DEFAULTS.botReservedConcurrency, 10);
       assert.equal(lambdaProps(stack.bot.function).ReservedConcurrentExecutions, 10);
       assert.deepEqual(
-        reserved.filter((r) => r !== undefined),
-        [10],
-        'only the public bot function',
+        reserved.filter((r) => r !== undefined).sort((a, b) => (a ?? 0) - (b ?? 0)),
+        [5, 10],
+        'only the public functions: the bot and the links function',
       );
     });
 

@@ -173,6 +173,14 @@ describe('Least privilege (IAM policy simulation of the synthesized stacks)', ()
       resource: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${group}:log-stream:2025/01/01/abc`,
     };
   };
+  const linksLogs = (): Request => {
+    assert.ok(stack.links);
+    const group = logicalId(stack.links.node.findChild('Links').node.findChild('Logs'));
+    return {
+      action: 'logs:PutLogEvents',
+      resource: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${group}:log-stream:2025/01/01/abc`,
+    };
+  };
   const common = (): Request[] => [
     ...IAM_ACTIONS,
     { action: 'logs:PutLogEvents', resource: OTHER_LOG_STREAM },
@@ -267,6 +275,7 @@ describe('Least privilege (IAM policy simulation of the synthesized stacks)', ()
         ...common(),
         ...readParameter(parameterNames.slackBotToken),
         ...readParameter(parameterNames.slackSigningSecret),
+        ...readParameter(parameterNames.linkKey),
         { action: 'ssm:GetParameter', resource: ssmArn('/costbot/other') },
         { action: 'ssm:PutParameter', resource: ssmArn(parameterNames.signerSecretAccessKey) },
         { action: 'ssm:DeleteParameter', resource: ssmArn(parameterNames.signerSecretAccessKey) },
@@ -288,6 +297,8 @@ describe('Least privilege (IAM policy simulation of the synthesized stacks)', ()
       allowed: [
         ownLogs('post'),
         ...readParameter(parameterNames.slackBotToken),
+        // Stable links: it mints each chart's link token with the HMAC key.
+        ...readParameter(parameterNames.linkKey),
         decryptVia(VIA_SSM),
         // Its delivery records: read, claimed and written, released.
         { action: 's3:GetObject', resource: chart(RECORD) },
@@ -339,10 +350,45 @@ describe('Least privilege (IAM policy simulation of the synthesized stacks)', ()
           action: 'states:StopExecution',
           resource: `arn:aws:states:${REGION}:${ACCOUNT}:execution:${stateMachineArn.split(':').pop()}:x`,
         },
+        ...readParameter(parameterNames.linkKey),
         { action: 'ssm:GetParameter', resource: ssmArn('/costbot/other') },
         { action: 'ssm:PutParameter', resource: ssmArn(parameterNames.slackBotToken) },
         { action: 'kms:Decrypt', resource: KEY },
         { action: 's3:GetObject', resource: chart('charts/2025/01/01/x.png') },
+        { action: 'lambda:InvokeFunction', resource: OTHER_FUNCTION },
+      ],
+    }),
+  );
+
+  proves(
+    'links role',
+    () => {
+      assert.ok(stack.links, 'the links function is synthesized');
+      return principal(stack.links.role);
+    },
+    () => ({
+      allowed: [
+        linksLogs(),
+        ...readParameter(parameterNames.linkKey),
+        ...readParameter(parameterNames.signerAccessKeyId),
+        ...readParameter(parameterNames.signerSecretAccessKey),
+        decryptVia(VIA_SSM),
+      ],
+      denied: [
+        ...common(),
+        ...readParameter(parameterNames.slackBotToken),
+        ...readParameter(parameterNames.slackSigningSecret),
+        { action: 'ssm:GetParameter', resource: ssmArn('/costbot/other') },
+        { action: 'ssm:GetParametersByPath', resource: ssmArn('/costbot') },
+        { action: 'ssm:PutParameter', resource: ssmArn(parameterNames.linkKey) },
+        { action: 'kms:Decrypt', resource: KEY },
+        decryptVia(`s3.${REGION}.amazonaws.com`),
+        // It presigns with the signer user's key: its own role reads and writes no object.
+        { action: 's3:GetObject', resource: chart('charts/2025/01/01/x.png') },
+        { action: 's3:PutObject', resource: chart('charts/2025/01/01/x.png') },
+        { action: 's3:GetObject', resource: chart(RECORD) },
+        { action: 's3:ListBucket', resource: bucketArn },
+        { action: 'states:StartExecution', resource: stateMachineArn },
         { action: 'lambda:InvokeFunction', resource: OTHER_FUNCTION },
       ],
     }),
@@ -467,12 +513,21 @@ describe('Least privilege (IAM policy simulation of the synthesized stacks)', ()
     it(`is limited to each role's own parameters by ${UNSIMULATED_CONDITION_KEY}`, () => {
       // Prepare
       assert.ok(stack.bot);
+      assert.ok(stack.links);
       const expected: [IConstruct, string[]][] = [
         [
           stack.report.roles.sign,
           [parameterNames.signerAccessKeyId, parameterNames.signerSecretAccessKey],
         ],
-        [stack.report.roles.post, [parameterNames.slackBotToken]],
+        [stack.report.roles.post, [parameterNames.slackBotToken, parameterNames.linkKey]],
+        [
+          stack.links.role,
+          [
+            parameterNames.linkKey,
+            parameterNames.signerAccessKeyId,
+            parameterNames.signerSecretAccessKey,
+          ],
+        ],
         [
           stack.bot.role,
           [
@@ -525,6 +580,7 @@ describe('Least privilege (IAM policy simulation of the synthesized stacks)', ()
         logicalId(stack.stateMachine.role),
         logicalId(stack.signer.user),
         ...(stack.bot ? [logicalId(stack.bot.role)] : []),
+        ...(stack.links ? [logicalId(stack.links.role)] : []),
       ]);
       // Act
       const untested = Object.entries(template.Resources)
