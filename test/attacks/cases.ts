@@ -584,6 +584,12 @@ export const RUN_REQUEST_CASES: {
   { label: 'channel "<!here>"', change: { channel: '<!here>' }, notice: false },
 ];
 
+/** The largest request the bounds allow, run end to end. */
+export const PAYLOAD_CASE = {
+  tried: 'a 30-day report naming 50 accounts (the most allowed), top 20',
+  expected: 'every state under half of 256 KB; one report posted',
+};
+
 // --- Settings and local files --------------------------------------------------------------------
 
 export interface SettingCase {

@@ -307,7 +307,7 @@ describe('Attacks: start-up', () => {
     // Assess
     const written = JSON.parse(await readFile(file, 'utf8')) as Record<string, string>;
     assert.equal(written['/costbot/slack/signing-secret'], 'kept-secret');
-    assert.equal(Object.keys(written).length, 4);
+    assert.ok(written['/costbot/slack/bot-token'], 'the missing names generated');
     assert.equal((await stat(file)).mode & 0o777, 0o600);
   });
 
