@@ -24,8 +24,10 @@ import type {
   DailySeries,
   FetchAccountState,
   FetchedData,
+  FetchedMetric,
   FetchState,
   MetricRequest,
+  MetricSummary,
   PostState,
   ReportRequest,
   SignedLink,
@@ -33,8 +35,10 @@ import type {
   StoredChart,
   SummarizeAccountsState,
   SummarizeState,
+  Summary,
 } from './contract.ts';
 import { InvalidEventError } from './errors.ts';
+import { MAX_POINTS, METRIC_PERIOD_NAMES } from './metric-period.ts';
 
 /**
  * Most linked accounts one request may name (the command, the "Last 30 days" button, a
@@ -51,6 +55,10 @@ export const MAX_SERIES_POINTS = 70;
 export const MAX_BREAKDOWN_SERIES = 300;
 /** Items ranked in a summary and series in its chart: `COSTBOT_TOP_N` (max 20) plus `Other`. */
 export const MAX_RANKED = 21;
+/** Lines of one metric chart: values listed for a dimension, or the largest found for `*`. */
+export const MAX_SPLIT_VALUES = 10;
+/** Points of one metric line (`common/metric-period.ts`). */
+export const MAX_METRIC_POINTS = MAX_POINTS;
 
 /** AWS/Billing `ServiceName`, one word. */
 export const SERVICE_NAME = /^[A-Za-z0-9._-]{1,64}$/;
@@ -99,7 +107,23 @@ export const AccountIdsSchema: v.GenericSchema<unknown, string[]> = v.pipe(
   unique((id: string) => id, 'account ids'),
 );
 
-export const MetricRequestSchema: v.GenericSchema<unknown, MetricRequest> = v.object({
+/** The values of a split dimension: 1..10 distinct values, none of them `*`, or `*` alone. */
+const SplitValuesSchema = v.union([
+  v.literal('*'),
+  v.pipe(
+    v.array(
+      v.pipe(
+        matching(DIMENSION_VALUE),
+        v.check((value) => value !== '*'),
+      ),
+    ),
+    v.minLength(1),
+    v.maxLength(MAX_SPLIT_VALUES),
+    unique((value: string) => value, 'split values'),
+  ),
+]);
+
+const metricRequestEntries = {
   namespace: matching(NAMESPACE),
   metricName: matching(METRIC_NAME),
   dimensions: v.pipe(
@@ -107,8 +131,24 @@ export const MetricRequestSchema: v.GenericSchema<unknown, MetricRequest> = v.ob
     v.maxLength(MAX_DIMENSIONS),
     unique((d: MetricRequest['dimensions'][number]) => d.name, 'dimension names'),
   ),
+  split: v.optional(v.object({ name: matching(DIMENSION_NAME), values: SplitValuesSchema })),
   stat: v.union([v.picklist(STATISTICS), matching(PERCENTILE)]),
-});
+  period: v.picklist(METRIC_PERIOD_NAMES),
+};
+
+/** The split's dimension is not also a one-value dimension, and all fit CloudWatch's limit. */
+const splitFits = <T extends MetricRequest>() =>
+  v.check<T, string>(
+    (m) =>
+      !m.dimensions.some((d) => d.name === m.split?.name) &&
+      m.dimensions.length + (m.split ? 1 : 0) <= MAX_DIMENSIONS,
+    `Invalid split: a dimension of its own, at most ${MAX_DIMENSIONS} dimensions in all`,
+  );
+
+export const MetricRequestSchema: v.GenericSchema<unknown, MetricRequest> = v.pipe(
+  v.object(metricRequestEntries),
+  splitFits(),
+);
 
 /** What a report is delivered by: enough to post a failure notice, whatever else is wrong. */
 const deliveryFields = {
@@ -160,6 +200,23 @@ export const DailySeriesSchema: v.GenericSchema<unknown, DailySeries> = v.pipe(
 
 const apiCalls = v.object({ getMetricData: count, listMetrics: count });
 
+/** Metric lines: at most {@link MAX_SPLIT_VALUES}, each of at most {@link MAX_METRIC_POINTS}. */
+const metricLines = <T extends v.GenericSchema<unknown, unknown>>(item: T) =>
+  v.pipe(v.array(item), v.maxLength(MAX_SPLIT_VALUES));
+const metricValues = v.pipe(v.array(v.nullable(amount)), v.maxLength(MAX_METRIC_POINTS));
+const periodSeconds = v.pipe(count, v.minValue(1));
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+
+export const FetchedMetricSchema: v.GenericSchema<unknown, FetchedMetric> = v.object({
+  periodSeconds,
+  start: isoTime,
+  end: isoTime,
+  unit: text(64),
+  region: matching(REGION),
+  series: metricLines(v.object({ name: text(1024), values: metricValues })),
+  found: v.optional(count),
+});
+
 export const FetchedDataSchema: v.GenericSchema<unknown, FetchedData> = v.object({
   from: day,
   to: day,
@@ -167,9 +224,8 @@ export const FetchedDataSchema: v.GenericSchema<unknown, FetchedData> = v.object
   total: v.nullable(DailySeriesSchema),
   breakdown: v.pipe(v.array(DailySeriesSchema), v.maxLength(MAX_BREAKDOWN_SERIES)),
   breakdownBy: v.picklist(['service', 'account']),
-  metric: v.optional(
-    v.pipe(v.object({ ...seriesFields, stat: text(16), unit: text(600) }), sameLength()),
-  ),
+  metric: v.optional(FetchedMetricSchema),
+  newestBillingPoint: v.optional(isoTime),
   apiCalls,
 });
 
@@ -218,6 +274,49 @@ export const CostSummarySchema: v.GenericSchema<unknown, CostSummary> = v.object
   }),
 });
 
+const figure = v.nullable(amount);
+
+export const MetricSummarySchema: v.GenericSchema<unknown, MetricSummary> = v.object({
+  asOf: isoTime,
+  metric: v.pipe(
+    v.object({
+      ...metricRequestEntries,
+      periodLabel: text(100),
+      resolutionSeconds: periodSeconds,
+      unit: text(64),
+      region: matching(REGION),
+      newest: v.nullable(isoTime),
+      from: isoTime,
+      to: isoTime,
+      found: v.optional(count),
+      series: metricLines(
+        v.object({
+          name: text(1024),
+          latest: figure,
+          min: figure,
+          max: figure,
+          average: figure,
+          sum: v.optional(figure),
+        }),
+      ),
+    }),
+    splitFits(),
+  ),
+  chart: v.object({
+    title: text(2000),
+    unit: text(600),
+    dates: v.pipe(v.array(isoTime), v.maxLength(MAX_METRIC_POINTS)),
+    resolutionSeconds: periodSeconds,
+    series: metricLines(v.object({ name: text(1024), values: metricValues })),
+    style: v.literal('line'),
+  }),
+});
+
+const SummarySchema: v.GenericSchema<unknown, Summary> = v.union([
+  MetricSummarySchema,
+  CostSummarySchema,
+]);
+
 export const StoredChartSchema: v.GenericSchema<unknown, StoredChart> = v.object({
   bucket: text(63),
   key: text(1024),
@@ -257,20 +356,20 @@ export const SummarizeAccountsStateSchema: v.GenericSchema<unknown, SummarizeAcc
     perAccount: v.pipe(v.array(AccountFetchedSchema), v.minLength(1), v.maxLength(MAX_ACCOUNTS)),
   });
 
-export const ChartStateSchema: v.GenericSchema<unknown, ChartState> = v.object({
+export const ChartStateSchema: v.GenericSchema<unknown, ChartState<Summary>> = v.object({
   request: ReportRequestSchema,
-  summary: CostSummarySchema,
+  summary: SummarySchema,
 });
 
-export const SignStateSchema: v.GenericSchema<unknown, SignState> = v.object({
+export const SignStateSchema: v.GenericSchema<unknown, SignState<Summary>> = v.object({
   request: ReportRequestSchema,
-  summary: CostSummarySchema,
+  summary: SummarySchema,
   chart: StoredChartSchema,
 });
 
-export const PostStateSchema: v.GenericSchema<unknown, PostState> = v.object({
+export const PostStateSchema: v.GenericSchema<unknown, PostState<Summary>> = v.object({
   request: ReportRequestSchema,
-  summary: CostSummarySchema,
+  summary: SummarySchema,
   chart: StoredChartSchema,
   link: SignedLinkSchema,
 });

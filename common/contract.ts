@@ -18,13 +18,26 @@ export type ReportKind = 'command' | 'digest';
 /** The window a report covers. Day boundaries are UTC, like the billing metric. */
 export type PeriodPreset = 'mtd' | '7d' | '30d' | 'last-month';
 
-/** A CloudWatch metric a request asks to chart, e.g. `AWS/Lambda Errors FunctionName=api`. */
+/** The window of a metric chart, ending at the request's time (`common/metric-period.ts`). */
+export type MetricPeriod = '1h' | '3h' | '6h' | '12h' | '24h' | '3d' | '7d' | '14d' | '30d';
+
+/**
+ * A CloudWatch metric a request asks to chart, e.g. `AWS/Lambda Errors FunctionName=api,worker`:
+ * one line per value of the `split` dimension, or one line without it.
+ */
 export interface MetricRequest {
   namespace: string;
   metricName: string;
+  /** Dimensions with one value each, the same for every line. */
   dimensions: { name: string; value: string }[];
+  /**
+   * One line per value of this dimension: the values listed (at most 10), or `*`, every value
+   * ListMetrics finds, the 10 largest by the statistic.
+   */
+  split?: { name: string; values: string[] | '*' };
   /** CloudWatch statistic; defaults to `Sum` for counts, the caller decides. */
   stat: string;
+  period: MetricPeriod;
 }
 
 /** Input of an execution, written by the bot (`/aws-cost`) or the schedule (digest). */
@@ -38,6 +51,7 @@ export interface ReportRequest {
   responseUrl?: string;
   /** Slack user who asked, for the message's context line. */
   userId?: string;
+  /** The cost period. A metric chart's window is `metric.period`; it is not read then. */
   period: PeriodPreset;
   /** ISO timestamp the report is "as of". Absent: the time the step runs. */
   asOf?: string;
@@ -68,10 +82,32 @@ export interface FetchedData {
   /** Same, one per `ServiceName` (or per `LinkedAccount` when the request names accounts). */
   breakdown: DailySeries[];
   breakdownBy: 'service' | 'account';
-  /** The requested CloudWatch metric, if any. */
-  metric?: DailySeries & { stat: string; unit: string };
+  /** The requested CloudWatch metric, if any (then no billing series are read). */
+  metric?: FetchedMetric;
+  /** ISO time of the newest `EstimatedCharges` point of the total (hour precision); absent: none. */
+  newestBillingPoint?: string;
   /** How many GetMetricData / ListMetrics calls this fetch made (each is billed). */
   apiCalls: { getMetricData: number; listMetrics: number };
+}
+
+/**
+ * A metric as fetched: one value per `periodSeconds` from `start` (inclusive) to `end`
+ * (exclusive), null where CloudWatch has no point, one array per line.
+ */
+export interface FetchedMetric {
+  /** CloudWatch's `Period` of every point: the chart's resolution. */
+  periodSeconds: number;
+  /** ISO times; `start` is the first point's time. */
+  start: string;
+  end: string;
+  /** The unit CloudWatch documents for the metric (`Count`, `Milliseconds`); `None` when unknown. */
+  unit: string;
+  /** Region of the metric, for the CloudWatch console link. */
+  region: string;
+  /** One per line: the split dimension's value, or the metric name without a split. */
+  series: { name: string; values: (number | null)[] }[];
+  /** With `*`: how many values ListMetrics found before the 10 largest were kept. */
+  found?: number;
 }
 
 export interface FetchState {
@@ -153,7 +189,41 @@ export interface CostSummary {
   topBy: 'service' | 'account';
   /** Month-end estimate: month-to-date plus the 7-day average rate for the days left. */
   forecast: { monthEnd: number; dailyRate: number; daysLeft: number } | null;
+  /** ISO time of the newest `EstimatedCharges` point: how fresh the figures are. */
+  dataAsOf?: string;
   /** Daily spend per top item over the period: what the chart draws. */
+  chart: ChartData;
+}
+
+/** One line of a metric chart, in the metric's unit; null figures when the line has no point. */
+export interface MetricSeriesFigures {
+  name: string;
+  latest: number | null;
+  min: number | null;
+  max: number | null;
+  average: number | null;
+  /** Only for the `Sum` statistic: the total over the period. */
+  sum?: number | null;
+}
+
+/** What a person reads about a metric chart (`summarizeMetric`). */
+export interface MetricSummary {
+  asOf: string;
+  metric: MetricRequest & {
+    /** `Last 24 hours` */
+    periodLabel: string;
+    resolutionSeconds: number;
+    unit: string;
+    region: string;
+    /** ISO time of the newest point of any line; null without data. */
+    newest: string | null;
+    /** ISO window of the chart: `from` inclusive, `to` exclusive. */
+    from: string;
+    to: string;
+    /** With `*`: how many values ListMetrics found. */
+    found?: number;
+    series: MetricSeriesFigures[];
+  };
   chart: ChartData;
 }
 
@@ -161,14 +231,21 @@ export interface ChartData {
   title: string;
   /** Axis label with its unit, e.g. `USD per day`. */
   unit: string;
+  /** `YYYY-MM-DD` per point; with `resolutionSeconds`, ISO times that many seconds apart. */
   dates: string[];
+  /** Set for a metric chart: seconds between points. */
+  resolutionSeconds?: number;
   series: { name: string; values: (number | null)[] }[];
   /** `stacked` bars for spend; `line` for a CloudWatch metric. */
   style: 'stacked' | 'line';
 }
 
-export interface ChartState extends FetchState {
-  summary: CostSummary;
+/** What Summarize hands on: a cost report's figures, or a metric chart's. */
+export type Summary = CostSummary | MetricSummary;
+
+/** `S` narrows the summary where only one kind can occur (a report by account is cost). */
+export interface ChartState<S extends Summary = CostSummary> extends FetchState {
+  summary: S;
 }
 
 export interface StoredChart {
@@ -179,7 +256,7 @@ export interface StoredChart {
   height: number;
 }
 
-export interface SignState extends ChartState {
+export interface SignState<S extends Summary = CostSummary> extends ChartState<S> {
   chart: StoredChart;
 }
 
@@ -191,7 +268,7 @@ export interface SignedLink {
   accessKeyId: string;
 }
 
-export interface PostState extends SignState {
+export interface PostState<S extends Summary = CostSummary> extends SignState<S> {
   link: SignedLink;
 }
 
@@ -211,7 +288,7 @@ export interface Delivery {
   ts?: string;
 }
 
-export interface PostedState extends PostState {
+export interface PostedState<S extends Summary = CostSummary> extends PostState<S> {
   delivery: Delivery;
   /** The link the message carried, when stable links are on (`COSTBOT_LINKS_URL`). */
   stableLink?: StableLink;

@@ -1,16 +1,21 @@
 /**
- * Block Kit for the cost report and for a failed report. Pure: the same input gives the
- * same message, so it is tested without Slack.
+ * Block Kit for the cost report, a metric chart and a failed report. Pure: the same input
+ * gives the same message, so it is tested without Slack.
  */
 import type { KnownBlock } from '@slack/types';
+import { consoleUrl } from './cloudwatch-console.ts';
 import type {
   AmountChange,
   CostSummary,
+  MetricPeriod,
+  MetricRequest,
+  MetricSummary,
   ReportRequest,
   SignedLink,
   StableLink,
   StoredChart,
 } from './contract.ts';
+import { neighbourPeriods, periodLabel, resolutionLabel } from './metric-period.ts';
 
 export interface SlackMessage {
   /** Notification and screen-reader text. */
@@ -20,7 +25,13 @@ export interface SlackMessage {
 
 /** Block and action ids the bot's button handlers find and replace. */
 export const BLOCK_IDS = { image: 'chart_image', link: 'chart_link', actions: 'report_actions' };
-export const ACTION_IDS = { refreshLink: 'refresh_link', last30Days: 'report_30d' };
+export const ACTION_IDS = {
+  refreshLink: 'refresh_link',
+  last30Days: 'report_30d',
+  /** A metric chart's neighbouring periods: two ids, as ids are unique within a block. */
+  shorterPeriod: 'metric_shorter',
+  longerPeriod: 'metric_longer',
+};
 
 /** What the "Last 30 days" button carries: the same scope, another period. */
 export interface RerunValue {
@@ -92,6 +103,31 @@ export function withFreshLink(blocks: KnownBlock[], link: SignedLink): KnownBloc
   });
 }
 
+function refreshButton(key: string) {
+  return {
+    type: 'button' as const,
+    action_id: ACTION_IDS.refreshLink,
+    text: { type: 'plain_text' as const, text: 'Refresh link' },
+    value: key,
+  };
+}
+
+/** The chart's image (when its URL fits Slack's limit) and its link. */
+function chartBlocks(link: SignedLink | StableLink, title: string): KnownBlock[] {
+  const image: KnownBlock[] =
+    link.url.length <= MAX_IMAGE_URL
+      ? [
+          {
+            type: 'image',
+            block_id: BLOCK_IDS.image,
+            image_url: link.url,
+            alt_text: escapeMrkdwn(title).slice(0, 2000),
+          },
+        ]
+      : [];
+  return [...image, linkBlock(link)];
+}
+
 /** The report's buttons; none when a stable link needs no refresh and the period is 30 days. */
 function reportActions(
   key: string,
@@ -104,16 +140,7 @@ function reportActions(
     ...(request.accounts ? { accounts: request.accounts } : {}),
   };
   const elements = [
-    ...(refresh
-      ? [
-          {
-            type: 'button' as const,
-            action_id: ACTION_IDS.refreshLink,
-            text: { type: 'plain_text' as const, text: 'Refresh link' },
-            value: key,
-          },
-        ]
-      : []),
+    ...(refresh ? [refreshButton(key)] : []),
     ...(preset === '30d'
       ? []
       : [
@@ -182,20 +209,13 @@ export function reportMessage(input: {
       },
     },
   ];
-  if (link.url.length <= MAX_IMAGE_URL) {
-    blocks.push({
-      type: 'image',
-      block_id: BLOCK_IDS.image,
-      image_url: link.url,
-      alt_text: escapeMrkdwn(summary.chart.title).slice(0, 2000),
-    });
-  }
-  blocks.push(linkBlock(link), {
+  const fresh = summary.dataAsOf ? ` · billing data to ${utcStamp(summary.dataAsOf)}` : '';
+  blocks.push(...chartBlocks(link, summary.chart.title), {
     type: 'context',
     elements: [
       {
         type: 'mrkdwn',
-        text: `as of ${utcStamp(summary.asOf)} · source: CloudWatch AWS/Billing`,
+        text: `as of ${utcStamp(summary.asOf)}${fresh} · source: CloudWatch AWS/Billing`,
       },
     ],
   });
@@ -235,4 +255,147 @@ export function failureMessage(input: {
       },
     ],
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Metric charts
+
+/** Slack's limit on a button's `value`. */
+const MAX_BUTTON_VALUE = 2000;
+
+/**
+ * `AWS/Lambda Errors FunctionName=api,worker`: the metric and its dimensions, the split's
+ * values as asked (`*` included).
+ */
+export function metricDescription(metric: MetricRequest): string {
+  const split = metric.split
+    ? [`${metric.split.name}=${metric.split.values === '*' ? '*' : metric.split.values.join(',')}`]
+    : [];
+  return [
+    metric.namespace,
+    metric.metricName,
+    ...metric.dimensions.map((d) => `${d.name}=${d.value}`),
+    ...split,
+  ].join(' ');
+}
+
+/**
+ * A figure as people read it: at most 4 significant digits, thousands grouped, no exponent
+ * (`1,234`, `2.125`, `0.0123`); `–` for none.
+ */
+export function metricFigure(value: number | null | undefined): string {
+  if (value === null || value === undefined) return '–';
+  const options =
+    Math.abs(value) >= 10_000 ? { maximumFractionDigits: 0 } : { maximumSignificantDigits: 4 };
+  return value.toLocaleString('en-US', options);
+}
+
+function metricTitle(metric: MetricSummary['metric']): string {
+  return `${metricDescription(metric)} (${metric.stat}) · ${metric.periodLabel}`;
+}
+
+/** The neighbouring periods of a metric chart as buttons carrying the same metric. */
+function periodButtons(metric: MetricSummary['metric']) {
+  const { shorter, longer } = neighbourPeriods(metric.period);
+  const request: MetricRequest = {
+    namespace: metric.namespace,
+    metricName: metric.metricName,
+    dimensions: metric.dimensions,
+    ...(metric.split ? { split: metric.split } : {}),
+    stat: metric.stat,
+    period: metric.period,
+  };
+  const button = (actionId: string, period: MetricPeriod) => ({
+    type: 'button' as const,
+    action_id: actionId,
+    text: { type: 'plain_text' as const, text: periodLabel(period) },
+    value: JSON.stringify({ ...request, period }),
+  });
+  return [
+    ...(shorter ? [button(ACTION_IDS.shorterPeriod, shorter)] : []),
+    ...(longer ? [button(ACTION_IDS.longerPeriod, longer)] : []),
+  ].filter((b) => b.value.length <= MAX_BUTTON_VALUE);
+}
+
+/**
+ * A metric chart's reply: a header naming the metric, its dimensions, the statistic and the
+ * period; each line's latest, minimum, maximum, average (and sum for `Sum`) in CloudWatch's
+ * unit; the chart; a context line with the namespace, the resolution, the newest point and a
+ * link to the same metric in the CloudWatch console; buttons for the neighbouring periods.
+ */
+export function metricMessage(input: {
+  summary: MetricSummary;
+  chart: StoredChart;
+  link: SignedLink;
+  /** When stable links are on: the image and "Open chart" use it, and no "Refresh link". */
+  stableLink?: StableLink;
+}): SlackMessage {
+  const { metric } = input.summary;
+  const link = input.stableLink ?? input.link;
+  const title = metricTitle(metric);
+  const per = resolutionLabel(metric.resolutionSeconds);
+  const unit = metric.unit === 'None' ? 'no unit' : `in ${metric.unit}`;
+  const lines = metric.series.map((s) => {
+    const figures = [
+      `latest ${metricFigure(s.latest)}`,
+      `min ${metricFigure(s.min)}`,
+      `max ${metricFigure(s.max)}`,
+      `average ${metricFigure(s.average)}`,
+      ...(s.sum === undefined ? [] : [`sum ${metricFigure(s.sum)}`]),
+    ];
+    return `*${escapeMrkdwn(s.name)}*  ${figures.join(' · ')}`;
+  });
+  const found =
+    metric.found !== undefined && metric.found > metric.series.length
+      ? `\nThe ${metric.series.length} largest of ${metric.found} values of ${escapeMrkdwn(metric.split?.name ?? '')}.`
+      : '';
+  const newest = metric.newest ? `newest point ${utcStamp(metric.newest)}` : 'no data points';
+  const inConsole = consoleUrl({
+    region: metric.region,
+    namespace: metric.namespace,
+    metricName: metric.metricName,
+    lines: metric.series.map((s) => [
+      ...metric.dimensions,
+      ...(metric.split ? [{ name: metric.split.name, value: s.name }] : []),
+    ]),
+    stat: metric.stat,
+    periodSeconds: metric.resolutionSeconds,
+    start: metric.from,
+    end: metric.to,
+  });
+  const buttons = [
+    ...(input.stableLink ? [] : [refreshButton(input.chart.key)]),
+    ...periodButtons(metric),
+  ];
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: title.slice(0, 150) } },
+    {
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: `*Per ${per} period, ${unit}*\n${lines.join('\n') || 'No lines: CloudWatch has no such metric.'}${found}`.slice(
+          0,
+          3000,
+        ),
+      },
+    },
+    ...chartBlocks(link, input.summary.chart.title),
+    {
+      type: 'context',
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: `source: CloudWatch ${escapeMrkdwn(metric.namespace)} (${escapeMrkdwn(metric.region)}) · ${per} resolution · ${newest} · <${inConsole}|Open in CloudWatch>`,
+        },
+      ],
+    },
+    ...(buttons.length > 0
+      ? [{ type: 'actions' as const, block_id: BLOCK_IDS.actions, elements: buttons }]
+      : []),
+  ];
+  const latest = metric.series
+    .slice(0, 3)
+    .map((s) => `${escapeMrkdwn(s.name)} latest ${metricFigure(s.latest)}`)
+    .join(', ');
+  return { text: `${escapeMrkdwn(title)}${latest ? `: ${latest}` : ''}.`, blocks };
 }

@@ -6,6 +6,11 @@
  * ±10 % noise from a hash of (series, day), a spike in EC2 three days ago, a service that
  * first appears on the 10th of each month, and the billing metric's shape (cumulative
  * month to date, reset on the 1st, updated every 6 hours).
+ *
+ * `AWS/Lambda` `Invocations`, `Errors` and `Duration` of two functions (`FunctionName` `api`
+ * and `worker`) exist at 1-minute resolution for the last 15 days, up to the last complete
+ * minute, aggregated to the query's period and statistic (`lambda-demo.ts`). Other metrics
+ * have no data, as in CloudWatch.
  */
 import type { Dimension } from '@aws-sdk/client-cloudwatch';
 import { addDays, dayStart, monthStart, utcDay } from '../common/dates.ts';
@@ -16,6 +21,8 @@ import type {
   ListMetricsOutput,
   MetricsApi,
 } from '../workflows/steps/fetch/metrics-api.ts';
+import { unit } from './demo-noise.ts';
+import { LAMBDA_NAMESPACE, lambdaMetrics, lambdaPoints } from './lambda-demo.ts';
 
 /** Daily spend in USD on a weekday, by AWS/Billing ServiceName. */
 const SERVICES: Record<string, number> = {
@@ -37,22 +44,6 @@ const LATE_SERVICE = { name: 'AmazonBedrock', perDay: 9.5, fromDayOfMonth: 10 };
 
 const DAY_MS = 86_400_000;
 const UPDATE_HOURS = 6;
-
-/** FNV-1a with a murmur3 finalizer: a stable pseudo-random number in [0, 1) per string. */
-function unit(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  // Without the finalizer, strings differing in their last character land close together.
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return (h >>> 0) / 2 ** 32;
-}
 
 export interface DemoOptions {
   now?: () => Date;
@@ -124,15 +115,8 @@ export class DemoMetrics implements MetricsApi {
     return sum + this.daySpend(dims, day) * fraction;
   }
 
-  private metricValue(namespace: string, metricName: string, dims: Dimension[], day: string) {
-    const key = `${namespace}|${metricName}|${dims.map((d) => `${d.Name}=${d.Value}`).join(',')}`;
-    const scale = 10 ** Math.floor(1 + 4 * unit(key));
-    const weekday = dayStart(day).getUTCDay();
-    const weekend = weekday === 0 || weekday === 6 ? 0.55 : 1;
-    return Math.round(scale * weekend * (0.8 + 0.4 * unit(`${key}|${day}`)));
-  }
-
   async listMetrics(input: ListMetricsInput): Promise<ListMetricsOutput> {
+    if (input.Namespace === LAMBDA_NAMESPACE) return { Metrics: lambdaMetrics(input) };
     if (input.Namespace !== 'AWS/Billing' || input.MetricName !== 'EstimatedCharges') {
       return { Metrics: [] };
     }
@@ -169,19 +153,33 @@ export class DemoMetrics implements MetricsApi {
       const dims = new Map((metric?.Dimensions ?? []).map((d) => [d.Name ?? '', d.Value ?? '']));
       const timestamps: Date[] = [];
       const values: number[] = [];
-      for (let day = firstDay; dayStart(day) < end; day = addDays(day, 1)) {
+      if (metric?.Namespace === LAMBDA_NAMESPACE && stat) {
+        const points = lambdaPoints(stat, input.StartTime as Date, end, now);
+        timestamps.push(...points.map((p) => p.time));
+        values.push(...points.map((p) => p.value));
+      }
+      const billing = metric?.Namespace === 'AWS/Billing';
+      const period = (stat?.Period ?? DAY_MS / 1000) * 1000;
+      if (billing && period < DAY_MS) {
+        // Finer than a day: a point in each period that holds one of the 6-hourly updates.
+        const every = UPDATE_HOURS * 3_600_000;
+        const first = Math.ceil((input.StartTime as Date).getTime() / every) * every;
+        for (let t = first; t < end.getTime(); t += every) {
+          const value = this.cumulative(dims, new Date(t));
+          if (value === 0) continue;
+          timestamps.push(new Date(Math.floor(t / period) * period));
+          values.push(Math.round(value * 100) / 100);
+        }
+      }
+      for (
+        let day = firstDay;
+        billing && period >= DAY_MS && dayStart(day) < end;
+        day = addDays(day, 1)
+      ) {
         const endOfDay = new Date(Math.min(dayStart(day).getTime() + DAY_MS - 1, end.getTime()));
-        const value =
-          metric?.Namespace === 'AWS/Billing'
-            ? this.cumulative(dims, endOfDay)
-            : this.metricValue(
-                metric?.Namespace ?? '',
-                metric?.MetricName ?? '',
-                metric?.Dimensions ?? [],
-                day,
-              );
+        const value = this.cumulative(dims, endOfDay);
         // CloudWatch has no point for a series before its first data.
-        if (metric?.Namespace === 'AWS/Billing' && value === 0) continue;
+        if (value === 0) continue;
         timestamps.push(dayStart(day));
         values.push(Math.round(value * 100) / 100);
       }

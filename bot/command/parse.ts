@@ -10,18 +10,22 @@
  *             | 'service' NAME [period]                 report for one service
  *             | ('account' | 'accounts') IDS [period]   report for linked accounts
  *             | 'chart' 'cost' [period]                 chart of daily cost
- *             | 'chart' NAMESPACE METRIC DIM* [period] [stat]   (period, stat in either order)
+ *             | 'chart' NAMESPACE METRIC DIM* [mperiod] [stat]  (mperiod, stat in either order)
  *             | 'digest'                                post the morning digest now
  *             | 'doctor'                                check the setup, reply with what to fix
  *             | 'help' ...                              help (any further words are ignored)
  *   period   := '7d' | '30d' | 'mtd' | 'last-month' | 'lastmonth'      default 'mtd'
+ *   mperiod  := '1h' | '3h' | '6h' | '12h' | '24h' | '3d' | '7d' | '14d' | '30d'  default '24h'
  *   NAME     := [A-Za-z0-9._-]{1,64}, one word, as AWS/Billing `ServiceName` (e.g. AmazonEC2)
  *   IDS      := 12-digit account ids separated by commas and/or spaces; duplicates dropped.
  *               MAX_LENGTH allows 37 at most, under every request's MAX_ACCOUNTS (50)
  *   NAMESPACE:= [A-Za-z0-9._/#:-]{1,255} not starting with ':' (AWS/Lambda, MyApp/Orders)
  *   METRIC   := [A-Za-z0-9._-]{1,255}, and not a period word
  *   DIM      := Name=Value, at most 30, names unique. Name [A-Za-z0-9._:/-]{1,255}; Value
- *               1..1024 printable ASCII characters other than = < > & " ' `
+ *               1..1024 printable ASCII characters other than = < > & " ' ` and ','
+ *             | Name=Value,Value,...   one line per value, at most 10, duplicates dropped
+ *             | Name=*                 one line per value ListMetrics finds, the 10 largest
+ *               At most one dimension lists values or '*'.
  *   stat     := Sum (default) | Average | Maximum | Minimum | SampleCount | pNN | pNN.N
  *               (percentiles p0 .. p99.9, no leading zero); written back in CloudWatch's spelling
  *
@@ -33,6 +37,10 @@
  *   {@link MAX_WORDS} words.
  * - Slack's three entities (`&amp;` `&lt;` `&gt;`) are then decoded, so an error quotes what the
  *   person typed. None of `& < >` is valid anywhere in the grammar.
+ * - An hour period on a cost report (`/aws-cost 24h`) gets the unknown-period error, which
+ *   says hour periods are for metric charts; `mtd` on a metric chart likewise names the periods
+ *   a metric chart takes. A comma in a dimension value always separates values: a value with a
+ *   comma cannot be asked for.
  * - `last month` (two words) is not accepted: periods are always one word. Words that look like
  *   a period (starting with a digit or sign, or with `last`) get the unknown-period error, so
  *   `-7d` and `99999999999d` never reach any number parsing.
@@ -43,24 +51,32 @@
  * - Errors are one short sentence, safe as mrkdwn: the offending word is quoted, cut to
  *   {@link QUOTE_MAX} characters and escaped with `escapeMrkdwn`; fixed text has no `< > &`.
  */
-import type { MetricRequest, PeriodPreset } from '../../common/contract.ts';
+import type { MetricPeriod, MetricRequest, PeriodPreset } from '../../common/contract.ts';
 import {
   ACCOUNT_ID,
   DIMENSION_NAME,
   DIMENSION_VALUE,
   MAX_DIMENSIONS,
+  MAX_SPLIT_VALUES,
   METRIC_NAME,
   NAMESPACE,
   PERCENTILE,
   SERVICE_NAME,
 } from '../../common/contract-schema.ts';
+import {
+  DEFAULT_METRIC_PERIOD,
+  isMetricPeriod,
+  METRIC_PERIOD_NAMES,
+} from '../../common/metric-period.ts';
 import { escapeMrkdwn } from '../../common/slack-message.ts';
 
 export type ParsedCommand =
   | { kind: 'help' }
   | { kind: 'report'; period: PeriodPreset; service?: string; accounts?: string[] }
-  /** No metric: a chart of cost. */
-  | { kind: 'chart'; period: PeriodPreset; metric?: MetricRequest }
+  /** A chart of cost. */
+  | { kind: 'chart'; period: PeriodPreset }
+  /** A chart of a CloudWatch metric; its window is `metric.period`. */
+  | { kind: 'chart'; metric: MetricRequest }
   | { kind: 'digest' }
   | { kind: 'doctor' };
 
@@ -70,8 +86,8 @@ export type ParseResult = { ok: true; command: ParsedCommand } | { ok: false; er
 export const MAX_LENGTH = 500;
 /** `chart` NAMESPACE METRIC, 30 dimensions, period and stat. */
 export const MAX_WORDS = 35;
-/** The bound every request shares (`common/contract-schema.ts`). */
-export { MAX_DIMENSIONS };
+/** The bounds every request shares (`common/contract-schema.ts`). */
+export { MAX_DIMENSIONS, MAX_SPLIT_VALUES };
 /** Characters of an offending word quoted in an error. */
 export const QUOTE_MAX = 40;
 
@@ -82,7 +98,8 @@ export const USAGE = [
   '• `/aws-cost service AmazonEC2 30d`: one service, one word as in the AWS/Billing `ServiceName`',
   '• `/aws-cost account 123456789012,210987654321 7d`: linked accounts by 12-digit id (names cannot be looked up)',
   '• `/aws-cost chart cost 30d`: a chart of daily cost',
-  '• `/aws-cost chart AWS/Lambda Duration FunctionName=api 7d p99`: a chart of a CloudWatch metric: namespace, metric name, up to 30 `Name=Value` dimensions, then period and statistic in either order (`Sum` by default, `Average`, `Maximum`, `Minimum`, `SampleCount` or a percentile such as `p50`, `p90`, `p99.9`)',
+  '• `/aws-cost chart AWS/Lambda Duration FunctionName=api 7d p99`: a chart of a CloudWatch metric: namespace, metric name, up to 30 `Name=Value` dimensions, then period (`1h`, `3h`, `6h`, `12h`, `24h` (the default), `3d`, `7d`, `14d`, `30d`) and statistic in either order (`Sum` by default, `Average`, `Maximum`, `Minimum`, `SampleCount` or a percentile such as `p50`, `p90`, `p99.9`)',
+  '• `/aws-cost chart AWS/Lambda Errors FunctionName=api,worker 24h`: one line per value (up to 10); `FunctionName=*`: the 10 largest of every value CloudWatch has',
   '• `/aws-cost digest`: post the morning digest now',
   '• `/aws-cost doctor`: check the setup (parameters, bucket, billing metrics, Slack) and say what to fix',
   '• `/aws-cost help`: this help',
@@ -118,6 +135,7 @@ const STATS: Record<string, string> = {
 };
 
 const PERIOD_HELP = 'use 7d, 30d, mtd or last-month';
+const METRIC_PERIOD_HELP = `metric charts take ${METRIC_PERIOD_NAMES.join(', ')}`;
 const STAT_HELP = 'use Sum, Average, Maximum, Minimum, SampleCount or a percentile p0 to p99.9';
 
 const ID_LIST = /^[\d,]+$/;
@@ -146,6 +164,11 @@ function periodOf(word: string): PeriodPreset | undefined {
   return Object.hasOwn(PERIODS, word.toLowerCase()) ? PERIODS[word.toLowerCase()] : undefined;
 }
 
+function metricPeriodOf(word: string): MetricPeriod | undefined {
+  const lower = word.toLowerCase();
+  return isMetricPeriod(lower) ? lower : undefined;
+}
+
 /** Words meant as a period but not one: `8d`, `-7d`, `1w`, `last`, `last-week`. */
 function looksLikePeriod(word: string): boolean {
   return /^(?:[+-]?\d|last)/i.test(word);
@@ -162,22 +185,50 @@ function looksLikeStat(word: string): boolean {
 }
 
 function unknownPeriod(word: string): string {
-  return `Unknown period ${quote(word)}: ${PERIOD_HELP}.`;
+  const hint = metricPeriodOf(word) ? ' (hour periods are for metric charts)' : '';
+  return `Unknown period ${quote(word)}: ${PERIOD_HELP}${hint}.`;
 }
+
+function unknownMetricPeriod(word: string): string {
+  return `Unknown period ${quote(word)}: ${METRIC_PERIOD_HELP}.`;
+}
+
+/** How the words after a command's arguments are read: cost periods, or a metric's and a stat. */
+interface TailGrammar<P> {
+  periodOf: (word: string) => P | undefined;
+  defaultPeriod: P;
+  withStat: boolean;
+  unknownPeriod: (word: string) => string;
+}
+
+const COST_TAIL: TailGrammar<PeriodPreset> = {
+  periodOf,
+  defaultPeriod: 'mtd',
+  withStat: false,
+  unknownPeriod,
+};
+
+const METRIC_TAIL: TailGrammar<MetricPeriod> = {
+  periodOf: metricPeriodOf,
+  defaultPeriod: DEFAULT_METRIC_PERIOD,
+  withStat: true,
+  unknownPeriod: unknownMetricPeriod,
+};
 
 /**
  * The optional words after a command's arguments: one period, and with `withStat` one
  * statistic, in either order. `unknown` phrases the error for any other word.
  */
-function tail(
+function tail<P>(
   words: string[],
-  withStat: boolean,
+  grammar: TailGrammar<P>,
   unknown: (word: string) => string,
-): { ok: true; period: PeriodPreset; stat?: string } | { ok: false; error: string } {
-  let period: PeriodPreset | undefined;
+): { ok: true; period: P; stat?: string } | { ok: false; error: string } {
+  const { withStat } = grammar;
+  let period: P | undefined;
   let stat: string | undefined;
   for (const word of words) {
-    const p = periodOf(word);
+    const p = grammar.periodOf(word);
     if (p) {
       if (period) return { ok: false, error: `The period is given twice (${quote(word)}).` };
       period = p;
@@ -189,13 +240,16 @@ function tail(
       stat = s;
       continue;
     }
-    if (looksLikePeriod(word)) return { ok: false, error: unknownPeriod(word) };
+    if (looksLikePeriod(word) || periodOf(word)) {
+      return { ok: false, error: grammar.unknownPeriod(word) };
+    }
     if (withStat && looksLikeStat(word)) {
       return { ok: false, error: `Unknown statistic ${quote(word)}: ${STAT_HELP}.` };
     }
     return { ok: false, error: unknown(word) };
   }
-  return stat ? { ok: true, period: period ?? 'mtd', stat } : { ok: true, period: period ?? 'mtd' };
+  const chosen = period ?? grammar.defaultPeriod;
+  return stat ? { ok: true, period: chosen, stat } : { ok: true, period: chosen };
 }
 
 const unknownWord = (word: string) => `Unknown word ${quote(word)}.`;
@@ -213,7 +267,7 @@ function parseService(rest: string[]): ParseResult {
   }
   const t = tail(
     more,
-    false,
+    COST_TAIL,
     (word) => `Unknown word ${quote(word)} (service names are one word, e.g. AmazonEC2).`,
   );
   if (!t.ok) return fail(t.error);
@@ -242,7 +296,7 @@ function parseAccounts(rest: string[]): ParseResult {
   }
   const bad = ids.find((id) => !ACCOUNT_ID.test(id));
   if (bad !== undefined) return fail(`Account ids are 12 digits; got ${quote(bad)}.`);
-  const t = tail(after, false, aliasError);
+  const t = tail(after, COST_TAIL, aliasError);
   if (!t.ok) return fail(t.error);
   return ok({ kind: 'report', period: t.period, accounts: [...new Set(ids)] });
 }
@@ -257,11 +311,11 @@ function parseChart(rest: string[]): ParseResult {
     return fail('Say what to chart, e.g. "chart cost" or "chart AWS/Lambda Errors".');
   }
   if (first.toLowerCase() === 'cost') {
-    const t = tail(more, false, unknownWord);
+    const t = tail(more, COST_TAIL, unknownWord);
     if (!t.ok) return fail(t.error);
     return ok({ kind: 'chart', period: t.period });
   }
-  if (periodOf(first)) {
+  if (periodOf(first) || metricPeriodOf(first)) {
     return fail('Say what to chart before the period, e.g. "chart cost 7d".');
   }
   if (!NAMESPACE.test(first)) {
@@ -270,7 +324,12 @@ function parseChart(rest: string[]): ParseResult {
     );
   }
   const [metricName, ...args] = more;
-  if (metricName === undefined || metricName.includes('=') || periodOf(metricName)) {
+  if (
+    metricName === undefined ||
+    metricName.includes('=') ||
+    periodOf(metricName) ||
+    metricPeriodOf(metricName)
+  ) {
     return fail('Name the metric after the namespace, e.g. "chart AWS/Lambda Errors".');
   }
   if (!METRIC_NAME.test(metricName)) {
@@ -279,6 +338,7 @@ function parseChart(rest: string[]): ParseResult {
     );
   }
   const dimensions: MetricRequest['dimensions'] = [];
+  let split: MetricRequest['split'];
   let i = 0;
   for (; i < args.length; i++) {
     const word = args[i] as string;
@@ -289,13 +349,24 @@ function parseChart(rest: string[]): ParseResult {
     if (!DIMENSION_NAME.test(name) || !DIMENSION_VALUE.test(value)) {
       return fail(`Dimensions are Name=Value, one word without quotes; got ${quote(word)}.`);
     }
-    if (dimensions.some((d) => d.name === name)) {
+    if (dimensions.some((d) => d.name === name) || split?.name === name) {
       return fail(`The dimension ${quote(name)} is given twice.`);
     }
-    if (dimensions.length === MAX_DIMENSIONS) {
+    if (dimensions.length + (split ? 1 : 0) === MAX_DIMENSIONS) {
       return fail(`Too many dimensions (max ${MAX_DIMENSIONS}).`);
     }
-    dimensions.push({ name, value });
+    const values = dimensionValues(word, value);
+    if (!values.ok) return fail(values.error);
+    if (values.values.length === 1 && values.values[0] !== '*') {
+      dimensions.push({ name, value });
+      continue;
+    }
+    if (split) {
+      return fail(
+        `Only one dimension may list several values or *; got ${quote(split.name)} and ${quote(name)}.`,
+      );
+    }
+    split = { name, values: values.values[0] === '*' ? '*' : values.values };
   }
   const after = args.slice(i);
   const misplaced = after.find((word) => word.includes('='));
@@ -304,15 +375,52 @@ function parseChart(rest: string[]): ParseResult {
   }
   const t = tail(
     after,
-    true,
+    METRIC_TAIL,
     (word) => `Unknown word ${quote(word)} (metric names are one word; dimensions are Name=Value).`,
   );
   if (!t.ok) return fail(t.error);
   return ok({
     kind: 'chart',
-    period: t.period,
-    metric: { namespace: first, metricName, dimensions, stat: t.stat ?? 'Sum' },
+    metric: {
+      namespace: first,
+      metricName,
+      dimensions,
+      ...(split ? { split } : {}),
+      stat: t.stat ?? 'Sum',
+      period: t.period,
+    },
   });
+}
+
+/**
+ * The values of `Name=a,b,c` (duplicates dropped, order kept), `['*']` for `Name=*`, or the
+ * one value. `word` is the whole dimension, quoted in errors.
+ */
+function dimensionValues(
+  word: string,
+  value: string,
+): { ok: true; values: string[] } | { ok: false; error: string } {
+  const values = value.split(',');
+  if (values.some((v) => v === '')) {
+    return {
+      ok: false,
+      error: `Separate a dimension's values by single commas; got ${quote(word)}.`,
+    };
+  }
+  if (values.length > 1 && values.includes('*')) {
+    return {
+      ok: false,
+      error: `* stands alone (every value of the dimension); got ${quote(word)}.`,
+    };
+  }
+  const unique = [...new Set(values)];
+  if (unique.length > MAX_SPLIT_VALUES) {
+    return {
+      ok: false,
+      error: `At most ${MAX_SPLIT_VALUES} values for one dimension; got ${unique.length} in ${quote(word)}.`,
+    };
+  }
+  return { ok: true, values: unique };
 }
 
 /** Parses the text of an `/aws-cost` command as Slack sends it. Never throws. */
@@ -360,7 +468,7 @@ export function parseCommand(text: string): ParseResult {
       return parseChart(rest);
   }
   if (periodOf(first) || looksLikePeriod(first)) {
-    const t = tail(words, false, unknownWord);
+    const t = tail(words, COST_TAIL, unknownWord);
     if (!t.ok) return fail(t.error);
     return ok({ kind: 'report', period: t.period });
   }

@@ -181,6 +181,14 @@ describe('Every listener behind the allow-lists (AwsLambdaReceiver, signed reque
     sink.posts.length = 0;
   });
 
+  const METRIC_BUTTON = JSON.stringify({
+    namespace: 'AWS/Lambda',
+    metricName: 'Errors',
+    dimensions: [],
+    split: { name: 'FunctionName', values: ['api', 'worker'] },
+    stat: 'Sum',
+    period: '7d',
+  });
   const button =
     (actionId: string, value: string): Surface =>
     ({ user, channel, responseUrl }) =>
@@ -191,6 +199,8 @@ describe('Every listener behind the allow-lists (AwsLambdaReceiver, signed reque
   const buttons: Record<ActionKey, Surface> = {
     refreshLink: button(ACTION_IDS.refreshLink, CHART_KEY),
     last30Days: button(ACTION_IDS.last30Days, '{"service":"AmazonEC2"}'),
+    shorterPeriod: button(ACTION_IDS.shorterPeriod, METRIC_BUTTON),
+    longerPeriod: button(ACTION_IDS.longerPeriod, METRIC_BUTTON),
   };
   const surfaces: Record<string, Surface> = {
     '/aws-cost': ({ user, channel, responseUrl }) =>

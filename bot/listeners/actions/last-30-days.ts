@@ -23,16 +23,22 @@ export function createLast30DaysAction(deps: RerunDeps) {
       await respond({ response_type: 'ephemeral', replace_original: false, text: INVALID_BUTTON });
       return;
     }
-    const request: ReportRequest = {
-      kind: 'command',
-      // One execution per click, whatever Slack retries: the action's own timestamp is unique.
-      requestId: slackRequestId('action', body.team?.id ?? '', body.user.id, action.action_ts),
-      channel: body.channel?.id ?? '',
-      responseUrl: body.response_url,
-      userId: body.user.id,
-      period: '30d',
-      ...rerun,
-    };
+    const request: ReportRequest = { ...buttonRequest(body, action), period: '30d', ...rerun };
     await startReport(deps, request, respond);
+  };
+}
+
+/** What every re-run button's request shares: who asked, where to reply, a unique id. */
+export function buttonRequest(
+  body: ActionArgs['body'],
+  action: ActionArgs['action'],
+): Omit<ReportRequest, 'period'> {
+  return {
+    kind: 'command',
+    // One execution per click, whatever Slack retries: the action's own timestamp is unique.
+    requestId: slackRequestId('action', body.team?.id ?? '', body.user.id, action.action_ts),
+    channel: body.channel?.id ?? '',
+    responseUrl: body.response_url,
+    userId: body.user.id,
   };
 }

@@ -7,10 +7,12 @@
  */
 import type { AllMiddlewareArgs, AnyMiddlewareArgs } from '@slack/bolt';
 import * as v from 'valibot';
+import type { MetricRequest } from '../../../common/contract.ts';
 import {
   AccountIdsSchema,
   check,
   MAX_ACCOUNTS,
+  MetricRequestSchema,
   ServiceNameSchema,
 } from '../../../common/contract-schema.ts';
 import { ACTION_IDS, type RerunValue } from '../../../common/slack-message.ts';
@@ -49,12 +51,26 @@ export const RerunValueSchema: v.GenericSchema<unknown, RerunValue> = v.pipe(
   ),
 );
 
+/**
+ * A metric chart's neighbouring-period buttons: the JSON of the metric request with the
+ * button's period, as `metricMessage` writes it, bounded like every request.
+ */
+export const MetricRerunValueSchema: v.GenericSchema<unknown, MetricRequest> = v.pipe(
+  v.string(),
+  v.maxLength(MAX_BUTTON_VALUE),
+  v.parseJson(),
+  v.check((json) => !Array.isArray(json), 'Invalid type: expected an object'),
+  MetricRequestSchema,
+);
+
 export type ActionKey = keyof typeof ACTION_IDS;
 
 /** One schema per key of `ACTION_IDS`: a new button without one here does not type-check. */
 export interface ButtonValues extends Record<ActionKey, v.GenericSchema<unknown, unknown>> {
   refreshLink: v.GenericSchema<unknown, string>;
   last30Days: v.GenericSchema<unknown, RerunValue>;
+  shorterPeriod: v.GenericSchema<unknown, MetricRequest>;
+  longerPeriod: v.GenericSchema<unknown, MetricRequest>;
 }
 
 /** The schema of every button's value. */
@@ -66,6 +82,8 @@ export function buttonValues(chartPrefix: string): ButtonValues {
       v.check((key) => isChartKey(key, chartPrefix), 'Invalid value: not a costbot chart key'),
     ),
     last30Days: RerunValueSchema,
+    shorterPeriod: MetricRerunValueSchema,
+    longerPeriod: MetricRerunValueSchema,
   };
 }
 

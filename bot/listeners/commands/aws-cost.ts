@@ -40,11 +40,13 @@ export function commandRequest(
     channel: command.channel_id,
     responseUrl: command.response_url,
     userId: command.user_id,
-    period: parsed.period,
   };
-  if (parsed.kind === 'chart') return parsed.metric ? { ...base, metric: parsed.metric } : base;
+  // A metric chart's window is `metric.period`; the cost period is not read for it.
+  if ('metric' in parsed) return { ...base, period: 'mtd', metric: parsed.metric };
+  if (parsed.kind === 'chart') return { ...base, period: parsed.period };
   return {
     ...base,
+    period: parsed.period,
     ...(parsed.service ? { service: parsed.service } : {}),
     ...(parsed.accounts ? { accounts: parsed.accounts } : {}),
   };

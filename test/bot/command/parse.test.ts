@@ -9,7 +9,7 @@ import {
   USAGE,
   usageReply,
 } from '../../../bot/command/parse.ts';
-import type { MetricRequest } from '../../../common/contract.ts';
+import type { MetricPeriod, MetricRequest } from '../../../common/contract.ts';
 import { check, MAX_ACCOUNTS, ReportRequestSchema } from '../../../common/contract-schema.ts';
 import { seeded } from '../../support/seeded.ts';
 
@@ -25,16 +25,21 @@ function report(
   return { ok: true, command: { kind: 'report', period, ...extra } };
 }
 
-function chart(
-  period: 'mtd' | '7d' | '30d' | 'last-month',
-  metric?: Partial<MetricRequest> & { namespace: string; metricName: string },
+function chart(period: 'mtd' | '7d' | '30d' | 'last-month'): ParseResult {
+  return { ok: true, command: { kind: 'chart', period } };
+}
+
+function metricChart(
+  period: MetricPeriod,
+  metric: Partial<MetricRequest> & { namespace: string; metricName: string },
 ): ParseResult {
-  if (!metric) return { ok: true, command: { kind: 'chart', period } };
   return {
     ok: true,
-    command: { kind: 'chart', period, metric: { dimensions: [], stat: 'Sum', ...metric } },
+    command: { kind: 'chart', metric: { dimensions: [], stat: 'Sum', ...metric, period } },
   };
 }
+
+const METRIC_PERIOD_ERROR = ': metric charts take 1h, 3h, 6h, 12h, 24h, 3d, 7d, 14d, 30d.';
 
 function error(text: string): ParseResult {
   return { ok: false, error: text };
@@ -152,11 +157,11 @@ const CASES: { text: string; expected: ParseResult }[] = [
   // Charts of a metric
   {
     text: 'chart AWS/Lambda Errors',
-    expected: chart('mtd', { namespace: 'AWS/Lambda', metricName: 'Errors' }),
+    expected: metricChart('24h', { namespace: 'AWS/Lambda', metricName: 'Errors' }),
   },
   {
     text: 'chart AWS/Lambda Duration FunctionName=api Resource=api:live 7d p99',
-    expected: chart('7d', {
+    expected: metricChart('7d', {
       namespace: 'AWS/Lambda',
       metricName: 'Duration',
       dimensions: [
@@ -168,19 +173,131 @@ const CASES: { text: string; expected: ParseResult }[] = [
   },
   {
     text: 'chart MyApp/Orders Placed average 30d',
-    expected: chart('30d', { namespace: 'MyApp/Orders', metricName: 'Placed', stat: 'Average' }),
+    expected: metricChart('30d', {
+      namespace: 'MyApp/Orders',
+      metricName: 'Placed',
+      stat: 'Average',
+    }),
   },
   {
-    text: 'chart AWS/Lambda Duration P99.9 LAST-MONTH',
-    expected: chart('last-month', {
+    text: 'chart AWS/Lambda Duration P99.9 1H',
+    expected: metricChart('1h', {
       namespace: 'AWS/Lambda',
       metricName: 'Duration',
       stat: 'p99.9',
     }),
   },
   {
+    text: 'chart AWS/Lambda Duration p99 last-month',
+    expected: error(`Unknown period "last-month"${METRIC_PERIOD_ERROR}`),
+  },
+  {
+    text: 'chart AWS/Lambda Errors mtd',
+    expected: error(`Unknown period "mtd"${METRIC_PERIOD_ERROR}`),
+  },
+  {
+    text: 'chart AWS/Lambda Errors 2h',
+    expected: error(`Unknown period "2h"${METRIC_PERIOD_ERROR}`),
+  },
+  ...(['1h', '3h', '6h', '12h', '24h', '3d', '7d', '14d', '30d'] as const).map((period) => ({
+    text: `chart AWS/Lambda Errors ${period}`,
+    expected: metricChart(period, { namespace: 'AWS/Lambda', metricName: 'Errors' }),
+  })),
+
+  // Several lines of a metric
+  {
+    text: 'chart AWS/Lambda Errors FunctionName=api,worker 24h',
+    expected: metricChart('24h', {
+      namespace: 'AWS/Lambda',
+      metricName: 'Errors',
+      split: { name: 'FunctionName', values: ['api', 'worker'] },
+    }),
+  },
+  {
+    text: 'chart AWS/Lambda Duration Resource=live FunctionName=* p99 3h',
+    expected: metricChart('3h', {
+      namespace: 'AWS/Lambda',
+      metricName: 'Duration',
+      dimensions: [{ name: 'Resource', value: 'live' }],
+      split: { name: 'FunctionName', values: '*' },
+      stat: 'p99',
+    }),
+  },
+  {
+    text: 'chart AWS/Lambda Errors FunctionName=api,worker,api',
+    expected: metricChart('24h', {
+      namespace: 'AWS/Lambda',
+      metricName: 'Errors',
+      split: { name: 'FunctionName', values: ['api', 'worker'] },
+    }),
+  },
+  {
+    text: `chart AWS/Lambda Errors FunctionName=${Array.from({ length: 10 }, (_, i) => `f${i}`).join(',')}`,
+    expected: metricChart('24h', {
+      namespace: 'AWS/Lambda',
+      metricName: 'Errors',
+      split: { name: 'FunctionName', values: Array.from({ length: 10 }, (_, i) => `f${i}`) },
+    }),
+  },
+  {
+    text: `chart AWS/Lambda Errors FunctionName=${Array.from({ length: 11 }, (_, i) => `f${i}`).join(',')}`,
+    expected: error(
+      'At most 10 values for one dimension; got 11 in "FunctionName=f0,f1,f2,f3,f4,f5,f6,f7,f8,…".',
+    ),
+  },
+  {
+    text: 'chart AWS/Lambda Errors FunctionName=api,,worker',
+    expected: error(
+      `Separate a dimension's values by single commas; got "FunctionName=api,,worker".`,
+    ),
+  },
+  {
+    text: 'chart AWS/Lambda Errors FunctionName=api,',
+    expected: error(`Separate a dimension's values by single commas; got "FunctionName=api,".`),
+  },
+  {
+    text: 'chart AWS/Lambda Errors FunctionName=*,api',
+    expected: error('* stands alone (every value of the dimension); got "FunctionName=*,api".'),
+  },
+  {
+    text: 'chart AWS/Lambda Errors FunctionName=a,b Resource=*',
+    expected: error(
+      'Only one dimension may list several values or *; got "FunctionName" and "Resource".',
+    ),
+  },
+  {
+    text: 'chart AWS/Lambda Errors FunctionName=a,b FunctionName=c',
+    expected: error('The dimension "FunctionName" is given twice.'),
+  },
+  {
+    text: '24h',
+    expected: error(
+      `Unknown period "24h"${PERIOD_ERROR.slice(0, -1)} (hour periods are for metric charts).`,
+    ),
+  },
+  {
+    text: 'chart cost 1h',
+    expected: error(
+      `Unknown period "1h"${PERIOD_ERROR.slice(0, -1)} (hour periods are for metric charts).`,
+    ),
+  },
+  {
+    text: 'service AmazonEC2 12h',
+    expected: error(
+      `Unknown period "12h"${PERIOD_ERROR.slice(0, -1)} (hour periods are for metric charts).`,
+    ),
+  },
+  {
+    text: 'chart 24h',
+    expected: error('Say what to chart before the period, e.g. "chart cost 7d".'),
+  },
+  {
+    text: 'chart AWS/Lambda 24h',
+    expected: error('Name the metric after the namespace, e.g. "chart AWS/Lambda Errors".'),
+  },
+  {
     text: 'chart AWS/SQS ApproximateAgeOfOldestMessage QueueName=jobs samplecount',
-    expected: chart('mtd', {
+    expected: metricChart('24h', {
       namespace: 'AWS/SQS',
       metricName: 'ApproximateAgeOfOldestMessage',
       dimensions: [{ name: 'QueueName', value: 'jobs' }],
@@ -189,11 +306,15 @@ const CASES: { text: string; expected: ParseResult }[] = [
   },
   {
     text: 'chart MyApp/Latency p99 Maximum',
-    expected: chart('mtd', { namespace: 'MyApp/Latency', metricName: 'p99', stat: 'Maximum' }),
+    expected: metricChart('24h', {
+      namespace: 'MyApp/Latency',
+      metricName: 'p99',
+      stat: 'Maximum',
+    }),
   },
   {
     text: `chart A/B M ${dims(MAX_DIMENSIONS).text}`,
-    expected: chart('mtd', { namespace: 'A/B', metricName: 'M', dimensions: dims(30).list }),
+    expected: metricChart('24h', { namespace: 'A/B', metricName: 'M', dimensions: dims(30).list }),
   },
   {
     text: `chart A/B M ${dims(MAX_DIMENSIONS + 1).text}`,
@@ -217,7 +338,7 @@ const CASES: { text: string; expected: ParseResult }[] = [
   },
   {
     text: 'chart AWS/Lambda Errors 7d -30d',
-    expected: error(`Unknown period "-30d"${PERIOD_ERROR}`),
+    expected: error(`Unknown period "-30d"${METRIC_PERIOD_ERROR}`),
   },
   {
     text: 'chart AWS/Lambda Duration 7d FunctionName=api',
@@ -407,6 +528,7 @@ function generated(count: number, seed: number): string[] {
 }
 
 const PERIOD_SET = new Set(['mtd', '7d', '30d', 'last-month']);
+const METRIC_PERIOD_SET = new Set(['1h', '3h', '6h', '12h', '24h', '3d', '7d', '14d', '30d']);
 const STAT = /^(?:Sum|Average|Maximum|Minimum|SampleCount|p(?:[1-9]?\d)(?:\.\d)?)$/;
 
 /** Why `command` is not a command the rest of the bot can run, or null when it is one. */
@@ -431,18 +553,26 @@ function invalidCommand(command: ParsedCommand): string | null {
       return null;
     }
     case 'chart': {
-      if (!PERIOD_SET.has(command.period)) return `bad period ${command.period}`;
+      if (!('metric' in command)) {
+        return PERIOD_SET.has(command.period) ? null : `bad period ${command.period}`;
+      }
       const m = command.metric;
-      if (!m) return null;
+      if (!METRIC_PERIOD_SET.has(m.period)) return `bad period ${m.period}`;
       if (!/^[A-Za-z0-9._/#-][A-Za-z0-9._/#:-]{0,254}$/.test(m.namespace)) return 'namespace';
       if (!/^[A-Za-z0-9._-]{1,255}$/.test(m.metricName)) return 'metric name';
       if (!STAT.test(m.stat)) return `stat ${m.stat}`;
       if (m.dimensions.length > 30) return 'too many dimensions';
       for (const d of m.dimensions) {
         if (!/^[A-Za-z0-9._:/-]{1,255}$/.test(d.name)) return `dimension name ${d.name}`;
-        if (!/^[\x21-\x7e]{1,1024}$/.test(d.value) || /[=<>&"'`]/.test(d.value)) {
+        if (!/^[\x21-\x7e]{1,1024}$/.test(d.value) || /[=<>&"'`,]/.test(d.value)) {
           return `dimension value ${d.value}`;
         }
+      }
+      if (m.split) {
+        const { values } = m.split;
+        if (m.dimensions.some((d) => d.name === m.split?.name)) return 'split twice';
+        if (values !== '*' && (values.length < 2 || values.length > 10)) return 'split count';
+        if (values !== '*' && new Set(values).size !== values.length) return 'split repeats';
       }
       return null;
     }
@@ -600,7 +730,7 @@ describe('Constant: USAGE', () => {
         if (!result.ok) return 'error';
         const c = result.command;
         if (c.kind === 'report') return c.service ? 'service' : c.accounts ? 'accounts' : 'report';
-        if (c.kind === 'chart') return c.metric ? 'chart metric' : 'chart cost';
+        if (c.kind === 'chart') return 'metric' in c ? 'chart metric' : 'chart cost';
         return c.kind;
       }),
     );

@@ -2,6 +2,9 @@
  * Draws a report's chart as a PNG without a browser or native canvas: ECharts renders an SVG
  * string server-side, resvg (WebAssembly) rasterizes it with a bundled DejaVu Sans font, so
  * the same bytes come out on a laptop and in Lambda.
+ *
+ * A cost chart has one point per day; a metric chart (`resolutionSeconds` set) one per period,
+ * one line per series, its time labels at round UTC times (`08:00`, or the date at midnight).
  */
 
 import { readFile } from 'node:fs/promises';
@@ -89,10 +92,15 @@ const PALETTE = [
   '#b07aa1',
   '#ff9da7',
   '#9c755f',
+  '#17becf',
 ];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 /** Label steps, in days, the x axis may use: every day, every few days, weekly, fortnightly. */
 const LABEL_STEPS = [1, 2, 3, 7, 14, 28, 56, 91, 182, 364];
+/** Label steps, in seconds, of a metric chart's time axis: round UTC times. */
+const TIME_STEPS = [
+  60, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400, 172_800, 604_800, 1_209_600,
+];
 
 /*
  * Advance widths of ASCII 32..126 in DejaVu Sans and DejaVu Sans Bold (font units, 2048 per
@@ -165,6 +173,12 @@ export function formatDay(date: string): string {
   return name && day ? `${name} ${Number(day)}` : date;
 }
 
+/** `2026-11-27T08:15:00.000Z` -> `08:15`; midnight UTC -> `Nov 27`. */
+export function formatTime(iso: string): string {
+  const time = iso.slice(11, 16);
+  return time === '00:00' ? formatDay(iso) : time;
+}
+
 /** Cuts a name to `max` characters (code points, so no emoji is split) with an ellipsis. */
 export function truncateName(name: string, max = LEGEND_NAME_MAX): string {
   const chars = Array.from(name);
@@ -199,11 +213,38 @@ export function formatUsdTick(value: number): string {
   return text.startsWith('-') ? `-$${text.slice(1)}` : `$${text}`;
 }
 
+/** How many x labels fit side by side without crowding the plot. */
+function labelsThatFit(labels: string[], plotWidth: number): number {
+  const widest = Math.max(0, ...labels.map((label) => textWidth(label, FONT_SIZE)));
+  return Math.max(1, Math.floor(plotWidth / (widest + 14)));
+}
+
 /** Every how many days an x label fits without crowding the plot. */
 function labelStep(labels: string[], plotWidth: number): number {
-  const widest = Math.max(0, ...labels.map((label) => textWidth(label, FONT_SIZE)));
-  const fits = Math.max(1, Math.floor(plotWidth / (widest + 14)));
+  const fits = labelsThatFit(labels, plotWidth);
   return LABEL_STEPS.find((step) => Math.ceil(labels.length / step) <= fits) ?? labels.length;
+}
+
+/**
+ * The x labels and which of them show. Days: every `labelStep`-th, anchored on the newest day
+ * so the day the report is about always has its label. Times: those at a multiple of the
+ * shortest round step that fits, so labels read `06:00 12:00 18:00 Nov 28`.
+ */
+function xLabels(data: ChartData, plotWidth: number) {
+  const resolution = data.resolutionSeconds;
+  if (resolution === undefined) {
+    const labels = data.dates.map(formatDay);
+    const step = labelStep(labels, plotWidth);
+    const lastIndex = labels.length - 1;
+    return { labels, showLabel: (index: number) => (lastIndex - index) % step === 0 };
+  }
+  const labels = data.dates.map(formatTime);
+  const fits = labelsThatFit(labels, plotWidth);
+  const span = labels.length * resolution;
+  const step =
+    TIME_STEPS.find((s) => s >= resolution && span / s <= fits) ?? TIME_STEPS.at(-1) ?? 86_400;
+  const seconds = data.dates.map((date) => Date.parse(date) / 1000);
+  return { labels, showLabel: (index: number) => (seconds[index] ?? 1) % step === 0 };
 }
 
 /** Rows the legend wraps into, laid out like ECharts' horizontal box layout. */
@@ -274,12 +315,8 @@ function chartOption(data: ChartData, width: number): ChartOption {
   const stacked = data.style === 'stacked';
   const names = data.series.map((series) => series.name);
   const legendHeight = legendRows(names, width - 2 * PAD) * LEGEND_ROW_HEIGHT;
-  const labels = data.dates.map(formatDay);
   // The y labels take ~60px; the rest is what the x labels share.
-  const step = labelStep(labels, width - 2 * PAD - 60);
-  const lastIndex = labels.length - 1;
-  // Anchored on the newest day, so the day the report is about always has its label.
-  const showLabel = (index: number) => (lastIndex - index) % step === 0;
+  const { labels, showLabel } = xLabels(data, width - 2 * PAD - 60);
 
   const series = data.series.map((item, index): BarSeriesOption | LineSeriesOption => {
     const color = colorFor(item.name, index);

@@ -1,34 +1,34 @@
 /**
- * Fetch: the billing metric (and a requested CloudWatch metric) as daily series.
+ * Fetch: the billing metric as daily series, or a requested CloudWatch metric (`metric.ts`).
  *
  * Cost comes from `AWS/Billing EstimatedCharges` (`Currency=USD`), cumulative month-to-date,
  * published only in us-east-1. One ListMetrics walk finds the series, then GetMetricData
  * reads all of them at once: up to 500 series per call, one point per UTC day (Period
- * 86400, Maximum). Never one call per service or per day: each call is billed.
+ * 86400, Maximum). Never one call per service or per day: each call is billed. The same call
+ * reads the total hourly too, for the time of its newest point: how fresh the figures are.
  */
 import type { Dimension, MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import type { DailySeries, FetchedData, ReportRequest } from '../../../common/contract.ts';
-import {
-  addDays,
-  dayStart,
-  periodWindow,
-  requiredFetchWindow,
-  utcDay,
-} from '../../../common/dates.ts';
+import { addDays, dayStart, requiredFetchWindow, utcDay } from '../../../common/dates.ts';
 import { InvalidRequestError } from '../../../common/errors.ts';
-import type { MetricsApi } from './metrics-api.ts';
+import { fetchMetric } from './metric.ts';
+import { MAX_QUERIES_PER_CALL, type MetricsApi } from './metrics-api.ts';
 
+export { MAX_QUERIES_PER_CALL };
 export const BILLING_NAMESPACE = 'AWS/Billing';
 export const BILLING_METRIC = 'EstimatedCharges';
-/** GetMetricData's limit of queries per call. */
-export const MAX_QUERIES_PER_CALL = 500;
 const DAY_SECONDS = 86_400;
+const HOUR_SECONDS = 3600;
+/** Region of the metrics client when none is named (the local demo's). */
+export const DEFAULT_METRICS_REGION = 'us-east-1';
 
 export interface FetchClients {
   /** CloudWatch in the billing region (us-east-1). */
   billing: MetricsApi;
   /** CloudWatch in the region of the requested metric (the deployment's region). */
   metrics: MetricsApi;
+  /** The region `metrics` reads, for the console link; default {@link DEFAULT_METRICS_REGION}. */
+  metricsRegion?: string;
 }
 
 /** One series to read with GetMetricData; `name` labels the result. */
@@ -38,6 +38,8 @@ export interface SeriesQuery {
   metricName: string;
   dimensions: Dimension[];
   stat: string;
+  /** CloudWatch `Period`; default a day. */
+  periodSeconds?: number;
 }
 
 function dims(dimensions: Dimension[] | undefined): Map<string, string> {
@@ -114,19 +116,23 @@ function toMetricDataQuery(q: SeriesQuery, id: string): MetricDataQuery {
     ReturnData: true,
     MetricStat: {
       Metric: { Namespace: q.namespace, MetricName: q.metricName, Dimensions: q.dimensions },
-      Period: DAY_SECONDS,
+      Period: q.periodSeconds ?? DAY_SECONDS,
       Stat: q.stat,
     },
   };
 }
 
-/** Reads every query as daily points, 500 queries per GetMetricData call, following NextToken. */
+/**
+ * Reads every query as daily points, 500 queries per GetMetricData call, following NextToken;
+ * `newest` is the time of each query's newest point, null without one.
+ */
 export async function readDailySeries(
   api: MetricsApi,
   queries: SeriesQuery[],
   window: { from: string; to: string },
-): Promise<{ series: DailySeries[]; calls: number }> {
+): Promise<{ series: DailySeries[]; newest: (string | null)[]; calls: number }> {
   const points = queries.map(() => new Map<string, number>());
+  const newest = queries.map((): number | null => null);
   let calls = 0;
   for (let start = 0; start < queries.length; start += MAX_QUERIES_PER_CALL) {
     const batch = queries.slice(start, start + MAX_QUERIES_PER_CALL);
@@ -147,6 +153,8 @@ export async function readDailySeries(
         const timestamps = result.Timestamps ?? [];
         const values = result.Values ?? [];
         timestamps.forEach((t, i) => {
+          const time = new Date(t).getTime();
+          newest[index] = Math.max(newest[index] ?? time, time);
           const day = utcDay(new Date(t));
           const value = values[i] ?? 0;
           // Daily maximum even if a source returns several points a day.
@@ -162,47 +170,53 @@ export async function readDailySeries(
     );
     return { name: q.name, dates: days.map(([d]) => d), values: days.map(([, v]) => v) };
   });
-  return { series, calls };
+  return {
+    series,
+    newest: newest.map((t) => (t === null ? null : new Date(t).toISOString())),
+    calls,
+  };
 }
 
-function metricLabel(request: ReportRequest): string {
-  const m = request.metric;
-  if (!m) return '';
-  const d = m.dimensions.map((x) => `${x.name}=${x.value}`).join(' ');
-  return `${m.namespace} ${m.metricName}${d ? ` ${d}` : ''} (${m.stat})`;
-}
-
+/**
+ * Reads the request's figures as of `asOf`: a metric chart's lines (no billing series), or the
+ * billing series. `now` is the real time, which decides what CloudWatch still keeps.
+ */
 export async function fetchCosts(
   clients: FetchClients,
   request: ReportRequest,
   asOf: Date,
+  now: Date = asOf,
 ): Promise<FetchedData> {
   if (Number.isNaN(asOf.getTime())) throw new InvalidRequestError('asOf is not a valid date.');
+  if (request.metric) {
+    const read = await fetchMetric(clients.metrics, request.metric, {
+      asOf,
+      now,
+      region: clients.metricsRegion ?? DEFAULT_METRICS_REGION,
+    });
+    const window = { from: utcDay(new Date(read.metric.start)), to: utcDay(asOf) };
+    return {
+      ...window,
+      asOf: asOf.toISOString(),
+      total: null,
+      breakdown: [],
+      breakdownBy: 'service',
+      metric: read.metric,
+      apiCalls: read.calls,
+    };
+  }
   const window = requiredFetchWindow(request.period, asOf);
   const listed = await listBillingSeries(clients.billing);
   const selected = selectBillingQueries(request, listed.existing);
+  // The total again, hourly, in the same call: its newest point says how fresh the data is.
+  const freshness = selected.total
+    ? [{ ...selected.total, name: 'Freshness', periodSeconds: HOUR_SECONDS }]
+    : [];
   const queries = [...(selected.total ? [selected.total] : []), ...selected.breakdown];
-  const billing = await readDailySeries(clients.billing, queries, window);
+  const billing = await readDailySeries(clients.billing, [...queries, ...freshness], window);
   const total = selected.total ? (billing.series[0] ?? null) : null;
-  const breakdown = billing.series.slice(selected.total ? 1 : 0);
-
-  let metric: FetchedData['metric'];
-  let metricCalls = 0;
-  if (request.metric) {
-    const m = request.metric;
-    const query: SeriesQuery = {
-      name: metricLabel(request),
-      namespace: m.namespace,
-      metricName: m.metricName,
-      dimensions: m.dimensions.map((d) => ({ Name: d.name, Value: d.value })),
-      stat: m.stat,
-    };
-    const metricWindow = periodWindow(request.period, asOf);
-    const read = await readDailySeries(clients.metrics, [query], metricWindow);
-    metricCalls = read.calls;
-    const series = read.series[0] as DailySeries;
-    metric = { ...series, stat: m.stat, unit: `${m.metricName} (${m.stat}) per day` };
-  }
+  const breakdown = billing.series.slice(selected.total ? 1 : 0, queries.length);
+  const newestBillingPoint = freshness.length > 0 ? billing.newest[queries.length] : null;
 
   return {
     from: window.from,
@@ -211,7 +225,7 @@ export async function fetchCosts(
     total,
     breakdown,
     breakdownBy: selected.by,
-    ...(metric ? { metric } : {}),
-    apiCalls: { getMetricData: billing.calls + metricCalls, listMetrics: listed.calls },
+    ...(newestBillingPoint ? { newestBillingPoint } : {}),
+    apiCalls: { getMetricData: billing.calls, listMetrics: listed.calls },
   };
 }

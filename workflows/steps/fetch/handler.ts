@@ -11,7 +11,7 @@
  */
 import { STSClient } from '@aws-sdk/client-sts';
 import { cloudWatchClient } from '../../../common/aws-clients.ts';
-import type { CostbotConfig } from '../../../common/config.ts';
+import { awsEnvironment, type CostbotConfig } from '../../../common/config.ts';
 import type {
   AccountFetched,
   FetchAccountState,
@@ -37,12 +37,15 @@ export interface FetchDeps {
  * when any are configured, for the `aws` backend.
  */
 export function fetchDepsFromConfig(config: CostbotConfig): FetchDeps {
+  const aws = awsEnvironment();
+  const region = aws.region ?? aws.defaultRegion;
   return {
     clients: {
       billing: cloudWatchMetricsApi(
         cloudWatchClient({ region: config.billingRegion, maxAttempts: 1 }),
       ),
       metrics: cloudWatchMetricsApi(cloudWatchClient({ maxAttempts: 1 })),
+      ...(region ? { metricsRegion: region } : {}),
     },
     log: createLogger({ step: 'fetch' }, { level: config.logLevel }),
     ...(config.readerRoles.length > 0 ? { readers: readerSessionsFromConfig(config) } : {}),
@@ -89,7 +92,8 @@ export function createFetchHandler(deps: FetchDeps) {
       });
       return fetched;
     }
-    const fetched = await fetchCosts(deps.clients, state.request, asOfOf(state));
+    const now = deps.now?.() ?? new Date();
+    const fetched = await fetchCosts(deps.clients, state.request, asOfOf(state), now);
     deps.log.info('fetched', {
       requestId: state.request.requestId,
       series: fetched.breakdown.length + (fetched.total ? 1 : 0),

@@ -22,6 +22,9 @@ export type GetMetricDataOutput = Pick<
   'MetricDataResults' | 'NextToken'
 >;
 
+/** GetMetricData's limit of queries per call. */
+export const MAX_QUERIES_PER_CALL = 500;
+
 export interface MetricsApi {
   listMetrics(input: ListMetricsInput): Promise<ListMetricsOutput>;
   getMetricData(input: GetMetricDataInput): Promise<GetMetricDataOutput>;

@@ -19,13 +19,19 @@ import type {
   ReportRequest,
   StableLink,
   StoredChart,
+  Summary,
 } from '../../../common/contract.ts';
 import { DeliveryInProgressError, SlackApiError } from '../../../common/errors.ts';
 import { explainFailure } from '../../../common/failure-explanation.ts';
 import { createStableLinker } from '../../../common/link-token.ts';
 import { createLogger, type Logger } from '../../../common/log.ts';
 import type { ParameterReader } from '../../../common/parameters.ts';
-import { failureMessage, reportMessage, type SlackMessage } from '../../../common/slack-message.ts';
+import {
+  failureMessage,
+  metricMessage,
+  reportMessage,
+  type SlackMessage,
+} from '../../../common/slack-message.ts';
 import { type SlackDelivery, slackWebClient, webApiDelivery } from './delivery.ts';
 import {
   type DeliveryKind,
@@ -141,10 +147,10 @@ async function deliverOnce(
 
 export function createPostHandler(deps: PostDeps) {
   async function postHandler(state: FailureState): Promise<FailureReportedState>;
-  async function postHandler(state: PostState): Promise<PostedState>;
+  async function postHandler<S extends Summary>(state: PostState<S>): Promise<PostedState<S>>;
   async function postHandler(
-    state: PostState | FailureState,
-  ): Promise<PostedState | FailureReportedState> {
+    state: PostState<Summary> | FailureState,
+  ): Promise<PostedState<Summary> | FailureReportedState> {
     const { request } = state;
     if ('error' in state) {
       const failure = explainFailure(state.error);
@@ -173,7 +179,11 @@ export function createPostHandler(deps: PostDeps) {
     }
     const stableLink = await deps.stableLink?.(state.chart);
     const linked = stableLink ? { ...state, stableLink } : state;
-    const message = reportMessage(linked);
+    const { summary } = linked;
+    const message =
+      'metric' in summary
+        ? metricMessage({ ...linked, summary })
+        : reportMessage({ ...linked, summary });
     return { ...linked, delivery: await deliverOnce(deps, request, 'report', message) };
   }
   return postHandler;

@@ -297,7 +297,7 @@ describe('Function: readDailySeries', () => {
     const read = await readDailySeries(api, [], window);
 
     // Assess
-    assert.deepEqual(read, { series: [], calls: 0 });
+    assert.deepEqual(read, { series: [], newest: [], calls: 0 });
     assert.equal(api.getInputs.length, 0);
   });
 });
@@ -332,6 +332,7 @@ describe('Function: fetchCosts', () => {
       from: '2026-11-01',
       to: '2026-11-22',
       asOf: '2026-11-22T06:00:00.000Z',
+      newestBillingPoint: '2026-11-02T00:00:00.000Z',
       total: { name: 'Total', dates: ['2026-11-01', '2026-11-02'], values: [10, 20] },
       breakdown: [
         { name: 'AmazonEC2', dates: ['2026-11-01', '2026-11-02'], values: [10, 20] },
@@ -380,53 +381,60 @@ describe('Function: fetchCosts', () => {
     assert.equal(fetched.total?.name, 'Total');
   });
 
-  it('reads a requested metric from the metrics client over the period', async () => {
+  it('reads only the metric for a metric chart: no billing call', async () => {
     // Prepare
-    const billing = new RecordingMetricsApi({
-      pages: [[dimensions({ Currency: 'USD' })]],
-      points: cumulative,
-    });
-    const metrics = new RecordingMetricsApi({
-      points: () => ({ timestamps: [day('2026-11-20'), day('2026-11-21')], values: [3, 4] }),
-    });
+    const billing = new RecordingMetricsApi({ pages: [[dimensions({ Currency: 'USD' })]] });
+    const metrics = new RecordingMetricsApi();
     const req = request({
-      period: '7d',
       metric: {
         namespace: 'AWS/Lambda',
         metricName: 'Errors',
         dimensions: [{ name: 'FunctionName', value: 'api' }],
         stat: 'Sum',
+        period: '24h',
       },
     });
 
     // Act
-    const fetched = await fetchCosts({ billing, metrics }, req, asOf);
+    const fetched = await fetchCosts({ billing, metrics, metricsRegion: 'eu-west-1' }, req, asOf);
 
     // Assess
-    assert.deepEqual(fetched.metric, {
-      name: 'AWS/Lambda Errors FunctionName=api (Sum)',
-      dates: ['2026-11-20', '2026-11-21'],
-      values: [3, 4],
-      stat: 'Sum',
-      unit: 'Errors (Sum) per day',
-    });
-    assert.deepEqual(fetched.apiCalls, { getMetricData: 2, listMetrics: 1 });
-    assert.equal(billing.getInputs.length, 1);
+    assert.equal(billing.listInputs.length + billing.getInputs.length, 0);
     assert.equal(metrics.getInputs.length, 1);
-    const input = metrics.getInputs[0];
-    assert.deepEqual(input?.MetricDataQueries?.[0]?.MetricStat, {
-      Metric: {
-        Namespace: 'AWS/Lambda',
-        MetricName: 'Errors',
-        Dimensions: [{ Name: 'FunctionName', Value: 'api' }],
-      },
-      Period: 86_400,
-      Stat: 'Sum',
+    assert.deepEqual(fetched.apiCalls, { getMetricData: 1, listMetrics: 0 });
+    assert.equal(fetched.metric?.region, 'eu-west-1');
+    assert.equal(fetched.metric?.periodSeconds, 300);
+    assert.deepEqual(fetched.metric?.series.map((s) => s.name), ['FunctionName=api']);
+    assert.equal(fetched.total, null);
+  });
+
+  it('reads the total hourly in the same call and reports its newest point', async () => {
+    // Prepare
+    const billing = new RecordingMetricsApi({
+      pages: [[dimensions({ Currency: 'USD' })]],
+      points: (q) =>
+        q.MetricStat?.Period === 3600
+          ? {
+              timestamps: [new Date('2026-11-21T18:00:00Z'), new Date('2026-11-22T00:00:00Z')],
+              values: [600, 610],
+            }
+          : cumulative(),
     });
-    // The 7 days ending yesterday (Nov 15..21), not the billing fetch window.
-    assert.equal(input?.StartTime?.toISOString(), '2026-11-15T00:00:00.000Z');
-    assert.equal(input?.EndTime?.toISOString(), '2026-11-22T00:00:00.000Z');
-    assert.equal(metrics.listInputs.length, 0);
+
+    // Act
+    const fetched = await fetchCosts(
+      { billing, metrics: new RecordingMetricsApi() },
+      request(),
+      asOf,
+    );
+
+    // Assess
+    assert.equal(billing.getInputs.length, 1);
+    const periods = billing.getInputs[0]?.MetricDataQueries?.map((q) => q.MetricStat?.Period);
+    assert.deepEqual(periods, [86_400, 3600]);
+    assert.equal(fetched.newestBillingPoint, '2026-11-22T00:00:00.000Z');
+    assert.equal(fetched.total?.name, 'Total');
+    assert.deepEqual(fetched.apiCalls, { getMetricData: 1, listMetrics: 1 });
   });
 
   it('rejects an invalid asOf before any call', async () => {

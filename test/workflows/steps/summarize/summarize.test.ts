@@ -615,48 +615,18 @@ describe('Function: summarize', () => {
     assert.equal(withEmptyTotal.forecast, null);
   });
 
-  it('charts a requested CloudWatch metric as a line, values as given', () => {
+  it('says how fresh the data is: the newest billing point, when the fetch found one', () => {
     // Prepare
     const total = steady('Total', '2026-11', 10, 22);
-    const data = fetched({
-      total,
-      metric: {
-        name: 'AWS/Lambda Errors FunctionName=api',
-        // Nov 17 has no point
-        dates: ['2026-11-15', '2026-11-16', '2026-11-18', '2026-11-19', '2026-11-20', '2026-11-21'],
-        values: [3, 0, 7, 2, 5, 1],
-        stat: 'Sum',
-        unit: 'Count',
-      },
-    });
-    const metric = {
-      namespace: 'AWS/Lambda',
-      metricName: 'Errors',
-      dimensions: [{ name: 'FunctionName', value: 'api' }],
-      stat: 'Sum',
-    };
+    const withPoint = fetched({ total, newestBillingPoint: '2026-11-22T00:00:00.000Z' });
 
     // Act
-    const summary = summarize(request({ period: '7d', metric }), data);
+    const fresh = summarize(request({ period: '7d' }), withPoint);
+    const unknown = summarize(request({ period: '7d' }), fetched({ total }));
 
     // Assess
-    assert.deepEqual(summary.chart, {
-      title: 'AWS/Lambda Errors FunctionName=api (Sum), Last 7 days',
-      unit: 'Count',
-      dates: [
-        '2026-11-15',
-        '2026-11-16',
-        '2026-11-17',
-        '2026-11-18',
-        '2026-11-19',
-        '2026-11-20',
-        '2026-11-21',
-      ],
-      series: [{ name: 'AWS/Lambda Errors FunctionName=api', values: [3, 0, null, 7, 2, 5, 1] }],
-      style: 'line',
-    });
-    // The cost figures are still there: 10 a day over Nov 15..21 = 70
-    assert.equal(summary.periodTotal, 70);
+    assert.equal(fresh.dataAsOf, '2026-11-22T00:00:00.000Z');
+    assert.equal('dataAsOf' in unknown, false);
   });
 
   it('reports last month as a closed month, keeping a downward correction in the total', () => {
