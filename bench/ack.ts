@@ -21,7 +21,7 @@ export interface Percentiles {
   max: number;
 }
 
-function percentiles(values: number[]): Percentiles {
+export function percentiles(values: number[]): Percentiles {
   return {
     p50: percentile(values, 50),
     p95: percentile(values, 95),

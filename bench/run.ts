@@ -12,6 +12,7 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { ackInProcess, ackOverHttp } from './ack.ts';
+import { ackUnderConsoleLoad, formatConsoleLoad } from './ack-console.ts';
 import { benchBundles } from './bundles.ts';
 import { benchCharts } from './chart.ts';
 import { type ColdStarts, costScenario } from './cost.ts';
@@ -92,6 +93,9 @@ const http = await ackOverHttp({
   singleSeconds: SETTINGS.singleSeconds,
   warmupSeconds: 2,
 });
+
+section('1c ack under a burst of 50 commands through the console');
+process.stdout.write(`  ${formatConsoleLoad(await ackUnderConsoleLoad({ commands: 50 }))}\n`);
 
 section('2 Lambda bundles');
 const bundles = await benchBundles({ runs: SETTINGS.coldRuns });

@@ -12,11 +12,13 @@ import { createBotApp } from '../bot/app.ts';
 import { guardedExpressReceiver } from '../bot/express-receiver.ts';
 import { loadSlackSecrets } from '../bot/secrets.ts';
 import { type CostbotConfig, loadConfig, slackSecretsFromEnv } from '../common/config.ts';
+import type { ChartData } from '../common/contract.ts';
 import { createLinkSigner, signDepsFromConfig } from '../common/link-signer.ts';
 import { createLogger } from '../common/log.ts';
 import { awsDoctorDeps, botDoctorDeps } from '../doctor/deps.ts';
 import type { SlackApi } from '../doctor/types.ts';
 import { loadDefinition } from '../infra/state-machine/asl.ts';
+import { renderChart } from '../workflows/steps/chart/render.ts';
 import { type Backend, createBackend } from './backend.ts';
 import { listenError, readAtStartup } from './cli.ts';
 import { type ConsoleMessage, createConsoleRouter } from './console/server.ts';
@@ -26,6 +28,18 @@ import { runReport } from './report.ts';
 import { machineFor } from './runner.ts';
 
 type Env = Record<string, string | undefined>;
+
+/** A chart like a report's, drawn once at start-up and thrown away. */
+const WARM_UP_CHART: ChartData = {
+  title: 'warm-up',
+  unit: 'USD per day',
+  dates: ['2026-11-01', '2026-11-02', '2026-11-03'],
+  series: [
+    { name: 'Amazon EC2', values: [10, 12, 11] },
+    { name: 'Other', values: [2, null, 3] },
+  ],
+  style: 'stacked',
+};
 
 export interface LocalBot {
   /** `http://127.0.0.1:<port>`: the console page; the bot is at `/slack/events`. */
@@ -57,6 +71,9 @@ async function botRuntime(config: CostbotConfig, env: Env, retryIntervalMs?: num
   // first report: that would run right after the first command's ack and block the
   // in-process console too, which then reports Slack's 3 s operation_timeout.
   machineFor(loadDefinition());
+  // Likewise the first chart (loading the renderer, its wasm and fonts: seconds on a busy
+  // machine, against 0.2-0.4 s for the next ones); measured by bench/ack-console.ts.
+  await renderChart(WARM_UP_CHART);
   const log = createLogger({ component: 'bot' }, { level: config.logLevel });
   const starter = new LocalStarter(
     (request) =>
@@ -140,6 +157,7 @@ export async function startLocalBot(
     defaultChannel: config.digestChannel.startsWith('#') ? undefined : config.digestChannel,
   });
   web.use(console.router);
+  await console.warmUp();
   return {
     url,
     config,

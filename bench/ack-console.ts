@@ -1,0 +1,123 @@
+/**
+ * 1c. Acks under load through the local console: `commands` `/aws-cost` commands sent at once
+ * to `npm start`'s console (POST /local/command: a signed command to Bolt's receiver, the ack,
+ * the report run in-process, delivered through its response_url), as a developer's burst of
+ * clicks would. Counts the reports delivered, duplicates and the console's failure notices
+ * (Slack's 3 s `operation_timeout`); times each ack as the console sees it.
+ *
+ *   npx tsx bench/ack-console.ts [commands]   # prints the figures (default 50)
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startLocalBot } from '../local/bot-server.ts';
+import type { ConsoleMessage } from '../local/console/store.ts';
+import { type Percentiles, percentiles } from './ack.ts';
+
+export interface ConsoleLoad {
+  commands: number;
+  /** Commands the console saw acknowledged (2xx within its 3 s). */
+  acked: number;
+  /** Each command's round trip through the console: its ack as Slack would time it. */
+  ackMs: Percentiles;
+  /** The chart of each report delivered, one entry per delivery (`reportCharts`). */
+  reports: string[];
+  /** Notices the console showed for a command that failed (`operation_timeout`, ...). */
+  failureNotices: number;
+  /** From the first command sent to the last report delivered. */
+  seconds: number;
+}
+
+/**
+ * One entry per report in the channel, in order: its chart's URL without the query string,
+ * which names the report's own chart (the key of a presigned URL, the token of a stable link),
+ * so a report delivered twice shows up as the same entry twice.
+ */
+export function reportCharts(messages: ConsoleMessage[]): string[] {
+  return messages.flatMap((message) =>
+    (message.blocks as { type?: string; image_url?: string }[])
+      .filter((block) => block.type === 'image' && block.image_url)
+      .map((block) => (block.image_url ?? '').split('?')[0] ?? ''),
+  );
+}
+
+/**
+ * The console page's POST of a command, over plain node:http: a browser is another process,
+ * so the client's own work should cost the measured process as little as it can.
+ */
+function postCommand(url: string, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      { method: 'POST', headers: { 'content-type': 'application/json' } },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8').on('data', (chunk: string) => {
+          body += chunk;
+        });
+        res.on('end', () => resolve(body));
+      },
+    );
+    req.on('error', reject);
+    req.end(JSON.stringify({ text }));
+  });
+}
+
+/** Starts the local bot on free ports in a fresh directory, sends the burst, stops the bot. */
+export async function ackUnderConsoleLoad(options: { commands: number }): Promise<ConsoleLoad> {
+  const dir = await mkdtemp(join(tmpdir(), 'costbot-bench-console-'));
+  const bot = await startLocalBot(
+    {
+      ...process.env,
+      COSTBOT_BACKEND: 'local',
+      PORT: '0',
+      COSTBOT_LOCAL_S3_PORT: '0',
+      COSTBOT_LOCAL_LINKS_PORT: '0',
+      COSTBOT_LOCAL_DIR: dir,
+      LOG_LEVEL: 'error',
+    },
+    { retryIntervalMs: 10 },
+  );
+  try {
+    const t0 = performance.now();
+    const answers = await Promise.all(
+      Array.from({ length: options.commands }, async () => {
+        const sent = performance.now();
+        const answer = JSON.parse(await postCommand(`${bot.url}/local/command`, '7d')) as {
+          ok?: boolean;
+        };
+        return { ok: answer.ok === true, ms: performance.now() - sent };
+      }),
+    );
+    await bot.starter.idle();
+    const seconds = (performance.now() - t0) / 1000;
+    const messages = bot.messages();
+    return {
+      commands: options.commands,
+      acked: answers.filter((a) => a.ok).length,
+      ackMs: percentiles(answers.map((a) => a.ms)),
+      reports: reportCharts(messages),
+      failureNotices: messages.filter((m) => m.from === 'slack').length,
+      seconds,
+    };
+  } finally {
+    await bot.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** One line of figures, as the bench and the load test print them. */
+export function formatConsoleLoad(load: ConsoleLoad): string {
+  const { p50, p95, max } = load.ackMs;
+  return (
+    `${load.commands} commands at once through the console: ${load.acked} acked, ack p50 ${p50.toFixed(0)} ms, ` +
+    `p95 ${p95.toFixed(0)} ms, max ${max.toFixed(0)} ms; ${load.reports.length} reports ` +
+    `(${new Set(load.reports).size} distinct), ${load.failureNotices} failure notices, all done in ${load.seconds.toFixed(1)} s`
+  );
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const commands = Number(process.argv[2] ?? 50);
+  process.stdout.write(`${formatConsoleLoad(await ackUnderConsoleLoad({ commands }))}\n`);
+}
