@@ -7,7 +7,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CreateStateMachineCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { type ResponseSink, settle, startResponseSink } from '../bot/support.ts';
+import {
+  functionUrlEvent as functionUrlRequest,
+  type ResponseSink,
+  settle,
+  startResponseSink,
+} from '../bot/support.ts';
 import { type MotoServer, motoEnv, startMoto } from '../support/moto.ts';
 import { ALLOWED_CHANNEL, ALLOWED_USER, LAMBDA_BODY_CASES, LAMBDA_EVENT_CASES } from './cases.ts';
 import {
@@ -21,38 +26,20 @@ const SECRET = 'lambda-attack-signing-secret-0123456789';
 
 type Handler = (event: unknown, context: unknown) => Promise<{ statusCode: number; body?: string }>;
 
-/** A Lambda Function URL event (payload format 2.0), headers lower-cased as Lambda gives them. */
+/** A Function URL event (payload 2.0) as Lambda hands it over; without `body` when undefined. */
 function functionUrlEvent(
   body: string | undefined,
   headers: Record<string, string>,
   base64 = false,
 ) {
-  const now = new Date();
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: '/slack/events',
-    rawQueryString: '',
-    headers: {
-      host: 'abcdefghijklmnopqrstuvwxyz012345.lambda-url.us-east-1.on.aws',
-      'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
-      'x-forwarded-proto': 'https',
-      ...(body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) }),
-      ...headers,
-    },
-    requestContext: {
-      accountId: 'anonymous',
-      apiId: 'abcdefghijklmnopqrstuvwxyz012345',
-      domainName: 'abcdefghijklmnopqrstuvwxyz012345.lambda-url.us-east-1.on.aws',
-      http: { method: 'POST', path: '/slack/events', protocol: 'HTTP/1.1', sourceIp: '3.80.0.1' },
-      requestId: '11111111-2222-3333-4444-555555555555',
-      routeKey: '$default',
-      stage: '$default',
-      time: now.toUTCString(),
-      timeEpoch: now.getTime(),
-    },
-    ...(body === undefined ? {} : { body, isBase64Encoded: base64 }),
-  };
+  const event = functionUrlRequest(body ?? '', headers, base64) as unknown as Record<
+    string,
+    unknown
+  >;
+  if (body !== undefined) return event;
+  const { body: _, isBase64Encoded: __, ...rest } = event;
+  const { 'content-length': ___, ...otherHeaders } = rest.headers as Record<string, string>;
+  return { ...rest, headers: otherHeaders };
 }
 
 describe('Attacks: bot/lambda.ts on moto_server (SSM, Step Functions)', () => {

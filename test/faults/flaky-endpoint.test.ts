@@ -7,65 +7,40 @@
  * deployed intervals are asserted on the definition by the delivery tests.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { loadConfig } from '../../common/config.ts';
 import type { ReportRequest } from '../../common/contract.ts';
 import { STATES } from '../../infra/state-machine/states.ts';
-import { type Backend, localBackend } from '../../local/backend.ts';
+import type { Backend } from '../../local/backend.ts';
 import { runReport } from '../../local/report.ts';
 import { DUPLICATE_CASES, FAULT_CASES } from '../attacks/cases.ts';
+import { type BackendRig, startBackendRig } from './backend-rig.ts';
 import { type FlakyProxy, startFlakyProxy } from './flaky-proxy.ts';
-import { type FakeSlackApi, startFakeSlackApi } from './slack-api.ts';
-import {
-  AS_OF,
-  assertOutcome,
-  CHANNEL,
-  digest,
-  entered,
-  FROZEN_NOW,
-  retries,
-  texts,
-} from './support.ts';
+import type { FakeSlackApi } from './slack-api.ts';
+import { AS_OF, assertOutcome, CHANNEL, digest, entered, retries, texts } from './support.ts';
 
 /** Each Slack call's timeout here: a hang ends well within a test, as 10 s does within the task. */
 const SLACK_TIMEOUT_MS = 400;
 
 describe('Faults: a Slack endpoint that fails once', () => {
-  let dir: string;
-  let slack: FakeSlackApi;
+  let rig: BackendRig;
   let proxy: FlakyProxy;
+  let slack: FakeSlackApi;
   let backend: Backend;
 
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'costbot-flaky-'));
-    slack = await startFakeSlackApi('');
-    proxy = await startFlakyProxy(slack.apiUrl.replace(/\/api\/$/, ''));
-    const config = loadConfig({
-      COSTBOT_LOCAL_DIR: dir,
-      COSTBOT_LOCAL_S3_PORT: '0',
-      COSTBOT_DIGEST_CHANNEL: CHANNEL,
-      SLACK_API_URL: `${proxy.url}/api/`,
-      LOG_LEVEL: 'error',
+    rig = await startBackendRig({
+      backend: { slackTimeoutMs: SLACK_TIMEOUT_MS },
+      apiUrl: async (fake) => {
+        proxy = await startFlakyProxy(fake.apiUrl.replace(/\/api\/$/, ''));
+        return `${proxy.url}/api/`;
+      },
     });
-    backend = await localBackend(config, {
-      now: () => new Date(FROZEN_NOW),
-      slackTimeoutMs: SLACK_TIMEOUT_MS,
-    });
-    const parameters = JSON.parse(await readFile(join(dir, 'parameters.json'), 'utf8')) as Record<
-      string,
-      string
-    >;
-    slack.validToken = parameters[config.parameterNames.slackBotToken] ?? '';
+    ({ slack, backend } = rig);
   });
 
   after(async () => {
-    await backend?.stop();
+    await rig?.stop();
     await proxy?.close();
-    await slack?.close();
-    await rm(dir, { recursive: true, force: true });
   });
 
   beforeEach(() => {
