@@ -7,6 +7,7 @@ import {
   chartSvg,
   compactNumber,
   formatDay,
+  formatTime,
   formatUsdTick,
   renderAssetPaths,
   renderChart,
@@ -215,6 +216,46 @@ describe('Function: renderChart', () => {
     const line = /<path d="(M[^"]*)" fill="none"[^>]*stroke-width="2"/.exec(svg)?.[1] ?? '';
     assert.equal(line.match(/M/g)?.length, 2, line);
     assert.deepEqual(pngSize(chart.png), { width: 1600, height: 800 });
+  });
+
+  it('draws a metric chart: one line per series, time labels at round UTC times', async () => {
+    // Prepare: 24 hours at 5 minutes, from 08:15 to 08:10 the next day, two functions.
+    const start = Date.parse('2026-11-26T08:15:00Z');
+    const dates = Array.from({ length: 288 }, (_, i) =>
+      new Date(start + i * 300_000).toISOString(),
+    );
+    const data: ChartData = {
+      title: 'AWS/Lambda Errors FunctionName=api,worker (Sum), Last 24 hours',
+      unit: 'Count per 5 minutes',
+      dates,
+      resolutionSeconds: 300,
+      series: [
+        { name: 'api', values: dates.map((_, i) => (i % 12) + 1) },
+        { name: 'worker', values: dates.map((_, i) => (i % 7 === 0 ? 3 : 0)) },
+      ],
+      style: 'line',
+    };
+
+    // Act
+    const svg = chartSvg(data, 800, 400);
+    const chart = await renderChart(data);
+
+    // Assess
+    const labels = [...svg.matchAll(/>(\d{2}:\d{2}|Nov \d{1,2})</g)].map((m) => m[1]);
+    assert.ok(labels.length >= 6 && labels.length <= 14, labels.join(' '));
+    assert.ok(labels.includes('Nov 27'), 'midnight shows the date');
+    for (const label of labels.filter((l) => l?.includes(':'))) {
+      assert.match(label ?? '', /^\d{2}:00$/, 'time labels fall on whole hours');
+    }
+    assert.ok(svg.includes('>api<') && svg.includes('>worker<'));
+    const lines = svg.match(/fill="none"[^>]*stroke-width="2"/g) ?? [];
+    assert.equal(lines.length, 2, 'one line per series');
+    assert.deepEqual(pngSize(chart.png), { width: 1600, height: 800 });
+  });
+
+  it('shows a time as hours and minutes, and midnight as the date', () => {
+    assert.equal(formatTime('2026-11-27T08:15:00.000Z'), '08:15');
+    assert.equal(formatTime('2026-11-27T00:00:00.000Z'), 'Nov 27');
   });
 
   it('truncates long legend names with an ellipsis and keeps unicode', async () => {
