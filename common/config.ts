@@ -46,6 +46,8 @@ export interface CostbotConfig {
   localLinksPort: number;
   /** Region of the `AWS/Billing` metrics: they exist only in us-east-1. */
   billingRegion: string;
+  /** How long a billing read is reused by later reports, in seconds; 0: never. */
+  billingCacheSeconds: number;
   /** How many services (or accounts) the report names before "Other". */
   topN: number;
   /** Channel the digest posts to. */
@@ -426,6 +428,11 @@ export const SETTINGS = {
     'Region of the `AWS/Billing` metrics (AWS publishes them only in us-east-1).',
     region,
   ),
+  COSTBOT_BILLING_CACHE_SECONDS: setting(
+    '14400',
+    'Seconds a billing read is reused by later reports, 0..86400 (0: never); the billing metric changes every 4–6 hours (stored below `cache/billing/` in the bucket).',
+    integer(0, 86_400),
+  ),
   COSTBOT_TOP_N: setting(
     '5',
     'Services (or accounts) named before "Other", 1..20.',
@@ -662,6 +669,7 @@ export function loadConfig(env: Env = process.env): CostbotConfig {
     linksUrl: get('COSTBOT_LINKS_URL'),
     localLinksPort: get('COSTBOT_LOCAL_LINKS_PORT'),
     billingRegion: get('COSTBOT_BILLING_REGION'),
+    billingCacheSeconds: get('COSTBOT_BILLING_CACHE_SECONDS'),
     topN: get('COSTBOT_TOP_N'),
     digestChannel: get('COSTBOT_DIGEST_CHANNEL'),
     localDir: get('COSTBOT_LOCAL_DIR'),

@@ -5,6 +5,7 @@
  * | step      | calls                                                      |
  * |-----------|------------------------------------------------------------|
  * | fetch     | CloudWatch GetMetricData + ListMetrics; AssumeRole readers |
+ * |           | S3 Get/PutObject below `cache/billing/` (reused reads)     |
  * | summarize | nothing (pure)                                             |
  * | chart     | S3 PutObject below the chart prefix                        |
  * | sign      | SSM GetParameter(s) on the signer's two parameters         |
@@ -19,6 +20,7 @@ import type { Architecture } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { BILLING_CACHE_PREFIX } from '../../common/billing-cache.ts';
 import type { SETTINGS } from '../../common/config.ts';
 import { DELIVERY_RECORD_PREFIX } from '../../common/contract.ts';
 import { REPO_ROOT } from '../paths.ts';
@@ -127,7 +129,7 @@ export class ReportFunctions extends Construct {
       parametersExtension: props.parametersExtension,
     });
 
-    this.grantFetch(fetch, props.readerRoleArns);
+    this.grantFetch(fetch, props.readerRoleArns, props.bucket);
     chart.role.addToPrincipalPolicy(
       new PolicyStatement({
         sid: 'StoreCharts',
@@ -166,7 +168,7 @@ export class ReportFunctions extends Construct {
     };
   }
 
-  private grantFetch(fetch: CostbotFunction, readerRoleArns: string[]): void {
+  private grantFetch(fetch: CostbotFunction, readerRoleArns: string[], bucket: IBucket): void {
     fetch.role.addToPrincipalPolicy(
       new PolicyStatement({
         sid: 'ReadMetrics',
@@ -176,6 +178,18 @@ export class ReportFunctions extends Construct {
       }),
     );
     acknowledge(fetch.role, 'AwsSolutions-IAM5[Resource::*]', CLOUDWATCH_READ_REASON);
+    fetch.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'BillingCache',
+        actions: ['s3:GetObject', 's3:PutObject'],
+        resources: [bucket.arnForObjects(`${BILLING_CACHE_PREFIX}*`)],
+      }),
+    );
+    acknowledge(
+      fetch.role,
+      `AwsSolutions-IAM5[Resource::${nagArn(bucket)}/${BILLING_CACHE_PREFIX}*]`,
+      'Billing cache keys are hashes of the query (cache/billing/<sha256>.json): the fetch step may read and write any key below that prefix and nowhere else.',
+    );
     if (readerRoleArns.length > 0) {
       fetch.role.addToPrincipalPolicy(
         new PolicyStatement({

@@ -161,6 +161,8 @@ describe('Least privilege (IAM policy simulation of the synthesized stacks)', ()
   const chart = (key: string) => `${bucketArn}/${key}`;
   /** A delivery record of the post step (`deliveries/<requestId>/<kind>.json`). */
   const RECORD = 'deliveries/digest-20250101-0900-abc123/report.json';
+  /** A reused billing read of the fetch step (`cache/billing/<sha256>.json`). */
+  const CACHE_ENTRY = `cache/billing/${'0'.repeat(64)}.json`;
   const ownLogs = (fn: 'fetch' | 'summarize' | 'chart' | 'sign' | 'post'): Request => {
     const group = logicalId(
       stack.node
@@ -196,6 +198,8 @@ describe('Least privilege (IAM policy simulation of the synthesized stacks)', ()
         { action: 'cloudwatch:GetMetricData', resource: '*' },
         { action: 'cloudwatch:ListMetrics', resource: '*' },
         assumeReader(),
+        { action: 's3:GetObject', resource: chart(CACHE_ENTRY) },
+        { action: 's3:PutObject', resource: chart(CACHE_ENTRY) },
       ],
       denied: [
         ...common(),
@@ -214,6 +218,13 @@ describe('Least privilege (IAM policy simulation of the synthesized stacks)', ()
         },
         { action: 'ce:GetCostAndUsage', resource: '*' },
         { action: 's3:GetObject', resource: chart('charts/2025/01/01/x.png') },
+        { action: 's3:PutObject', resource: chart('charts/2025/01/01/x.png') },
+        { action: 's3:GetObject', resource: chart(RECORD) },
+        { action: 's3:PutObject', resource: chart('cache/other/x.json') },
+        { action: 's3:DeleteObject', resource: chart(CACHE_ENTRY) },
+        { action: 's3:PutObjectAcl', resource: chart(CACHE_ENTRY) },
+        { action: 's3:GetObject', resource: `arn:aws:s3:::another-bucket/${CACHE_ENTRY}` },
+        { action: 's3:ListBucket', resource: bucketArn },
         ...readParameter(parameterNames.slackBotToken),
         decryptVia(VIA_SSM),
       ],
@@ -249,6 +260,7 @@ describe('Least privilege (IAM policy simulation of the synthesized stacks)', ()
         { action: 's3:PutObject', resource: chart('other/x.png') },
         { action: 's3:PutObject', resource: chart('x.png') },
         { action: 's3:PutObject', resource: chart(RECORD) },
+        { action: 's3:PutObject', resource: chart(CACHE_ENTRY) },
         { action: 's3:PutObject', resource: 'arn:aws:s3:::another-bucket/charts/x.png' },
         { action: 's3:DeleteObject', resource: chart('charts/2025/01/01/x.png') },
         { action: 's3:GetObject', resource: chart('charts/2025/01/01/x.png') },
@@ -316,6 +328,7 @@ describe('Least privilege (IAM policy simulation of the synthesized stacks)', ()
         { action: 's3:GetObject', resource: chart('charts/2025/01/01/x.png') },
         { action: 's3:PutObject', resource: chart('charts/2025/01/01/x.png') },
         { action: 's3:PutObject', resource: chart('deliveries.json') },
+        { action: 's3:GetObject', resource: chart(CACHE_ENTRY) },
         { action: 's3:PutObject', resource: `arn:aws:s3:::another-bucket/${RECORD}` },
         { action: 's3:ListBucket', resource: bucketArn },
         { action: 's3:PutObjectAcl', resource: chart(RECORD) },

@@ -10,7 +10,7 @@
  * metric source (no reader roles: the payer view).
  */
 import { STSClient } from '@aws-sdk/client-sts';
-import { cloudWatchClient } from '../../../common/aws-clients.ts';
+import { cloudWatchClient, s3Client } from '../../../common/aws-clients.ts';
 import { awsEnvironment, type CostbotConfig } from '../../../common/config.ts';
 import type {
   AccountFetched,
@@ -20,6 +20,13 @@ import type {
 } from '../../../common/contract.ts';
 import { createLogger, type Logger } from '../../../common/log.ts';
 import { fetchAccount } from './account.ts';
+import {
+  type BillingCache,
+  cachedMetricsApi,
+  noReuse,
+  type ReusedCalls,
+  s3CacheStore,
+} from './billing-cache.ts';
 import { type FetchClients, fetchCosts } from './fetch.ts';
 import { cloudWatchMetricsApi } from './metrics-api.ts';
 import { ReaderSessions, stsRoleAssumer } from './reader-roles.ts';
@@ -30,6 +37,8 @@ export interface FetchDeps {
   now?: () => Date;
   /** Reader roles in member accounts; absent: accounts are read from the payer view. */
   readers?: ReaderSessions;
+  /** Billing reads reused across reports (`billing-cache.ts`); absent: every report reads. */
+  billingCache?: BillingCache;
 }
 
 /**
@@ -39,6 +48,7 @@ export interface FetchDeps {
 export function fetchDepsFromConfig(config: CostbotConfig): FetchDeps {
   const aws = awsEnvironment();
   const region = aws.region ?? aws.defaultRegion;
+  const log = createLogger({ step: 'fetch' }, { level: config.logLevel });
   return {
     clients: {
       billing: cloudWatchMetricsApi(
@@ -47,7 +57,12 @@ export function fetchDepsFromConfig(config: CostbotConfig): FetchDeps {
       metrics: cloudWatchMetricsApi(cloudWatchClient({ maxAttempts: 1 })),
       ...(region ? { metricsRegion: region } : {}),
     },
-    log: createLogger({ step: 'fetch' }, { level: config.logLevel }),
+    log,
+    billingCache: {
+      store: s3CacheStore(s3Client(process.env, { maxAttempts: 1 }), config.bucket),
+      maxAgeSeconds: config.billingCacheSeconds,
+      log,
+    },
     ...(config.readerRoles.length > 0 ? { readers: readerSessionsFromConfig(config) } : {}),
   };
 }
@@ -72,7 +87,23 @@ function isAccountState(state: FetchState | FetchAccountState): state is FetchAc
   return 'accountId' in state;
 }
 
+/** What was really requested: the calls made, less those the cache answered. */
+function billed(apiCalls: AccountFetched['apiCalls'], reused: ReusedCalls) {
+  return {
+    getMetricData: apiCalls.getMetricData - reused.getMetricData,
+    listMetrics: apiCalls.listMetrics - reused.listMetrics,
+  };
+}
+
 export function createFetchHandler(deps: FetchDeps) {
+  /** The deps of one invocation: the billing client behind the cache, counting into `reused`. */
+  const invocation = (reused: ReusedCalls): FetchDeps => {
+    if (!deps.billingCache) return deps;
+    const cache = { now: deps.now, ...deps.billingCache };
+    const billing = cachedMetricsApi(deps.clients.billing, cache, reused);
+    return { ...deps, clients: { ...deps.clients, billing } };
+  };
+
   const asOfOf = (state: FetchState) =>
     state.request.asOf ? new Date(state.request.asOf) : (deps.now?.() ?? new Date());
 
@@ -81,8 +112,11 @@ export function createFetchHandler(deps: FetchDeps) {
   async function fetchHandler(
     state: FetchState | FetchAccountState,
   ): Promise<SummarizeState | AccountFetched> {
+    const reused = noReuse();
+    const used = invocation(reused);
     if (isAccountState(state)) {
-      const fetched = await fetchAccount(deps, state.request, state.accountId, asOfOf(state));
+      const read = await fetchAccount(used, state.request, state.accountId, asOfOf(state));
+      const fetched = { ...read, apiCalls: billed(read.apiCalls, reused) };
       deps.log.info('fetched account', {
         requestId: state.request.requestId,
         accountId: fetched.accountId,
@@ -93,7 +127,8 @@ export function createFetchHandler(deps: FetchDeps) {
       return fetched;
     }
     const now = deps.now?.() ?? new Date();
-    const fetched = await fetchCosts(deps.clients, state.request, asOfOf(state), now);
+    const read = await fetchCosts(used.clients, state.request, asOfOf(state), now);
+    const fetched = { ...read, apiCalls: billed(read.apiCalls, reused) };
     deps.log.info('fetched', {
       requestId: state.request.requestId,
       series: fetched.breakdown.length + (fetched.total ? 1 : 0),

@@ -14,15 +14,11 @@
  * an attempt that is gone, and is taken over. docs/reliability.md ("Delivery") states what
  * remains: the window between Slack's answer and the record's write.
  */
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  PutObjectCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { awsCall, classifyAwsError } from '../../../common/aws-errors.ts';
 import { DELIVERY_RECORD_PREFIX, type Delivery } from '../../../common/contract.ts';
 import { DeliveryInProgressError } from '../../../common/errors.ts';
+import { isS3Status, putJsonObject, readObjectText } from '../../../common/s3-objects.ts';
 
 /** The few object operations a delivery record needs; one per backend. */
 export interface RecordStore {
@@ -151,12 +147,6 @@ export function deliveryRecords(
 /** Longest wait for one S3 call of the delivery record, so a hung S3 cannot use up Post's time. */
 export const RECORD_TIMEOUT_MS = 3_000;
 
-function isStatus(error: unknown, status: number): boolean {
-  return (
-    (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === status
-  );
-}
-
 /**
  * The records as S3 objects. `create` is S3's conditional write: S3 answers 412 when the
  * object exists and 409 when another conditional write of it is in flight.
@@ -169,43 +159,22 @@ export function s3RecordStore(s3: S3Client, bucket: string): RecordStore {
   return {
     async read(key) {
       try {
-        const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-        return await res.Body?.transformToString('utf8');
+        return await readObjectText(s3, bucket, key);
       } catch (error) {
-        if ((error as { name?: string }).name === 'NoSuchKey' || isStatus(error, 404)) {
-          return undefined;
-        }
         throw named('GetObject', error);
       }
     },
     async create(key, body) {
       try {
-        await s3.send(
-          new PutObjectCommand({
-            Bucket: bucket,
-            Key: key,
-            Body: body,
-            ContentType: 'application/json',
-            IfNoneMatch: '*',
-          }),
-        );
+        await putJsonObject(s3, bucket, key, body, { ifNoneMatch: true });
         return true;
       } catch (error) {
-        if (isStatus(error, 412) || isStatus(error, 409)) return false;
+        if (isS3Status(error, 412) || isS3Status(error, 409)) return false;
         throw named('PutObject', error);
       }
     },
     async write(key, body) {
-      await call('PutObject', () =>
-        s3.send(
-          new PutObjectCommand({
-            Bucket: bucket,
-            Key: key,
-            Body: body,
-            ContentType: 'application/json',
-          }),
-        ),
-      );
+      await call('PutObject', () => putJsonObject(s3, bucket, key, body));
     },
     async remove(key) {
       await call('DeleteObject', () =>
