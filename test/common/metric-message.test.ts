@@ -3,7 +3,13 @@ import { describe, it } from 'node:test';
 import type { KnownBlock } from '@slack/types';
 import { MetricRerunValueSchema } from '../../bot/listeners/actions/values.ts';
 import { consoleUrl, jsurl } from '../../common/cloudwatch-console.ts';
-import type { CostSummary, MetricSummary, SignedLink, StoredChart } from '../../common/contract.ts';
+import type {
+  CostSummary,
+  MetricRequest,
+  MetricSummary,
+  SignedLink,
+  StoredChart,
+} from '../../common/contract.ts';
 import { check } from '../../common/contract-schema.ts';
 import {
   ACTION_IDS,
@@ -30,16 +36,20 @@ const LINK: SignedLink = {
   accessKeyId: 'AKIAEXAMPLE',
 };
 
+const REQUEST: MetricRequest = {
+  namespace: 'AWS/Lambda',
+  metricName: 'Errors',
+  dimensions: [],
+  split: { name: 'FunctionName', values: ['api', 'worker'] },
+  stat: 'Sum',
+  period: '24h',
+};
+
 function summary(overrides: Partial<MetricSummary['metric']> = {}): MetricSummary {
   return {
     asOf: '2026-11-27T08:17:30.000Z',
     metric: {
-      namespace: 'AWS/Lambda',
-      metricName: 'Errors',
-      dimensions: [],
-      split: { name: 'FunctionName', values: ['api', 'worker'] },
-      stat: 'Sum',
-      period: '24h',
+      ...REQUEST,
       periodLabel: 'Last 24 hours',
       resolutionSeconds: 300,
       unit: 'Count',
@@ -163,14 +173,7 @@ describe('Function: metricMessage', () => {
     );
     for (const [, , value] of described.slice(1)) {
       const metric = check(MetricRerunValueSchema, value);
-      assert.deepEqual(metric && { ...metric, period: '24h' }, {
-        namespace: 'AWS/Lambda',
-        metricName: 'Errors',
-        dimensions: [],
-        split: { name: 'FunctionName', values: ['api', 'worker'] },
-        stat: 'Sum',
-        period: '24h',
-      });
+      assert.deepEqual(metric && { ...metric, period: '24h' }, REQUEST);
     }
     assert.deepEqual(
       described.slice(1).map(([, , value]) => check(MetricRerunValueSchema, value)?.period),
