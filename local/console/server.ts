@@ -8,6 +8,7 @@
  * body parsers are attached per route so they never touch the receiver's `/slack/events`,
  * whose Slack signature Bolt checks. Its own routes answer only this machine (`guard.ts`).
  */
+import { request } from 'node:http';
 import express, { type Request, type Response, type Router } from 'express';
 import { FORM_TYPE, JSON_TYPE, loopbackOnly, only } from './guard.ts';
 import { consolePage, PAGE_CSP } from './page.ts';
@@ -66,6 +67,42 @@ const BOT_TIMEOUT_MS = 3000;
  * (about half its CPU, measured with bench/ack-console.ts) instead of paying inside 3 s.
  */
 const WARM_UP_REQUESTS = 20;
+
+/**
+ * POSTs a signed request to the bot and reads the answer, failing with a `TimeoutError` after
+ * Slack's 3 s. Plain node:http: it runs in the bot's own process, where fetch's streams cost
+ * a burst of commands a noticeable share of their acks' CPU (bench/ack-console.ts).
+ */
+function postSigned(
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+): Promise<{ status: number; contentType: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (chunk: string) => {
+        text += chunk;
+      });
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          contentType: res.headers['content-type'] ?? '',
+          body: text,
+        }),
+      );
+      res.on('error', reject);
+    });
+    const timer = setTimeout(() => {
+      const timeout = new Error(`no answer within ${BOT_TIMEOUT_MS} ms`);
+      timeout.name = 'TimeoutError';
+      req.destroy(timeout);
+    }, BOT_TIMEOUT_MS);
+    req.on('close', () => clearTimeout(timer));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
 
 /** What a response_url may change: the message it was issued for, in its channel. */
 interface ResponseTarget {
@@ -142,17 +179,11 @@ export function createConsoleRouter(options: ConsoleOptions): {
   /** Posts a signed form to the bot, giving up after Slack's 3 seconds. */
   async function sendToBot(body: string): Promise<BotAnswer> {
     try {
-      const response = await fetch(options.botEventsUrl, {
-        method: 'POST',
-        headers: signedHeaders(options.signingSecret, body),
+      return await postSigned(
+        options.botEventsUrl,
+        signedHeaders(options.signingSecret, body),
         body,
-        signal: AbortSignal.timeout(BOT_TIMEOUT_MS),
-      });
-      return {
-        status: response.status,
-        contentType: response.headers.get('content-type') ?? '',
-        body: await response.text(),
-      };
+      );
     } catch (error) {
       const timedOut = error instanceof Error && error.name === 'TimeoutError';
       return {
