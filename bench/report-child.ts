@@ -44,6 +44,7 @@ const dir = mkdtempSync(join(tmpdir(), 'costbot-bench-report-'));
 const config = loadConfig({
   COSTBOT_LOCAL_DIR: dir,
   COSTBOT_LOCAL_S3_PORT: '0',
+  COSTBOT_LOCAL_LINKS_PORT: '0',
   LOG_LEVEL: 'error',
 });
 const delivery = new RecordingSlack();

@@ -50,6 +50,7 @@ export async function timeStart(): Promise<StartRun> {
         ...process.env,
         PORT: '0',
         COSTBOT_LOCAL_S3_PORT: '0',
+        COSTBOT_LOCAL_LINKS_PORT: '0',
         COSTBOT_LOCAL_DIR: dir,
         LOG_LEVEL: 'error',
       },

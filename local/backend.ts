@@ -8,13 +8,14 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { withSlackSecretOverrides } from '../bot/secrets.ts';
 import { s3Config } from '../common/aws-clients.ts';
 import type { CostbotConfig, SlackSecretsFromEnv } from '../common/config.ts';
-import { signDepsFromConfig } from '../common/link-signer.ts';
+import { createLinkSigner, signDepsFromConfig } from '../common/link-signer.ts';
 import { createLogger } from '../common/log.ts';
 import {
   awsParameterReader,
   FileParameterReader,
   type ParameterReader,
 } from '../common/parameters.ts';
+import { createLinksHandler, linksDepsFromConfig } from '../workflows/links/handler.ts';
 import { chartDepsFromConfig, createChartHandler } from '../workflows/steps/chart/handler.ts';
 import type { FetchClients } from '../workflows/steps/fetch/fetch.ts';
 import { createFetchHandler, fetchDepsFromConfig } from '../workflows/steps/fetch/handler.ts';
@@ -35,6 +36,7 @@ import { createSignHandler } from '../workflows/steps/sign/handler.ts';
 import { createSummarizeHandler } from '../workflows/steps/summarize/handler.ts';
 import { listenError } from './cli.ts';
 import { DemoMetrics } from './demo-metrics.ts';
+import { type LocalLinks, startLocalLinks } from './links-server.ts';
 import { ensureParameterFile } from './parameter-file.ts';
 import type { StepHandlers } from './runner.ts';
 import { type LocalS3, startLocalS3 } from './s3-server.ts';
@@ -46,6 +48,8 @@ export interface Backend {
   parameters: ParameterReader;
   /** Local backend only: the embedded S3 server. */
   s3?: LocalS3;
+  /** Local backend with stable links on: the links endpoint the Post step links charts below. */
+  links?: LocalLinks;
   /** Local backend only: an S3 client for the embedded server with the given signer key. */
   signingClient?: (credentials: { accessKeyId: string; secretAccessKey: string }) => S3Client;
   stop(): Promise<void>;
@@ -133,11 +137,25 @@ export async function localBackend(
     names,
     options.slackSecrets ?? {},
   );
+  const signDeps = {
+    ...signDepsFromConfig(config, s3Env, parameters),
+    signingClient: s3ClientFor,
+    ...(options.now ? { now: options.now } : {}),
+  };
+  const links = config.stableLinks
+    ? await serveLinks(config, s3Env, parameters, createLinkSigner(signDeps)).catch(
+        async (error: unknown) => {
+          await s3.stop();
+          throw error;
+        },
+      )
+    : undefined;
   const demo = new DemoMetrics({ now: options.now, accounts: options.demoAccounts });
   const clients: FetchClients = { billing: demo, metrics: demo };
   return {
     parameters,
     s3,
+    ...(links ? { links } : {}),
     signingClient: s3ClientFor,
     handlers: {
       fetch: createFetchHandler({
@@ -153,15 +171,11 @@ export async function localBackend(
         prefix: config.chartPrefix,
         log: createLogger({ step: 'chart' }, { level: config.logLevel }),
       }),
-      sign: createSignHandler({
-        ...signDepsFromConfig(config, s3Env, parameters),
-        signingClient: s3ClientFor,
-        ...(options.now ? { now: options.now } : {}),
-      }),
+      sign: createSignHandler(signDeps),
       // s3rver ignores If-None-Match: the records' conditional put is guarded in-process.
       post: createPostHandler(
         postDeps(
-          config,
+          links ? { ...config, linksUrl: links.url } : config,
           parameters,
           options,
           deliveryRecords(
@@ -175,8 +189,26 @@ export async function localBackend(
         ),
       ),
     },
-    stop: () => s3.stop(),
+    stop: async () => {
+      await links?.stop();
+      await s3.stop();
+    },
   };
+}
+
+/** The links endpoint on COSTBOT_LOCAL_LINKS_PORT, signing for the embedded S3 server. */
+async function serveLinks(
+  config: CostbotConfig,
+  s3Env: Env,
+  parameters: ParameterReader,
+  signLink: ReturnType<typeof createLinkSigner>,
+): Promise<LocalLinks> {
+  const deps = await linksDepsFromConfig(config, s3Env, parameters, { signLink });
+  return startLocalLinks({
+    port: config.localLinksPort,
+    handler: createLinksHandler(deps),
+    log: deps.log,
+  });
 }
 
 export function createBackend(config: CostbotConfig, env: Env, options: BackendOptions = {}) {

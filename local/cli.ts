@@ -63,7 +63,7 @@ export function runCli(main: () => Promise<number | undefined>): void {
  * allowed is a `ConfigError` naming `setting`; anything else is returned as it was.
  */
 export function listenError(
-  setting: 'PORT' | 'COSTBOT_LOCAL_S3_PORT',
+  setting: 'PORT' | 'COSTBOT_LOCAL_S3_PORT' | 'COSTBOT_LOCAL_LINKS_PORT',
   port: number,
   error: unknown,
 ): unknown {

@@ -1,12 +1,13 @@
 /**
- * `npm run digest`: runs the morning digest once, now, prints the message and the chart link,
- * and exits. With `--serve` on the local backend the embedded S3 server stays up so the link
- * can be opened, until Ctrl-C.
+ * `npm run digest`: runs the morning digest once, now, prints the message and the chart link
+ * (the stable link and the presigned URL it redirects to), and exits. With `--serve` on the
+ * local backend the embedded S3 server and links endpoint stay up so the link can be opened,
+ * until Ctrl-C.
  */
 import { parseArgs } from 'node:util';
 import { loadConfig, loadDotEnv, slackSecretsFromEnv } from '../common/config.ts';
 import type { PeriodPreset, PostedState } from '../common/contract.ts';
-import { createBackend } from './backend.ts';
+import { type Backend, createBackend } from './backend.ts';
 import { EXIT_SETUP, readAtStartup, runCli } from './cli.ts';
 import { digestRequest, runReport } from './report.ts';
 import { terminalDelivery } from './terminal-slack.ts';
@@ -18,7 +19,7 @@ Runs the cost digest once, now, through the same state machine definition that d
   --channel  channel to post to (default COSTBOT_DIGEST_CHANNEL)
   --slack    post through Slack's Web API (SLACK_API_URL, bot token from the parameter store)
              instead of printing here
-  --serve    local backend: keep the S3 server that serves the link up until Ctrl-C
+  --serve    local backend: keep the S3 server and the links endpoint up until Ctrl-C
              (without it the command exits after printing and the link stops opening)
 Settings come from the environment: see README.md, "Settings".`;
 
@@ -60,6 +61,7 @@ async function main(): Promise<number> {
       names.signerAccessKeyId,
       names.signerSecretAccessKey,
       ...(values.slack ? [names.slackBotToken] : []),
+      ...(config.linksUrl ? [names.linkKey] : []),
     ]),
   );
   const request = digestRequest(
@@ -69,12 +71,13 @@ async function main(): Promise<number> {
   const result = await runReport(backend, request);
   if (result.status === 'SUCCEEDED') {
     const out = result.output as PostedState;
-    console.log(`\nChart: ${out.link.url}\nLink expires ${out.link.expiresAt}.`);
+    console.log(await chartLines(backend, out));
   } else {
     console.error(`\nThe digest failed: ${result.error}: ${result.cause}`);
   }
   if (backend.s3 && values.serve && result.status === 'SUCCEEDED') {
-    console.log(`\nServing charts from ${backend.s3.endpoint} — Ctrl-C to stop.`);
+    const links = backend.links ? ` and links from ${backend.links.url}` : '';
+    console.log(`\nServing charts from ${backend.s3.endpoint}${links} — Ctrl-C to stop.`);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
@@ -82,6 +85,26 @@ async function main(): Promise<number> {
   }
   await backend.stop();
   return result.status === 'SUCCEEDED' ? 0 : 1;
+}
+
+/**
+ * The chart's link as the message carries it: the stable link and the presigned S3 URL it
+ * redirects to now (asked of the local links handler in-process, or of the deployed endpoint),
+ * so either can be checked by hand; without stable links, the presigned link.
+ */
+async function chartLines(backend: Backend, out: PostedState): Promise<string> {
+  if (!out.stableLink) return `\nChart: ${out.link.url}\nLink expires ${out.link.expiresAt}.`;
+  const { url, expiresAt } = out.stableLink;
+  const target = backend.links
+    ? await backend.links.resolve(url)
+    : await fetch(url, { redirect: 'manual' }).then(
+        (res) => res.headers.get('location'),
+        () => null,
+      );
+  return (
+    `\nChart (stable link): ${url}\nWorks until ${expiresAt}, when the chart expires.` +
+    `\nRedirects now to:    ${target ?? '(no answer from the links endpoint)'}`
+  );
 }
 
 runCli(main);

@@ -44,6 +44,7 @@ async function main(): Promise<number | undefined> {
       `  Slack console: ${bot.url}/  (type /aws-cost help)\n` +
       `  Bot endpoint:  ${bot.url}/slack/events\n` +
       (bot.backend.s3 ? `  Charts (S3):   ${bot.backend.s3.endpoint}\n` : '') +
+      (bot.backend.links ? `  Chart links:   ${bot.backend.links.url}\n` : '') +
       'Ctrl-C to stop.',
   );
   // Keeps serving until Ctrl-C.

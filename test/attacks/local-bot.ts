@@ -25,6 +25,7 @@ export async function startBot(env: Record<string, string> = {}): Promise<Runnin
       PORT: '0',
       COSTBOT_LOCAL_DIR: dir,
       COSTBOT_LOCAL_S3_PORT: '0',
+      COSTBOT_LOCAL_LINKS_PORT: '0',
       COSTBOT_ALLOWED_USERS: ALLOWED_USER,
       COSTBOT_ALLOWED_CHANNELS: ALLOWED_CHANNEL,
       LOG_LEVEL: 'error',

@@ -23,7 +23,11 @@ describe('Attacks: signer keys in a full local run', () => {
   let rig: Rig;
 
   before(async () => {
-    rig = await startRig({ COSTBOT_PARAMETER_CACHE_TTL_SECONDS: '0' });
+    // Presigned links in the message, so the test reads which key signed them.
+    rig = await startRig({
+      COSTBOT_PARAMETER_CACHE_TTL_SECONDS: '0',
+      COSTBOT_STABLE_LINKS: 'false',
+    });
   });
 
   after(async () => {

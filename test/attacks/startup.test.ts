@@ -61,6 +61,7 @@ function run(
         HOME: tmpdir(),
         PORT: '0',
         COSTBOT_LOCAL_S3_PORT: '0',
+        COSTBOT_LOCAL_LINKS_PORT: '0',
         LOG_LEVEL: 'warn',
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         ...env,
@@ -102,6 +103,7 @@ async function startFailure(
   const bot = await startLocalBot({
     PORT: '0',
     COSTBOT_LOCAL_S3_PORT: '0',
+    COSTBOT_LOCAL_LINKS_PORT: '0',
     LOG_LEVEL: 'error',
     ...env,
   }).then(
@@ -299,6 +301,7 @@ describe('Attacks: start-up', () => {
     const bot = await startLocalBot({
       PORT: '0',
       COSTBOT_LOCAL_S3_PORT: '0',
+      COSTBOT_LOCAL_LINKS_PORT: '0',
       LOG_LEVEL: 'error',
       COSTBOT_LOCAL_DIR: dir,
     });
@@ -321,7 +324,7 @@ describe('Attacks: start-up', () => {
 
     // Assess
     assert.equal(exit.status, 0, exit.stderr);
-    assert.match(exit.stdout, /Chart: http:\/\/127\.0\.0\.1:\d+\//);
+    assert.match(exit.stdout, /Chart \(stable link\): http:\/\/127\.0\.0\.1:\d+\//);
   });
 
   const [secretInDotEnv, badLine, badSetting] = DOTENV_CASES;

@@ -226,6 +226,7 @@ describe('/aws-cost doctor over HTTP', () => {
     const env = {
       COSTBOT_LOCAL_DIR: dir,
       COSTBOT_LOCAL_S3_PORT: String(s3.port),
+      COSTBOT_LOCAL_LINKS_PORT: '0',
       COSTBOT_DIGEST_CHANNEL: 'C0COSTS01',
     };
     const config = loadConfig(env);

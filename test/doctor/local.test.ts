@@ -58,7 +58,7 @@ describe('npm run doctor on the local defaults', () => {
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'costbot-doctor-local-'));
-    env = { COSTBOT_LOCAL_DIR: dir, COSTBOT_LOCAL_S3_PORT: '0' };
+    env = { COSTBOT_LOCAL_DIR: dir, COSTBOT_LOCAL_S3_PORT: '0', COSTBOT_LOCAL_LINKS_PORT: '0' };
     file = join(dir, 'parameters.json');
   });
 
@@ -246,6 +246,7 @@ describe('doctor/main.ts', () => {
         COSTBOT_BACKEND: 'local',
         COSTBOT_LOCAL_DIR: dir,
         COSTBOT_LOCAL_S3_PORT: '0',
+        COSTBOT_LOCAL_LINKS_PORT: '0',
       },
       encoding: 'utf8',
       timeout: 60_000,

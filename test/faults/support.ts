@@ -40,6 +40,7 @@ export async function startRig(
   const config = loadConfig({
     COSTBOT_LOCAL_DIR: dir,
     COSTBOT_LOCAL_S3_PORT: '0',
+    COSTBOT_LOCAL_LINKS_PORT: '0',
     COSTBOT_DIGEST_CHANNEL: CHANNEL,
     SLACK_API_URL: slack.apiUrl,
     LOG_LEVEL: 'info',

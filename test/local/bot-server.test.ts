@@ -81,7 +81,7 @@ async function fetchPng(url: string): Promise<void> {
   assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 }
 
-describe('Local bot: /aws-cost 7d, then "Refresh link"', () => {
+describe('Local bot with stable links off: /aws-cost 7d, then "Refresh link"', () => {
   let dir: string;
   let bot: LocalBot;
   let report: ConsoleMessage | undefined;
@@ -95,6 +95,7 @@ describe('Local bot: /aws-cost 7d, then "Refresh link"', () => {
         COSTBOT_BACKEND: 'local',
         PORT: '0',
         COSTBOT_LOCAL_S3_PORT: '0',
+        COSTBOT_STABLE_LINKS: 'false',
         COSTBOT_LOCAL_DIR: dir,
         LOG_LEVEL: 'warn',
       },
@@ -183,5 +184,56 @@ describe('Local bot: /aws-cost 7d, then "Refresh link"', () => {
     assert.ok(!linkText(updated).includes(firstUrl));
     await fetchPng(freshUrl);
     assert.equal(await verifyPresignedUrl(freshUrl, await signerSecret(bot)), true);
+  });
+});
+
+describe('Local bot with stable links (the default): the chart loads through the links endpoint', () => {
+  let dir: string;
+  let bot: LocalBot;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'costbot-local-links-'));
+    bot = await startLocalBot(
+      {
+        ...process.env,
+        COSTBOT_BACKEND: 'local',
+        PORT: '0',
+        COSTBOT_LOCAL_S3_PORT: '0',
+        COSTBOT_LOCAL_LINKS_PORT: '0',
+        COSTBOT_LOCAL_DIR: dir,
+        LOG_LEVEL: 'warn',
+      },
+      { retryIntervalMs: 10 },
+    );
+  });
+  after(async () => {
+    await bot?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('posts the stable link as image and "Open chart", which redirects to the signed PNG', async () => {
+    // Prepare
+    assert.ok(bot.backend.links, 'npm start serves the links endpoint');
+    const linksUrl = bot.backend.links.url;
+
+    // Act
+    await postJson(`${bot.url}/local/command`, { text: '7d' });
+    await bot.starter.idle();
+    const report = (await messages(bot)).find((m) => m.via === 'response_url');
+    const url = imageUrl(report);
+    const hop = await fetch(url, { redirect: 'manual' });
+    const location = hop.headers.get('location') ?? '';
+
+    // Assess
+    assert.ok(url.startsWith(linksUrl), `${url} is below ${linksUrl}`);
+    assert.ok(linkText(report).includes(`<${url}|Open chart>`));
+    const elements = ((report?.blocks ?? []) as Block[]).flatMap((b) => b.elements ?? []);
+    assert.ok(!elements.some((e) => e.action_id === ACTION_IDS.refreshLink), 'no "Refresh link"');
+    assert.equal(hop.status, 302);
+    assert.equal(new URL(location).searchParams.get('X-Amz-Expires'), '604800');
+    assert.equal(await verifyPresignedUrl(location, await signerSecret(bot)), true);
+    await fetchPng(url);
+    const tampered = `${url.slice(0, -1)}${url.endsWith('A') ? 'B' : 'A'}`;
+    assert.equal((await fetch(tampered, { redirect: 'manual' })).status, 404);
   });
 });

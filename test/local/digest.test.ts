@@ -1,14 +1,16 @@
 /**
- * `npm run digest` runs once and exits; `--serve` keeps the local S3 server up so the printed
- * link opens, until Ctrl-C. The real command is spawned on the local backend.
+ * `npm run digest` runs once and exits, printing the stable link and the presigned URL it
+ * redirects to; `--serve` keeps the local S3 server and links endpoint up so the printed link
+ * opens, until Ctrl-C. The real command is spawned on the local backend.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { REPO_ROOT } from '../../infra/paths.ts';
+import { verifyPresignedUrl } from '../support/sigv4.ts';
 
 interface Run {
   status: number | null;
@@ -25,6 +27,7 @@ function digest(
   dir: string,
   args: string[],
   onOutput?: (stdout: string, child: ReturnType<typeof spawn>) => Promise<void> | undefined,
+  env: Record<string, string> = {},
 ): Promise<Run> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'local/digest.ts', ...args], {
     cwd: REPO_ROOT,
@@ -33,7 +36,9 @@ function digest(
       COSTBOT_BACKEND: 'local',
       COSTBOT_LOCAL_DIR: dir,
       COSTBOT_LOCAL_S3_PORT: '0',
+      COSTBOT_LOCAL_LINKS_PORT: '0',
       LOG_LEVEL: 'warn',
+      ...env,
     },
   });
   const run: Run = { status: null, signal: null, stdout: '', stderr: '' };
@@ -55,8 +60,14 @@ function digest(
   });
 }
 
+/** The stable link the digest printed. */
 function chartUrl(stdout: string): string | undefined {
-  return /^Chart: (\S+)$/m.exec(stdout)?.[1];
+  return /^Chart \(stable link\): (\S+)$/m.exec(stdout)?.[1];
+}
+
+/** The presigned S3 URL the digest says the stable link redirects to. */
+function redirectUrl(stdout: string): string | undefined {
+  return /^Redirects now to:\s+(\S+)$/m.exec(stdout)?.[1];
 }
 
 describe('npm run digest', () => {
@@ -74,9 +85,33 @@ describe('npm run digest', () => {
     assert.equal(run.signal, null, 'it ended by itself, not killed');
     assert.equal(run.status, 0, run.stderr);
     const url = chartUrl(run.stdout);
-    assert.ok(url, run.stdout);
+    const target = redirectUrl(run.stdout);
+    assert.ok(url && target, run.stdout);
+    assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/[\w-]+\.\d+\.[\w-]{43}$/);
+    // The presigned URL, checked as S3 would: signed with the local signer's secret.
+    const parameters = JSON.parse(await readFile(join(dir, 'parameters.json'), 'utf8')) as Record<
+      string,
+      string
+    >;
+    const secret = parameters['/costbot/signer/secret-access-key'] ?? '';
+    assert.match(new URL(target).pathname, /^\/costbot-charts\/charts\/.*\.png$/);
+    assert.equal(await verifyPresignedUrl(target, secret), true);
     assert.doesNotMatch(run.stdout, /Serving charts/);
-    await assert.rejects(fetch(url), 'its S3 server stopped with it');
+    await assert.rejects(fetch(url), 'its links endpoint stopped with it');
+    await assert.rejects(fetch(target), 'its S3 server stopped with it');
+  });
+
+  it('prints the presigned link alone with COSTBOT_STABLE_LINKS=false', async () => {
+    // Act
+    const run = await digest(dir, [], undefined, { COSTBOT_STABLE_LINKS: 'false' });
+
+    // Assess
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(chartUrl(run.stdout), undefined);
+    assert.match(
+      run.stdout,
+      /^Chart: http:\/\/127\.0\.0\.1:\d+\/costbot-charts\/charts\/\S+X-Amz-Signature=/m,
+    );
   });
 
   it('--serve keeps the link open until Ctrl-C, then exits 0', async () => {
@@ -95,7 +130,9 @@ describe('npm run digest', () => {
 
     // Assess
     assert.equal(run.status, 0, run.stderr);
+    // fetch follows the stable link's 302 to the presigned S3 URL.
     assert.equal(served?.status, 200);
+    assert.equal(served?.redirected, true);
     assert.equal(served?.headers.get('content-type'), 'image/png');
   });
 

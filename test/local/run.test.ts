@@ -72,7 +72,11 @@ function retried(events: EventLog[], state: string): EventLog[] {
 /** A fresh directory for the parameter file and the S3 data, and the config pointing at it. */
 async function freshConfig(): Promise<{ dir: string; config: CostbotConfig }> {
   const dir = await mkdtemp(join(tmpdir(), 'costbot-local-run-'));
-  const config = loadConfig({ COSTBOT_LOCAL_DIR: dir, COSTBOT_LOCAL_S3_PORT: '0' });
+  const config = loadConfig({
+    COSTBOT_LOCAL_DIR: dir,
+    COSTBOT_LOCAL_S3_PORT: '0',
+    COSTBOT_LOCAL_LINKS_PORT: '0',
+  });
   return { dir, config };
 }
 

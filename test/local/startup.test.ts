@@ -18,6 +18,7 @@ import {
   LocalFileError,
   ServiceUnreachableError,
 } from '../../common/errors.ts';
+import { linkKeyBytes } from '../../common/link-token.ts';
 import { REPO_ROOT } from '../../infra/paths.ts';
 import { startLocalBot } from '../../local/bot-server.ts';
 import { explainFailure, readAtStartup } from '../../local/cli.ts';
@@ -54,6 +55,7 @@ function runCommand(script: string, env: Record<string, string>, asNobody = fals
       LOG_LEVEL: 'warn',
       PORT: '0',
       COSTBOT_LOCAL_S3_PORT: '0',
+      COSTBOT_LOCAL_LINKS_PORT: '0',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       ...env,
     },
@@ -162,9 +164,15 @@ describe('the local parameter file', () => {
       {
         message: 'generated local parameters',
         file,
-        names: [NAMES.signerAccessKeyId, NAMES.signerSecretAccessKey, NAMES.slackSigningSecret],
+        names: [
+          NAMES.signerAccessKeyId,
+          NAMES.signerSecretAccessKey,
+          NAMES.slackSigningSecret,
+          NAMES.linkKey,
+        ],
       },
     ]);
+    assert.equal(linkKeyBytes(values[NAMES.linkKey] ?? '', 'test').length, 32);
   });
 });
 
@@ -303,7 +311,7 @@ describe("explainFailure (the commands' one top-level handler)", () => {
 describe('startLocalBot with a port in use', () => {
   const dir = suiteDir('costbot-ports-');
 
-  for (const setting of ['PORT', 'COSTBOT_LOCAL_S3_PORT'] as const) {
+  for (const setting of ['PORT', 'COSTBOT_LOCAL_S3_PORT', 'COSTBOT_LOCAL_LINKS_PORT'] as const) {
     it(`names ${setting}, and leaves no port of its own bound`, async () => {
       // Prepare
       const held = await holdPort();
@@ -311,6 +319,7 @@ describe('startLocalBot with a port in use', () => {
         COSTBOT_LOCAL_DIR: dir(),
         PORT: '0',
         COSTBOT_LOCAL_S3_PORT: '0',
+        COSTBOT_LOCAL_LINKS_PORT: '0',
         LOG_LEVEL: 'warn',
         [setting]: String(held.port),
       };

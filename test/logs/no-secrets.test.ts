@@ -86,6 +86,7 @@ describe('Logs hold no secrets', () => {
       PORT: '0',
       COSTBOT_LOCAL_DIR: dir,
       COSTBOT_LOCAL_S3_PORT: '0',
+      COSTBOT_LOCAL_LINKS_PORT: '0',
       LOG_LEVEL: 'debug',
       // A channel the local console does not know: the digest fails, and so does its notice.
       COSTBOT_DIGEST_CHANNEL: 'C0MISSING',
@@ -139,7 +140,12 @@ describe('Logs hold no secrets', () => {
     const output = await captureOutput(async () => {
       code = await doctorCli(
         [],
-        { COSTBOT_LOCAL_DIR: dir, COSTBOT_LOCAL_S3_PORT: '0', LOG_LEVEL: 'debug' },
+        {
+          COSTBOT_LOCAL_DIR: dir,
+          COSTBOT_LOCAL_S3_PORT: '0',
+          COSTBOT_LOCAL_LINKS_PORT: '0',
+          LOG_LEVEL: 'debug',
+        },
         {
           stdout: (t) => process.stdout.write(t),
           stderr: (t) => process.stderr.write(t),
