@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { FetchedMetric, MetricRequest } from '../../../../common/contract.ts';
-import { check, MetricSummarySchema } from '../../../../common/contract-schema.ts';
+import {
+  ChartStateSchema,
+  check,
+  FetchedDataSchema,
+  MAX_METRIC_POINTS,
+  MAX_REQUEST_CHARS,
+  MAX_SPLIT_VALUES,
+  MetricSummarySchema,
+} from '../../../../common/contract-schema.ts';
 import {
   lineFigures,
   perPeriod,
@@ -120,5 +128,47 @@ describe('Function: perPeriod', () => {
       'per 3 hours',
       'per day',
     ]);
+  });
+});
+
+describe('Bounds: the largest metric chart states', () => {
+  it('Summarize input and output stay under 60% of the 256 KB payload limit', () => {
+    // Prepare: every line, every point, names as long as allowed, values as wide as doubles print.
+    const wide = -1.2345678901234567e-300;
+    const values = Array.from({ length: MAX_METRIC_POINTS }, () => wide);
+    const series = Array.from({ length: MAX_SPLIT_VALUES }, (_, i) => ({
+      name: `${i}`.padEnd(1024, 'x'),
+      values,
+    }));
+    const metric = fetched({ series, periodSeconds: 300, start: '2026-11-26T08:15:00.000Z' });
+    const data = {
+      from: '2026-11-26',
+      to: '2026-11-27',
+      asOf: '2026-11-27T08:17:30.000Z',
+      total: null,
+      breakdown: [],
+      breakdownBy: 'service' as const,
+      metric,
+      apiCalls: { getMetricData: 1, listMetrics: 1 },
+    };
+    const request = {
+      kind: 'command' as const,
+      requestId: 'r1',
+      channel: 'C1',
+      period: 'mtd' as const,
+      metric: METRIC,
+    };
+
+    // Act
+    const summary = summarizeMetric(METRIC, metric, data.asOf);
+    const input = JSON.stringify(data).length + MAX_REQUEST_CHARS;
+    const output = JSON.stringify(summary).length + MAX_REQUEST_CHARS;
+
+    // Assess
+    assert.notEqual(check(FetchedDataSchema, data), null, 'a fetch the schema accepts');
+    assert.notEqual(check(ChartStateSchema, { request, summary }), null, 'a state Chart takes');
+    const limit = 0.6 * 256 * 1024;
+    assert.ok(input < limit, `Summarize input ${input} bytes`);
+    assert.ok(output < limit, `Summarize output ${output} bytes`);
   });
 });
