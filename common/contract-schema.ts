@@ -101,8 +101,8 @@ export const AccountIdSchema = matching(ACCOUNT_ID);
 export const ServiceNameSchema = matching(SERVICE_NAME);
 
 export const AccountIdsSchema: v.GenericSchema<unknown, string[]> = v.pipe(
+  // Empty is the whole bill, by service, as the contract reads it.
   v.array(AccountIdSchema),
-  v.minLength(1),
   v.maxLength(MAX_ACCOUNTS, `Invalid length: at most ${MAX_ACCOUNTS} accounts`),
   unique((id: string) => id, 'account ids'),
 );
@@ -256,7 +256,7 @@ export const CostSummarySchema: v.GenericSchema<unknown, CostSummary> = v.object
     v.maxLength(MAX_RANKED),
   ),
   topBy: v.picklist(['service', 'account']),
-  forecast: v.nullable(v.object({ monthEnd: amount, dailyRate: amount, daysLeft: count })),
+  forecast: v.nullable(v.object({ monthEnd: amount, dailyRate: amount, daysLeft: amount })),
   chart: v.object({
     title: text(2000),
     unit: text(600),
@@ -391,7 +391,8 @@ const MAX_PROBLEM_CHARS = 200;
 export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string[] {
   return issues.slice(0, MAX_PROBLEMS).map((issue) => {
     const path = v.getDotPath(issue) ?? 'value';
-    return `${path}: ${issue.message}`.slice(0, MAX_PROBLEM_CHARS);
+    const problem = issue.input === undefined ? 'missing' : issue.message;
+    return `${path}: ${problem}`.slice(0, MAX_PROBLEM_CHARS);
   });
 }
 
@@ -408,6 +409,8 @@ export function parseEvent<T>(
   event: unknown,
 ): T {
   const result = v.safeParse(schema, event);
-  if (result.success) return result.output;
-  throw new InvalidEventError(step, describeIssues(result.issues));
+  if (!result.success) throw new InvalidEventError(step, describeIssues(result.issues));
+  // The event itself, now known to be a `T`: valibot's copy would add `undefined` for every
+  // absent optional key and lose the identity of what the step hands on.
+  return event as T;
 }

@@ -176,3 +176,75 @@ describe('Function: explainFailure', () => {
     assert.equal(explained.text, `> ${'x'.repeat(2500)}`);
   });
 });
+
+describe('Function: explainFailure, given any $.error', () => {
+  const malformed: { what: string; error: unknown; name: string }[] = [
+    { what: 'null', error: null, name: 'UnknownError' },
+    { what: 'a string', error: 'boom', name: 'UnknownError' },
+    { what: 'a number', error: 42, name: 'UnknownError' },
+    { what: 'an array', error: ['Error', 'Cause'], name: 'UnknownError' },
+    { what: 'an empty object', error: {}, name: 'UnknownError' },
+    { what: 'Error a number', error: { Error: 5, Cause: 'x' }, name: 'UnknownError' },
+    { what: 'Error with markup', error: { Error: '<!channel>' }, name: 'UnknownError' },
+    { what: 'Error "__proto__"', error: { Error: '__proto__' }, name: '__proto__' },
+    {
+      what: 'Cause an object',
+      error: { Error: 'States.TaskFailed', Cause: { a: 1 } },
+      name: 'States.TaskFailed',
+    },
+    {
+      what: 'Cause not JSON',
+      error: { Error: 'States.TaskFailed', Cause: '{not json' },
+      name: 'States.TaskFailed',
+    },
+    {
+      what: 'Cause JSON with errorType a number',
+      error: { Error: 'X', Cause: '{"errorType":5,"errorMessage":"m"}' },
+      name: 'X',
+    },
+    { what: 'Cause JSON null', error: { Error: 'X', Cause: 'null' }, name: 'X' },
+    {
+      what: 'a Cause of 200 KB',
+      error: {
+        Error: 'X',
+        Cause: JSON.stringify({ errorType: 'Y', errorMessage: 'm'.repeat(200_000) }),
+      },
+      name: 'X',
+    },
+  ];
+  for (const { what, error, name } of malformed) {
+    it(`explains ${what} without throwing, as ${name}, in at most 2,600 safe characters`, () => {
+      // Act
+      const explained = explainFailure(error);
+
+      // Assess
+      assert.equal(explained.name, name);
+      assert.ok(explained.text.length <= 2600, `${explained.text.length} characters`);
+      assert.doesNotMatch(explained.text, /<!|\[object Object\]/);
+    });
+  }
+
+  it('escapes Slack markup in the message', () => {
+    // Act
+    const explained = explainFailure({
+      Error: 'X',
+      Cause: lambdaCause('X', '<!channel> <http://evil|click>'),
+    });
+    // Assess
+    assert.equal(explained.text, '> &lt;!channel&gt; &lt;http://evil|click&gt;');
+  });
+
+  it('names an InvalidEventError and says nothing was retried', () => {
+    // Act
+    const explained = explainFailure({
+      Error: 'InvalidEventError',
+      Cause: lambdaCause(
+        'InvalidEventError',
+        'Fetch: the input event is malformed (request: missing).',
+      ),
+    });
+    // Assess
+    assert.equal(explained.name, 'InvalidEventError');
+    assert.match(explained.text, /request: missing[\s\S]*nothing was retried/);
+  });
+});

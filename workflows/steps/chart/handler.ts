@@ -6,7 +6,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { s3Client } from '../../../common/aws-clients.ts';
 import type { CostbotConfig } from '../../../common/config.ts';
-import type { ChartState, SignState } from '../../../common/contract.ts';
+import { ChartStateSchema, parseEvent } from '../../../common/contract-schema.ts';
 import { createLogger, type Logger } from '../../../common/log.ts';
 import { renderChart } from './render.ts';
 import { chartKey, storeChart } from './store.ts';
@@ -31,7 +31,9 @@ export function chartDepsFromConfig(
 }
 
 export function createChartHandler(deps: ChartDeps) {
-  return async function chartHandler(state: ChartState): Promise<SignState> {
+  // The return type follows the schema's: whatever summary Chart was given goes on to Sign.
+  return async function chartHandler(event: unknown) {
+    const state = parseEvent('Chart', ChartStateSchema, event);
     const started = performance.now();
     const rendered = await renderChart(state.summary.chart);
     const renderMs = Math.round(performance.now() - started);

@@ -18,6 +18,11 @@ import type {
   FetchState,
   SummarizeState,
 } from '../../../common/contract.ts';
+import {
+  FetchAccountStateSchema,
+  FetchStateSchema,
+  parseEvent,
+} from '../../../common/contract-schema.ts';
 import { createLogger, type Logger } from '../../../common/log.ts';
 import { fetchAccount } from './account.ts';
 import {
@@ -87,6 +92,13 @@ function isAccountState(state: FetchState | FetchAccountState): state is FetchAc
   return 'accountId' in state;
 }
 
+/** The `Fetch` or `FetchAccount` event, checked before use (`InvalidEventError`, not retried). */
+function checkedFetchInput(event: unknown): FetchState | FetchAccountState {
+  return typeof event === 'object' && event !== null && 'accountId' in event
+    ? parseEvent('FetchAccount', FetchAccountStateSchema, event)
+    : parseEvent('Fetch', FetchStateSchema, event);
+}
+
 /** What was really requested: the calls made, less those the cache answered. */
 function billed(apiCalls: AccountFetched['apiCalls'], reused: ReusedCalls) {
   return {
@@ -110,8 +122,9 @@ export function createFetchHandler(deps: FetchDeps) {
   async function fetchHandler(state: FetchAccountState): Promise<AccountFetched>;
   async function fetchHandler(state: FetchState): Promise<SummarizeState>;
   async function fetchHandler(
-    state: FetchState | FetchAccountState,
+    event: FetchState | FetchAccountState,
   ): Promise<SummarizeState | AccountFetched> {
+    const state = checkedFetchInput(event);
     const reused = noReuse();
     const used = invocation(reused);
     if (isAccountState(state)) {

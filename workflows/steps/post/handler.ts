@@ -21,6 +21,11 @@ import type {
   StoredChart,
   Summary,
 } from '../../../common/contract.ts';
+import {
+  FailureInputSchema,
+  PostStateSchema,
+  parseEvent,
+} from '../../../common/contract-schema.ts';
 import { DeliveryInProgressError, SlackApiError } from '../../../common/errors.ts';
 import { explainFailure } from '../../../common/failure-explanation.ts';
 import { createStableLinker } from '../../../common/link-token.ts';
@@ -145,12 +150,26 @@ async function deliverOnce(
   }
 }
 
+/**
+ * Post's event, checked before use (`InvalidEventError`, not retried): a report whole; a
+ * failure only for where to deliver, since `$.error` may be anything (`explainFailure` reads it
+ * defensively) and the request itself may be what failed, and its notice must still go out.
+ */
+function checkedPostInput(event: unknown): PostState<Summary> | FailureState {
+  if (typeof event === 'object' && event !== null && 'error' in event) {
+    parseEvent('ReportFailure', FailureInputSchema, event);
+    return event as FailureState;
+  }
+  return parseEvent('Post', PostStateSchema, event);
+}
+
 export function createPostHandler(deps: PostDeps) {
   async function postHandler(state: FailureState): Promise<FailureReportedState>;
   async function postHandler<S extends Summary>(state: PostState<S>): Promise<PostedState<S>>;
   async function postHandler(
-    state: PostState<Summary> | FailureState,
+    event: PostState<Summary> | FailureState,
   ): Promise<PostedState<Summary> | FailureReportedState> {
+    const state = checkedPostInput(event);
     const { request } = state;
     if ('error' in state) {
       const failure = explainFailure(state.error);

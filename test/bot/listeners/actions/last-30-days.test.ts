@@ -34,6 +34,7 @@ describe('Listener: last30Days', () => {
   const valid: { what: string; value: string; scope: Record<string, unknown> }[] = [
     { what: 'the whole bill', value: '{}', scope: {} },
     { what: 'one service', value: '{"service":"AmazonEC2"}', scope: { service: 'AmazonEC2' } },
+    { what: 'an empty account list', value: '{"accounts":[]}', scope: { accounts: [] } },
     {
       what: `${MAX_ACCOUNTS} accounts (the most a request may name)`,
       value: JSON.stringify({ accounts: accounts(MAX_ACCOUNTS) }),
@@ -74,7 +75,6 @@ describe('Listener: last30Days', () => {
       what: `${MAX_ACCOUNTS + 1} accounts`,
       value: JSON.stringify({ accounts: accounts(MAX_ACCOUNTS + 1) }),
     },
-    { what: 'no accounts at all', value: '{"accounts":[]}' },
     { what: 'a repeated account', value: '{"accounts":["123456789012","123456789012"]}' },
     { what: 'an 11-digit account', value: '{"accounts":["12345678901"]}' },
     { what: 'an account as a number', value: '{"accounts":[123456789012]}' },
