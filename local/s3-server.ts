@@ -6,9 +6,12 @@
  * links signed with that key are accepted. s3rver checks the key id and the expiry of a
  * presigned URL, never its signature: tests recompute signatures themselves.
  */
+import { constants } from 'node:fs';
+import { access, mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { type AddressInfo, createServer } from 'node:net';
 import S3rver from 's3rver';
+import { LocalFileError } from '../common/errors.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -35,6 +38,24 @@ function probePort(port: number): Promise<void> {
   });
 }
 
+/**
+ * The S3 data directory, created (owner only) when absent. A path s3rver cannot use (a file, no
+ * permission) is a `LocalFileError` naming it; s3rver would fail with a bare ENOTDIR stack.
+ */
+async function dataDirectory(directory: string): Promise<void> {
+  try {
+    await mkdir(directory, { recursive: true, mode: 0o700 });
+    await access(directory, constants.R_OK | constants.W_OK | constants.X_OK);
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    throw new LocalFileError(
+      directory,
+      `cannot hold the local S3 data (${code}): make it a directory you can write, or remove it.`,
+      { cause },
+    );
+  }
+}
+
 /** The S3 server; rejects with the listen error when the port cannot be bound. */
 export async function startLocalS3(options: {
   directory: string;
@@ -44,6 +65,7 @@ export async function startLocalS3(options: {
   keys: { accessKeyId: string; secretAccessKey: string }[];
 }): Promise<LocalS3> {
   await probePort(options.port);
+  await dataDirectory(options.directory);
   const accounts = require('s3rver/lib/models/account') as S3rverAccountModule;
   for (const key of options.keys) {
     accounts.DUMMY_ACCOUNT.createKeyPair(key.accessKeyId, key.secretAccessKey);

@@ -23,6 +23,7 @@ import { REPO_ROOT } from '../../infra/paths.ts';
 import { startLocalBot } from '../../local/bot-server.ts';
 import { explainFailure, readAtStartup } from '../../local/cli.ts';
 import { ensureLocalDir, ensureParameterFile } from '../../local/parameter-file.ts';
+import { startLocalS3 } from '../../local/s3-server.ts';
 
 const NAMES = loadConfig({}).parameterNames;
 const NO_LOG = { info: () => {}, warn: () => {} };
@@ -240,6 +241,22 @@ describe('COSTBOT_LOCAL_DIR', () => {
     assert.match(asDir.message, /is not a directory/);
     assert.ok(below instanceof ConfigError);
     assert.equal(below.setting, 'COSTBOT_LOCAL_DIR');
+  });
+
+  it('refuses an S3 data directory that is a file, naming it', async () => {
+    // Prepare
+    const s3 = join(dir(), 's3-as-file');
+    await writeFile(s3, 'x');
+
+    // Act
+    const refused = await startLocalS3({ directory: s3, port: 0, bucket: 'b', keys: [] }).catch(
+      (e: unknown) => e,
+    );
+
+    // Assess
+    assert.ok(refused instanceof LocalFileError, String(refused));
+    assert.equal(refused.path, s3);
+    assert.match(refused.message, /cannot hold the local S3 data/);
   });
 
   it('creates a missing directory readable by its owner only', async () => {
