@@ -46,6 +46,9 @@ export function explainFailure(error: unknown): { line: string; status: number }
  * and explains a failure with `explainFailure`.
  */
 export function runCli(main: () => Promise<number | undefined>): void {
+  // The AWS SDK prints a nine-line notice on Node < 22 about its future releases (the lock file
+  // pins ours; engines allows 20): on stderr it would bury the one line that says what to fix.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   main().then(
     (status) => {
       if (status !== undefined) process.exit(status);

@@ -46,7 +46,7 @@ async function closedPort(): Promise<number> {
 
 /**
  * Runs a costbot command as the user would; as root it runs as `nobody`, for whom mode 000
- * means what it says. Its AWS SDK's Node 20 advisory is switched off: it is not costbot's line.
+ * means what it says.
  */
 function runCommand(script: string, env: Record<string, string>, asNobody = false) {
   const options: SpawnSyncOptions = {
@@ -57,7 +57,6 @@ function runCommand(script: string, env: Record<string, string>, asNobody = fals
       PORT: '0',
       COSTBOT_LOCAL_S3_PORT: '0',
       COSTBOT_LOCAL_LINKS_PORT: '0',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       ...env,
     },
     encoding: 'utf8',
