@@ -466,12 +466,12 @@ export const SETTINGS = {
   ),
   COSTBOT_ALLOWED_CHANNELS: setting(
     '',
-    'Comma-separated channel ids allowed to use `/aws-cost`; empty: all.',
+    'Comma-separated channel ids allowed to use `/aws-cost` and its buttons (every listener); empty: all.',
     slackChannelIds,
   ),
   COSTBOT_ALLOWED_USERS: setting(
     '',
-    'Comma-separated user ids allowed to use `/aws-cost`; empty: all.',
+    'Comma-separated user ids allowed to use `/aws-cost` and its buttons (every listener); empty: all.',
     slackUserIds,
   ),
   PORT: setting('3000', 'Local bot and Slack console port on 127.0.0.1.', port),
