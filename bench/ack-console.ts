@@ -16,11 +16,16 @@ import type { ConsoleMessage } from '../local/console/store.ts';
 import { type Percentiles, percentiles } from './ack.ts';
 
 export interface ConsoleLoad {
+  /** Commands sent at once. */
   commands: number;
-  /** Commands the console saw acknowledged (2xx within its 3 s). */
+  /** Commands sent one by one afterwards, while the burst's reports render. */
+  whileRendering: number;
+  /** Commands (of both kinds) the console saw acknowledged (2xx within its 3 s). */
   acked: number;
   /** Each command's round trip through the console: its ack as Slack would time it. */
   ackMs: Percentiles;
+  /** The same for the commands sent while reports render. */
+  whileRenderingAckMs: Percentiles;
   /** The chart of each report delivered, one entry per delivery (`reportCharts`). */
   reports: string[];
   /** Notices the console showed for a command that failed (`operation_timeout`, ...). */
@@ -64,8 +69,21 @@ function postCommand(url: string, text: string): Promise<string> {
   });
 }
 
-/** Starts the local bot on free ports in a fresh directory, sends the burst, stops the bot. */
-export async function ackUnderConsoleLoad(options: { commands: number }): Promise<ConsoleLoad> {
+/** One command through the console: whether it was acked in time, and how long that took. */
+async function timedCommand(url: string): Promise<{ ok: boolean; ms: number }> {
+  const sent = performance.now();
+  const answer = JSON.parse(await postCommand(`${url}/local/command`, '7d')) as { ok?: boolean };
+  return { ok: answer.ok === true, ms: performance.now() - sent };
+}
+
+/**
+ * Starts the local bot on free ports in a fresh directory, sends the burst, then
+ * `whileRendering` commands 300 ms apart once its reports have begun, and stops the bot.
+ */
+export async function ackUnderConsoleLoad(options: {
+  commands: number;
+  whileRendering: number;
+}): Promise<ConsoleLoad> {
   const dir = await mkdtemp(join(tmpdir(), 'costbot-bench-console-'));
   const bot = await startLocalBot(
     {
@@ -82,21 +100,23 @@ export async function ackUnderConsoleLoad(options: { commands: number }): Promis
   try {
     const t0 = performance.now();
     const answers = await Promise.all(
-      Array.from({ length: options.commands }, async () => {
-        const sent = performance.now();
-        const answer = JSON.parse(await postCommand(`${bot.url}/local/command`, '7d')) as {
-          ok?: boolean;
-        };
-        return { ok: answer.ok === true, ms: performance.now() - sent };
-      }),
+      Array.from({ length: options.commands }, () => timedCommand(bot.url)),
     );
+    const later: { ok: boolean; ms: number }[] = [];
+    for (let n = 0; n < options.whileRendering; n++) {
+      // The first after the burst's quiet time: its reports are running by then.
+      await new Promise((resolve) => setTimeout(resolve, n === 0 ? 1000 : 300));
+      later.push(await timedCommand(bot.url));
+    }
     await bot.starter.idle();
     const seconds = (performance.now() - t0) / 1000;
     const messages = bot.messages();
     return {
       commands: options.commands,
-      acked: answers.filter((a) => a.ok).length,
+      whileRendering: options.whileRendering,
+      acked: [...answers, ...later].filter((a) => a.ok).length,
       ackMs: percentiles(answers.map((a) => a.ms)),
+      whileRenderingAckMs: percentiles(later.map((a) => a.ms)),
       reports: reportCharts(messages),
       failureNotices: messages.filter((m) => m.from === 'slack').length,
       seconds,
@@ -111,13 +131,15 @@ export async function ackUnderConsoleLoad(options: { commands: number }): Promis
 export function formatConsoleLoad(load: ConsoleLoad): string {
   const { p50, p95, max } = load.ackMs;
   return (
-    `${load.commands} commands at once through the console: ${load.acked} acked, ack p50 ${p50.toFixed(0)} ms, ` +
-    `p95 ${p95.toFixed(0)} ms, max ${max.toFixed(0)} ms; ${load.reports.length} reports ` +
+    `${load.commands} commands at once through the console, then ${load.whileRendering} while reports render: ` +
+    `${load.acked} acked; burst ack p50 ${p50.toFixed(0)} ms, p95 ${p95.toFixed(0)} ms, max ${max.toFixed(0)} ms; ` +
+    `while rendering max ${load.whileRenderingAckMs.max.toFixed(0)} ms; ${load.reports.length} reports ` +
     `(${new Set(load.reports).size} distinct), ${load.failureNotices} failure notices, all done in ${load.seconds.toFixed(1)} s`
   );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const commands = Number(process.argv[2] ?? 50);
-  process.stdout.write(`${formatConsoleLoad(await ackUnderConsoleLoad({ commands }))}\n`);
+  const load = await ackUnderConsoleLoad({ commands, whileRendering: 5 });
+  process.stdout.write(`${formatConsoleLoad(load)}\n`);
 }
