@@ -236,6 +236,7 @@ export const AccountFetchedSchema: v.GenericSchema<unknown, AccountFetched> = v.
   from: day,
   to: day,
   asOf: isoTime,
+  newestBillingPoint: v.optional(isoTime),
   apiCalls,
 });
 

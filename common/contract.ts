@@ -149,6 +149,8 @@ export interface AccountFetched {
   from: string;
   to: string;
   asOf: string;
+  /** ISO time of the newest point of the account's series (hour precision); absent: none. */
+  newestBillingPoint?: string;
   apiCalls: FetchedData['apiCalls'];
 }
 

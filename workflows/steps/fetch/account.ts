@@ -9,13 +9,14 @@
  *
  * The dimensions are known, so there is no ListMetrics walk: one GetMetricData call of one
  * metric per account (GetMetricData is billed per metric, so this costs what a batched read
- * costs). A series that does not exist answers with no points, which is reported as null.
+ * costs), read daily and, in the same call, hourly for the time of its newest point. A series
+ * that does not exist answers with no points, which is reported as null.
  */
 
 import type { AccountFetched, ReportRequest } from '../../../common/contract.ts';
 import { requiredFetchWindow } from '../../../common/dates.ts';
 import { InvalidRequestError } from '../../../common/errors.ts';
-import { billingQuery, type FetchClients, readDailySeries } from './fetch.ts';
+import { billingQuery, type FetchClients, freshnessQuery, readDailySeries } from './fetch.ts';
 import type { ReaderSessions } from './reader-roles.ts';
 
 const ACCOUNT_ID = /^\d{12}$/;
@@ -41,12 +42,15 @@ export async function fetchAccount(
   const assumed = await deps.readers?.metrics(accountId, request.requestId);
   const dimensions = new Map([['Currency', 'USD']]);
   if (!assumed) dimensions.set('LinkedAccount', accountId);
+  const query = billingQuery(accountId, dimensions);
   const read = await readDailySeries(
     assumed ?? deps.clients.billing,
-    [billingQuery(accountId, dimensions)],
+    [query, freshnessQuery(query)],
     window,
+    asOf,
   );
   const series = read.series[0];
+  const newest = read.newest[1];
   return {
     accountId,
     series: series && series.dates.length > 0 ? series : null,
@@ -54,6 +58,7 @@ export async function fetchAccount(
     from: window.from,
     to: window.to,
     asOf: asOf.toISOString(),
+    ...(newest ? { newestBillingPoint: newest } : {}),
     apiCalls: { getMetricData: read.calls, listMetrics: 0 },
   };
 }

@@ -122,14 +122,20 @@ function toMetricDataQuery(q: SeriesQuery, id: string): MetricDataQuery {
   };
 }
 
+/** The billing series of `query` again, hourly: its newest point says how fresh the data is. */
+export function freshnessQuery(query: SeriesQuery): SeriesQuery {
+  return { ...query, name: 'Freshness', periodSeconds: HOUR_SECONDS };
+}
+
 /**
  * Reads every query as daily points, 500 queries per GetMetricData call, following NextToken;
- * `newest` is the time of each query's newest point, null without one.
+ * `newest` is the time of each query's newest point up to `until`, null without one.
  */
 export async function readDailySeries(
   api: MetricsApi,
   queries: SeriesQuery[],
   window: { from: string; to: string },
+  until?: Date,
 ): Promise<{ series: DailySeries[]; newest: (string | null)[]; calls: number }> {
   const points = queries.map(() => new Map<string, number>());
   const newest = queries.map((): number | null => null);
@@ -154,7 +160,9 @@ export async function readDailySeries(
         const values = result.Values ?? [];
         timestamps.forEach((t, i) => {
           const time = new Date(t).getTime();
-          newest[index] = Math.max(newest[index] ?? time, time);
+          if (!until || time <= until.getTime()) {
+            newest[index] = Math.max(newest[index] ?? time, time);
+          }
           const day = utcDay(new Date(t));
           const value = values[i] ?? 0;
           // Daily maximum even if a source returns several points a day.
@@ -209,11 +217,9 @@ export async function fetchCosts(
   const listed = await listBillingSeries(clients.billing);
   const selected = selectBillingQueries(request, listed.existing);
   // The total again, hourly, in the same call: its newest point says how fresh the data is.
-  const freshness = selected.total
-    ? [{ ...selected.total, name: 'Freshness', periodSeconds: HOUR_SECONDS }]
-    : [];
+  const freshness = selected.total ? [freshnessQuery(selected.total)] : [];
   const queries = [...(selected.total ? [selected.total] : []), ...selected.breakdown];
-  const billing = await readDailySeries(clients.billing, [...queries, ...freshness], window);
+  const billing = await readDailySeries(clients.billing, [...queries, ...freshness], window, asOf);
   const total = selected.total ? (billing.series[0] ?? null) : null;
   const breakdown = billing.series.slice(selected.total ? 1 : 0, queries.length);
   const newestBillingPoint = freshness.length > 0 ? billing.newest[queries.length] : null;

@@ -11,6 +11,8 @@
  *   `asOf`; they differ by the Map's run time). Window: from the earliest `from` to the
  *   latest `to`, so every fetched point lies inside it.
  * - apiCalls: summed.
+ * - newestBillingPoint: the earliest of the accounts' (the figures are as fresh as their least
+ *   fresh account); absent when no account has one.
  */
 
 import type { AccountFetched, DailySeries, FetchedData } from '../../../common/contract.ts';
@@ -26,7 +28,12 @@ export function mergeAccounts(perAccount: AccountFetched[]): FetchedData {
   const breakdown: DailySeries[] = [];
   let { from, to, asOf } = first;
   const apiCalls = { getMetricData: 0, listMetrics: 0 };
+  let newestBillingPoint: string | undefined;
   for (const item of perAccount) {
+    const point = item.newestBillingPoint;
+    if (point && (!newestBillingPoint || Date.parse(point) < Date.parse(newestBillingPoint))) {
+      newestBillingPoint = point;
+    }
     if (item.from < from) from = item.from;
     if (item.to > to) to = item.to;
     if (Date.parse(item.asOf) > Date.parse(asOf)) asOf = item.asOf;
@@ -36,5 +43,14 @@ export function mergeAccounts(perAccount: AccountFetched[]): FetchedData {
     seen.add(item.accountId);
     if (item.series) breakdown.push({ ...item.series, name: item.accountId });
   }
-  return { from, to, asOf, total: null, breakdown, breakdownBy: 'account', apiCalls };
+  return {
+    from,
+    to,
+    asOf,
+    total: null,
+    breakdown,
+    breakdownBy: 'account',
+    ...(newestBillingPoint ? { newestBillingPoint } : {}),
+    apiCalls,
+  };
 }

@@ -65,8 +65,9 @@
  * - Chart. Cost: stacked bars, `USD per day`, one series per top item in the order of `top`, then
  *   `Other` (the total's daily spend minus the top items' daily spends, >= 0) when `top` has an
  *   `Other` item; values clamped to >= 0 and rounded to cents, null where the day is unknown.
- *   When `fetched.metric` is present the chart shows that metric instead: a line, the metric's
- *   unit, its values as given (a metric is not cumulative), null on days without a point.
+ *   (A metric chart is summarized by `metric.ts`.)
+ *
+ * - dataAsOf: `fetched.newestBillingPoint`, when the fetch found one.
  *
  * Empty data never throws: zeros and nulls, an empty `top`, a chart without series.
  */
@@ -304,40 +305,26 @@ export function summarize(
         };
 
   // Chart.
-  const dates = daysBetween(window.from, window.to);
-  let chart: ChartData;
-  if (fetched.metric) {
-    const metric = fetched.metric;
-    const byDate = new Map(pointsOf(metric).map((point) => [point.date, point.value]));
-    chart = {
-      title: `${metricTitle(request, metric)}, ${window.label}`,
-      unit: metric.unit,
-      dates,
-      series: [{ name: metric.name, values: dates.map((day) => byDate.get(day) ?? null) }],
-      style: 'line',
-    };
-  } else {
-    const forChart = (value: number | null): number | null =>
-      value === null ? null : roundCents(Math.max(0, value));
-    const series = ranked.map((item) => ({ name: item.name, values: item.daily.map(forChart) }));
-    if (hasOther) {
-      series.push({
-        name: OTHER,
-        values: periodDaily.map((value, i) =>
-          forChart(
-            value === null ? null : value - sumKnown(ranked.map((item) => item.daily[i] ?? null)),
-          ),
+  const forChart = (value: number | null): number | null =>
+    value === null ? null : roundCents(Math.max(0, value));
+  const series = ranked.map((item) => ({ name: item.name, values: item.daily.map(forChart) }));
+  if (hasOther) {
+    series.push({
+      name: OTHER,
+      values: periodDaily.map((value, i) =>
+        forChart(
+          value === null ? null : value - sumKnown(ranked.map((item) => item.daily[i] ?? null)),
         ),
-      });
-    }
-    chart = {
-      title: `Daily spend by ${fetched.breakdownBy}, ${window.label}`,
-      unit: 'USD per day',
-      dates,
-      series,
-      style: 'stacked',
-    };
+      ),
+    });
   }
+  const chart: ChartData = {
+    title: `Daily spend by ${fetched.breakdownBy}, ${window.label}`,
+    unit: 'USD per day',
+    dates: daysBetween(window.from, window.to),
+    series,
+    style: 'stacked',
+  };
 
   return {
     currency: 'USD',
@@ -359,16 +346,7 @@ export function summarize(
     top,
     topBy: fetched.breakdownBy,
     forecast,
+    ...(fetched.newestBillingPoint ? { dataAsOf: fetched.newestBillingPoint } : {}),
     chart,
   };
-}
-
-/** `AWS/Lambda Errors FunctionName=api (Sum)`: the series' own name, else the request's metric. */
-function metricTitle(request: ReportRequest, metric: DailySeries & { stat: string }): string {
-  let name = metric.name.trim();
-  if (name === '' && request.metric) {
-    const { namespace, metricName, dimensions } = request.metric;
-    name = [namespace, metricName, ...dimensions.map((d) => `${d.name}=${d.value}`)].join(' ');
-  }
-  return `${name || 'Metric'} (${metric.stat})`;
 }

@@ -179,11 +179,21 @@ describe('Function: fetchAccount', () => {
       from: '2026-11-01',
       to: '2026-11-22',
       asOf: AS_OF.toISOString(),
+      newestBillingPoint: '2026-11-21T00:00:00.000Z',
       apiCalls: { getMetricData: 1, listMetrics: 0 },
     });
-    assert.deepEqual(billing.dimensions(), [['Currency=USD', `LinkedAccount=${LINKED}`]]);
+    // The series daily and, in the same call, hourly for the time of its newest point.
+    const payer = ['Currency=USD', `LinkedAccount=${LINKED}`];
+    assert.deepEqual(billing.dimensions(), [payer, payer]);
+    const queries = billing.gets[0]?.MetricDataQueries ?? [];
+    assert.deepEqual(
+      queries.map((q) => [q.MetricStat?.Stat, q.MetricStat?.Period]),
+      [
+        ['Maximum', 86_400],
+        ['Maximum', 3600],
+      ],
+    );
     assert.equal(billing.lists.length, 0);
-    assert.equal(billing.gets[0]?.MetricDataQueries?.[0]?.MetricStat?.Stat, 'Maximum');
   });
 
   it("reads a reader role's account's own USD total with the assumed credentials", async () => {
@@ -213,7 +223,7 @@ describe('Function: fetchAccount', () => {
     ]);
     assert.equal(made.length, 1);
     assert.equal(made[0]?.credentials.accessKeyId, 'ASIAREADER1');
-    assert.deepEqual(made[0]?.api.dimensions(), [['Currency=USD']]);
+    assert.deepEqual(made[0]?.api.dimensions(), [['Currency=USD'], ['Currency=USD']]);
     assert.equal(billing.gets.length, 0, "the payer's client is not used");
   });
 
@@ -233,7 +243,8 @@ describe('Function: fetchAccount', () => {
     // Assess
     assert.equal(fetched.via, 'payer');
     assert.equal(sts.inputs.length, 0);
-    assert.deepEqual(billing.dimensions(), [['Currency=USD', `LinkedAccount=${LINKED}`]]);
+    const payer = ['Currency=USD', `LinkedAccount=${LINKED}`];
+    assert.deepEqual(billing.dimensions(), [payer, payer]);
   });
 
   it('returns a null series when the account has no billing data', async () => {

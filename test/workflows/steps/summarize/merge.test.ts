@@ -50,6 +50,23 @@ function request(overrides: Partial<ReportRequest> = {}): ReportRequest {
 // ---------------------------------------------------------------------------------------------
 
 describe('Function: mergeAccounts', () => {
+  it('is as fresh as its least fresh account: the earliest newest point', () => {
+    // Prepare
+    const perAccount = [
+      account('111111111111', { newestBillingPoint: '2026-11-22T06:00:00.000Z' }),
+      account('222222222222', { newestBillingPoint: '2026-11-22T00:00:00.000Z' }),
+      account('333333333333'),
+    ];
+
+    // Act
+    const merged = mergeAccounts(perAccount);
+    const unknown = mergeAccounts([account('111111111111')]);
+
+    // Assess
+    assert.equal(merged.newestBillingPoint, '2026-11-22T00:00:00.000Z');
+    assert.equal('newestBillingPoint' in unknown, false);
+  });
+
   it('makes a by-account FetchedData: each series in request order, named by account, no total', () => {
     // Prepare
     const perAccount = [
