@@ -7,13 +7,7 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import type { IRole } from 'aws-cdk-lib/aws-iam';
-import {
-  type Architecture,
-  type FunctionUrl,
-  FunctionUrlAuthType,
-  type IFunction,
-  InvokeMode,
-} from 'aws-cdk-lib/aws-lambda';
+import type { Architecture, FunctionUrl, IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
@@ -85,9 +79,6 @@ export class SlackBot extends Construct {
     acknowledgeKmsKeyWildcard(bot.role);
     this.function = bot.function;
     this.role = bot.role;
-    this.url = bot.function.addFunctionUrl({
-      authType: FunctionUrlAuthType.NONE,
-      invokeMode: InvokeMode.BUFFERED,
-    });
+    this.url = bot.addPublicUrl();
   }
 }

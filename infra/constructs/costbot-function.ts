@@ -13,7 +13,10 @@ import { Duration } from 'aws-cdk-lib';
 import { type IRole, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import {
   type Architecture,
+  type FunctionUrl,
+  FunctionUrlAuthType,
   type IFunction,
+  InvokeMode,
   ParamsAndSecretsLayerVersion,
   ParamsAndSecretsLogLevel,
   Runtime,
@@ -141,5 +144,17 @@ export class CostbotFunction extends Construct {
       'AwsSolutions-L1',
       'nodejs22.x is a supported Lambda runtime (Node 22 LTS, until April 2027) and the one the bundles are built for (esbuild target node22); nodejs24.x is adopted deliberately, with the target and the tests.',
     );
+  }
+
+  /**
+   * A Function URL anyone may call (auth NONE), answered when the function returns: for
+   * callers that cannot sign with SigV4 (Slack, an image proxy), where the function itself
+   * authenticates each request (Slack's signature, a link token) before doing anything.
+   */
+  addPublicUrl(): FunctionUrl {
+    return this.function.addFunctionUrl({
+      authType: FunctionUrlAuthType.NONE,
+      invokeMode: InvokeMode.BUFFERED,
+    });
   }
 }

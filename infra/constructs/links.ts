@@ -10,13 +10,7 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import type { IRole } from 'aws-cdk-lib/aws-iam';
-import {
-  type Architecture,
-  type FunctionUrl,
-  FunctionUrlAuthType,
-  type IFunction,
-  InvokeMode,
-} from 'aws-cdk-lib/aws-lambda';
+import type { Architecture, FunctionUrl, IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { REPO_ROOT } from '../paths.ts';
@@ -66,9 +60,6 @@ export class ChartLinks extends Construct {
     acknowledgeKmsKeyWildcard(links.role);
     this.function = links.function;
     this.role = links.role;
-    this.url = links.function.addFunctionUrl({
-      authType: FunctionUrlAuthType.NONE,
-      invokeMode: InvokeMode.BUFFERED,
-    });
+    this.url = links.addPublicUrl();
   }
 }

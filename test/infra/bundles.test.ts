@@ -19,7 +19,10 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { loadConfig } from '../../common/config.ts';
 import { generateLinkKey, linkKeyBytes, mintLinkToken } from '../../common/link-token.ts';
 import { ESM_REQUIRE_BANNER } from '../../infra/bundling.ts';
-import { CostbotFunction } from '../../infra/constructs/costbot-function.ts';
+import {
+  CostbotFunction,
+  type CostbotFunctionProps,
+} from '../../infra/constructs/costbot-function.ts';
 import { LINKS_ENTRY } from '../../infra/constructs/links.ts';
 import { chartAssets, LAMBDA_TASK_ROOT } from '../../infra/constructs/report-functions.ts';
 import { REPO_ROOT } from '../../infra/paths.ts';
@@ -71,37 +74,43 @@ function chartState(requestId: string) {
   };
 }
 
+/**
+ * Bundles `entry` as the stack does (a `CostbotFunction`, synthesized) and returns the
+ * directory of the built asset.
+ */
+function bundle(entry: string, props: Pick<CostbotFunctionProps, 'assets'> = {}): string {
+  const app = new App({
+    outdir: mkdtempSync(join(tmpdir(), 'costbot-bundle-')),
+    // As the CDK CLI sets it: templates name each asset's directory.
+    context: { 'aws:cdk:enable-asset-metadata': true },
+  });
+  const stack = new Stack(app, 'Bundles');
+  const fn = new CostbotFunction(stack, 'Function', {
+    entry: join(REPO_ROOT, entry),
+    description: `${entry} under test`,
+    environment: {},
+    timeout: Duration.seconds(30),
+    logRetention: RetentionDays.ONE_DAY,
+    architecture: Architecture.ARM_64,
+    ...props,
+  });
+  const assembly = app.synth();
+  const template = assembly.getStackByName('Bundles').template as {
+    Resources: Record<string, { Type: string; Metadata?: Record<string, string> }>;
+  };
+  const lambda = Object.values(template.Resources).find((r) => r.Type === 'AWS::Lambda::Function');
+  const path = lambda?.Metadata?.['aws:asset:path'];
+  assert.ok(path, `asset path of ${fn.node.path}`);
+  return join(assembly.directory, path);
+}
+
 let assetDir: string;
 let s3: Awaited<ReturnType<typeof fakeS3>>;
 let handler: Handler;
 
 describe('Lambda bundles (real local esbuild bundling)', () => {
   before(async () => {
-    const app = new App({
-      outdir: mkdtempSync(join(tmpdir(), 'costbot-bundle-')),
-      // As the CDK CLI sets it: templates name each asset's directory.
-      context: { 'aws:cdk:enable-asset-metadata': true },
-    });
-    const stack = new Stack(app, 'Bundles');
-    const fn = new CostbotFunction(stack, 'Chart', {
-      entry: join(REPO_ROOT, 'workflows/steps/chart/lambda.ts'),
-      description: 'chart bundle under test',
-      environment: {},
-      assets: chartAssets(),
-      timeout: Duration.seconds(30),
-      logRetention: RetentionDays.ONE_DAY,
-      architecture: Architecture.ARM_64,
-    });
-    const assembly = app.synth();
-    const template = assembly.getStackByName('Bundles').template as {
-      Resources: Record<string, { Type: string; Metadata?: Record<string, string> }>;
-    };
-    const lambda = Object.values(template.Resources).find(
-      (r) => r.Type === 'AWS::Lambda::Function',
-    );
-    const path = lambda?.Metadata?.['aws:asset:path'];
-    assert.ok(path, `asset path of ${fn.node.path}`);
-    assetDir = join(assembly.directory, path);
+    assetDir = bundle('workflows/steps/chart/lambda.ts', { assets: chartAssets() });
 
     s3 = await fakeS3();
     // The entry reads its settings at import, as in Lambda.
@@ -185,26 +194,7 @@ describe('The links bundle (real local esbuild bundling, moto_server SSM)', () =
   before(async () => {
     moto = await startMoto();
     if (!moto) return;
-    const app = new App({
-      outdir: mkdtempSync(join(tmpdir(), 'costbot-bundle-')),
-      context: { 'aws:cdk:enable-asset-metadata': true },
-    });
-    const stack = new Stack(app, 'LinksBundle');
-    new CostbotFunction(stack, 'Links', {
-      entry: join(REPO_ROOT, LINKS_ENTRY),
-      description: 'links bundle under test',
-      environment: {},
-      timeout: Duration.seconds(10),
-      logRetention: RetentionDays.ONE_DAY,
-      architecture: Architecture.ARM_64,
-    });
-    const assembly = app.synth();
-    const template = assembly.getStackByName('LinksBundle').template as {
-      Resources: Record<string, { Type: string; Metadata?: Record<string, string> }>;
-    };
-    const path = Object.values(template.Resources).find((r) => r.Type === 'AWS::Lambda::Function')
-      ?.Metadata?.['aws:asset:path'];
-    assert.ok(path, 'asset path of the links function');
+    const dir = bundle(LINKS_ENTRY);
     const ssm = new SSMClient({
       region: 'eu-west-1',
       endpoint: moto.endpoint,
@@ -229,7 +219,7 @@ describe('The links bundle (real local esbuild bundling, moto_server SSM)', () =
       AWS_REGION: 'eu-west-1',
       LOG_LEVEL: 'error',
     });
-    const mod = (await import(pathToFileURL(join(assembly.directory, path, 'index.mjs')).href)) as {
+    const mod = (await import(pathToFileURL(join(dir, 'index.mjs')).href)) as {
       handler: typeof links;
     };
     links = mod.handler;

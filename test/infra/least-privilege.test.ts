@@ -175,6 +175,11 @@ describe('Least privilege (IAM policy simulation of the synthesized stacks)', ()
       resource: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${group}:log-stream:2025/01/01/abc`,
     };
   };
+  /** The principal of a role the stack builds only with some settings (the defaults build it). */
+  const synthesized = (what: string, role: IConstruct | undefined): Principal => {
+    assert.ok(role, `${what} is synthesized`);
+    return principal(role);
+  };
   const linksLogs = (): Request => {
     assert.ok(stack.links);
     const group = logicalId(stack.links.node.findChild('Links').node.findChild('Logs'));
@@ -339,10 +344,7 @@ describe('Least privilege (IAM policy simulation of the synthesized stacks)', ()
 
   proves(
     'bot role',
-    () => {
-      assert.ok(stack.bot, 'the bot is synthesized');
-      return principal(stack.bot.role);
-    },
+    () => synthesized('the bot', stack.bot?.role),
     () => ({
       allowed: [
         { action: 'states:StartExecution', resource: stateMachineArn },
@@ -375,10 +377,7 @@ describe('Least privilege (IAM policy simulation of the synthesized stacks)', ()
 
   proves(
     'links role',
-    () => {
-      assert.ok(stack.links, 'the links function is synthesized');
-      return principal(stack.links.role);
-    },
+    () => synthesized('the links function', stack.links?.role),
     () => ({
       allowed: [
         linksLogs(),

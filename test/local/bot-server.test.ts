@@ -81,6 +81,23 @@ async function fetchPng(url: string): Promise<void> {
   assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 }
 
+/** `npm start`'s bot on free ports in `dir`, with `env` over the local defaults. */
+function startBot(dir: string, env: Record<string, string> = {}): Promise<LocalBot> {
+  return startLocalBot(
+    {
+      ...process.env,
+      COSTBOT_BACKEND: 'local',
+      PORT: '0',
+      COSTBOT_LOCAL_S3_PORT: '0',
+      COSTBOT_LOCAL_LINKS_PORT: '0',
+      COSTBOT_LOCAL_DIR: dir,
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
+    { retryIntervalMs: 10 },
+  );
+}
+
 describe('Local bot with stable links off: /aws-cost 7d, then "Refresh link"', () => {
   let dir: string;
   let bot: LocalBot;
@@ -89,18 +106,7 @@ describe('Local bot with stable links off: /aws-cost 7d, then "Refresh link"', (
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'costbot-local-bot-'));
-    bot = await startLocalBot(
-      {
-        ...process.env,
-        COSTBOT_BACKEND: 'local',
-        PORT: '0',
-        COSTBOT_LOCAL_S3_PORT: '0',
-        COSTBOT_STABLE_LINKS: 'false',
-        COSTBOT_LOCAL_DIR: dir,
-        LOG_LEVEL: 'warn',
-      },
-      { retryIntervalMs: 10 },
-    );
+    bot = await startBot(dir, { COSTBOT_STABLE_LINKS: 'false' });
   });
   after(async () => {
     await bot?.stop();
@@ -193,18 +199,7 @@ describe('Local bot with stable links (the default): the chart loads through the
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'costbot-local-links-'));
-    bot = await startLocalBot(
-      {
-        ...process.env,
-        COSTBOT_BACKEND: 'local',
-        PORT: '0',
-        COSTBOT_LOCAL_S3_PORT: '0',
-        COSTBOT_LOCAL_LINKS_PORT: '0',
-        COSTBOT_LOCAL_DIR: dir,
-        LOG_LEVEL: 'warn',
-      },
-      { retryIntervalMs: 10 },
-    );
+    bot = await startBot(dir);
   });
   after(async () => {
     await bot?.stop();
