@@ -835,6 +835,15 @@ export const FAULT_CASES: FaultCase[] = (['response_url', 'chat.postMessage'] as
       .map((failure) => ({ label: `${endpoint} fails once: ${failure}`, endpoint, failure })),
 );
 
+/** The failure notice's own delivery fails once (the report failed: a session signer key). */
+export const NOTICE_FAULT_CASES: FaultCase[] = (['503', 'reset', 'hang'] as const).map(
+  (failure) => ({
+    label: `failure notice: chat.postMessage fails once: ${failure}`,
+    endpoint: 'chat.postMessage',
+    failure,
+  }),
+);
+
 /** Slack delivering the same request again (X-Slack-Retry-Num): one execution, whatever the retries. */
 export const SLACK_RETRY_CASES: {
   label: string;

@@ -12,6 +12,8 @@ import { type FakeSlackApi, startFakeSlackApi } from './slack-api.ts';
 import { CHANNEL, FROZEN_NOW } from './support.ts';
 
 export interface BackendRig {
+  /** COSTBOT_LOCAL_DIR: `parameters.json` is there. */
+  dir: string;
   slack: FakeSlackApi;
   backend: Backend;
   stop(): Promise<void>;
@@ -45,6 +47,7 @@ export async function startBackendRig(
   >;
   slack.validToken = parameters[config.parameterNames.slackBotToken] ?? '';
   return {
+    dir,
     slack,
     backend,
     stop: async () => {

@@ -7,12 +7,14 @@
  * deployed intervals are asserted on the definition by the delivery tests.
  */
 import assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { ReportRequest } from '../../common/contract.ts';
 import { STATES } from '../../infra/state-machine/states.ts';
 import type { Backend } from '../../local/backend.ts';
 import { runReport } from '../../local/report.ts';
-import { DUPLICATE_CASES, FAULT_CASES } from '../attacks/cases.ts';
+import { DUPLICATE_CASES, FAULT_CASES, NOTICE_FAULT_CASES } from '../attacks/cases.ts';
 import { type BackendRig, startBackendRig } from './backend-rig.ts';
 import { type FlakyProxy, startFlakyProxy } from './flaky-proxy.ts';
 import type { FakeSlackApi } from './slack-api.ts';
@@ -140,4 +142,53 @@ describe('Faults: a Slack endpoint that fails once', () => {
     assert.equal(slack.messages.length, 1, 'no failure notice');
     assert.equal(out.reportDelivered, true);
   });
+});
+
+describe('Faults: the failure notice meets a Slack that fails once', () => {
+  let rig: BackendRig;
+  let proxy: FlakyProxy;
+
+  before(async () => {
+    rig = await startBackendRig({
+      env: { COSTBOT_PARAMETER_CACHE_TTL_SECONDS: '0' },
+      backend: { slackTimeoutMs: SLACK_TIMEOUT_MS },
+      apiUrl: async (fake) => {
+        proxy = await startFlakyProxy(fake.apiUrl.replace(/\/api\/$/, ''));
+        return `${proxy.url}/api/`;
+      },
+    });
+    // A session key: every report fails at Sign, so the notice is what gets delivered.
+    const file = join(rig.dir, 'parameters.json');
+    const values = JSON.parse(await readFile(file, 'utf8')) as Record<string, string>;
+    values['/costbot/signer/access-key-id'] = 'ASIAIOSFODNN7EXAMPLE';
+    await writeFile(file, JSON.stringify(values));
+  });
+
+  after(async () => {
+    await rig?.stop();
+    await proxy?.close();
+  });
+
+  for (const c of NOTICE_FAULT_CASES) {
+    it(`${c.label}: retried, exactly one failure notice`, async () => {
+      // Prepare
+      rig.slack.reset();
+      proxy.failed.length = 0;
+      proxy.failOnce('/api/chat.postMessage', c.failure);
+
+      // Act
+      const result = await runReport(rig.backend, digest(), { retryIntervalMs: 10 });
+
+      // Assess
+      assert.equal(proxy.failed.length, 1, 'the endpoint failed once');
+      assert.equal(result.status, 'FAILED');
+      assertOutcome(result, rig.slack);
+      assert.equal(rig.slack.messages.length, 1, 'one notice');
+      assert.match(texts(rig.slack)[0] ?? '', /could not be produced/);
+      assert.deepEqual(
+        retries(result.events, STATES.failure).map((r) => r.error),
+        ['SlackUnavailableError'],
+      );
+    });
+  }
 });
