@@ -175,6 +175,15 @@ describe('Least privilege (IAM policy simulation of the synthesized stacks)', ()
       resource: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${group}:log-stream:2025/01/01/abc`,
     };
   };
+  /** Reading the link signer's two parameters, and Slack's two. */
+  const readSigner = () => [
+    ...readParameter(parameterNames.signerAccessKeyId),
+    ...readParameter(parameterNames.signerSecretAccessKey),
+  ];
+  const readSlack = () => [
+    ...readParameter(parameterNames.slackBotToken),
+    ...readParameter(parameterNames.slackSigningSecret),
+  ];
   /** The principal of a role the stack builds only with some settings (the defaults build it). */
   const synthesized = (what: string, role: IConstruct | undefined): Principal => {
     assert.ok(role, `${what} is synthesized`);
@@ -282,16 +291,10 @@ describe('Least privilege (IAM policy simulation of the synthesized stacks)', ()
     'sign role',
     () => principal(stack.report.roles.sign),
     () => ({
-      allowed: [
-        ownLogs('sign'),
-        ...readParameter(parameterNames.signerAccessKeyId),
-        ...readParameter(parameterNames.signerSecretAccessKey),
-        decryptVia(VIA_SSM),
-      ],
+      allowed: [ownLogs('sign'), ...readSigner(), decryptVia(VIA_SSM)],
       denied: [
         ...common(),
-        ...readParameter(parameterNames.slackBotToken),
-        ...readParameter(parameterNames.slackSigningSecret),
+        ...readSlack(),
         ...readParameter(parameterNames.linkKey),
         { action: 'ssm:GetParameter', resource: ssmArn('/costbot/other') },
         { action: 'ssm:PutParameter', resource: ssmArn(parameterNames.signerSecretAccessKey) },
@@ -348,11 +351,9 @@ describe('Least privilege (IAM policy simulation of the synthesized stacks)', ()
     () => ({
       allowed: [
         { action: 'states:StartExecution', resource: stateMachineArn },
-        ...readParameter(parameterNames.slackBotToken),
-        ...readParameter(parameterNames.slackSigningSecret),
+        ...readSlack(),
         // The "Refresh link" button re-signs a chart link in the bot.
-        ...readParameter(parameterNames.signerAccessKeyId),
-        ...readParameter(parameterNames.signerSecretAccessKey),
+        ...readSigner(),
         decryptVia(VIA_SSM),
       ],
       denied: [
@@ -382,14 +383,12 @@ describe('Least privilege (IAM policy simulation of the synthesized stacks)', ()
       allowed: [
         linksLogs(),
         ...readParameter(parameterNames.linkKey),
-        ...readParameter(parameterNames.signerAccessKeyId),
-        ...readParameter(parameterNames.signerSecretAccessKey),
+        ...readSigner(),
         decryptVia(VIA_SSM),
       ],
       denied: [
         ...common(),
-        ...readParameter(parameterNames.slackBotToken),
-        ...readParameter(parameterNames.slackSigningSecret),
+        ...readSlack(),
         { action: 'ssm:GetParameter', resource: ssmArn('/costbot/other') },
         { action: 'ssm:GetParametersByPath', resource: ssmArn('/costbot') },
         { action: 'ssm:PutParameter', resource: ssmArn(parameterNames.linkKey) },
