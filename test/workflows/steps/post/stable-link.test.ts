@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadConfig } from '../../../../common/config.ts';
+import type { StoredChart } from '../../../../common/contract.ts';
 import { generateLinkKey, linkKeyBytes, verifyLinkToken } from '../../../../common/link-token.ts';
 import type { ParameterReader } from '../../../../common/parameters.ts';
 import type { DeliveryRecords } from '../../../../workflows/steps/post/delivery-record.ts';
@@ -13,7 +14,13 @@ import { postDepsFromConfig } from '../../../../workflows/steps/post/handler.ts'
 
 const KEY = generateLinkKey();
 const LINKS_URL = 'https://abcdefghij.lambda-url.eu-west-1.on.aws/';
-const CHART = { key: 'charts/2026/11/27/digest-20261127-0900-abc123.png' };
+const CHART: StoredChart = {
+  bucket: 'costbot-charts',
+  key: 'charts/2026/11/27/digest-20261127-0900-abc123.png',
+  bytes: 80_801,
+  width: 1600,
+  height: 800,
+};
 /** Never reached: these tests make links, they post nothing. */
 const NO_RECORDS = {} as DeliveryRecords;
 
