@@ -134,7 +134,7 @@ describe('Function: perPeriod', () => {
 describe('Bounds: the largest metric chart states', () => {
   it('Summarize input and output stay under 60% of the 256 KB payload limit', () => {
     // Prepare: every line, every point, names as long as allowed, values as wide as doubles print.
-    const wide = -1.2345678901234567e-300;
+    const wide = -Math.PI * 1e-300;
     const values = Array.from({ length: MAX_METRIC_POINTS }, () => wide);
     const series = Array.from({ length: MAX_SPLIT_VALUES }, (_, i) => ({
       name: `${i}`.padEnd(1024, 'x'),
