@@ -127,7 +127,6 @@ describe('Local run: SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET win over the param
       PORT: '0',
       COSTBOT_LOCAL_S3_PORT: '0',
       COSTBOT_LOCAL_LINKS_PORT: '0',
-      COSTBOT_LOCAL_LINKS_PORT: '0',
       LOG_LEVEL: 'error',
       SLACK_BOT_TOKEN: BOT_TOKEN,
       SLACK_SIGNING_SECRET: SIGNING_SECRET,

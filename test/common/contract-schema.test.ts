@@ -22,7 +22,7 @@ import { InvalidEventError } from '../../common/errors.ts';
 /** Step Functions' limit on a state's input or output, in bytes of UTF-8 JSON. */
 const LIMIT = 256 * 1024;
 /** The widest JSON number a finite double prints as. */
-const WIDEST_NUMBER = -1.2345678901234567e-300;
+const WIDEST_NUMBER = -2.2250738585072014e-308;
 
 const bytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value));
 const accepted = (schema: v.GenericSchema<unknown, unknown>, value: unknown) =>

@@ -13,9 +13,9 @@ import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { loadConfig } from '../../common/config.ts';
 import type { PostedState } from '../../common/contract.ts';
 import { awsBackend } from '../../local/backend.ts';
+import { messageText, RecordingSlack } from '../../local/recording-slack.ts';
 import { runReport } from '../../local/report.ts';
 import { type MotoServer, motoEnv, startMoto } from '../support/moto.ts';
-import { messageText, RecordingSlack } from '../../local/recording-slack.ts';
 import { verifyPresignedUrl } from '../support/sigv4.ts';
 
 const AS_OF = new Date('2026-11-22T09:00:00Z');

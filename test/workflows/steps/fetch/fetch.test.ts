@@ -404,7 +404,10 @@ describe('Function: fetchCosts', () => {
     assert.deepEqual(fetched.apiCalls, { getMetricData: 1, listMetrics: 0 });
     assert.equal(fetched.metric?.region, 'eu-west-1');
     assert.equal(fetched.metric?.periodSeconds, 300);
-    assert.deepEqual(fetched.metric?.series.map((s) => s.name), ['FunctionName=api']);
+    assert.deepEqual(
+      fetched.metric?.series.map((s) => s.name),
+      ['FunctionName=api'],
+    );
     assert.equal(fetched.total, null);
   });
 
