@@ -21,9 +21,16 @@ import { loadConfig } from '../common/config.ts';
 import type { ReportRequest } from '../common/contract.ts';
 import { addDays, dayStart, daysBetween, requiredFetchWindow } from '../common/dates.ts';
 import { SsmParameterReader } from '../common/parameters.ts';
+import {
+  cloudWatchDollars,
+  type FunctionName,
+  LAMBDA_MEMORY_MB,
+  lambdaSeconds,
+  PRICES,
+} from '../common/report-cost.ts';
 import { loadDefinition } from '../infra/state-machine/asl.ts';
-import { runExecution } from '../local/runner.ts';
 import { RecordingSlack } from '../local/recording-slack.ts';
+import { runExecution } from '../local/runner.ts';
 import { createChartHandler } from '../workflows/steps/chart/handler.ts';
 import { selectBillingQueries } from '../workflows/steps/fetch/fetch.ts';
 import { createFetchHandler } from '../workflows/steps/fetch/handler.ts';
@@ -42,14 +49,7 @@ import {
   s3PutHandler,
 } from './fake-aws.ts';
 import { FakeBilling, type MetricQuery } from './fake-billing.ts';
-import {
-  COST_EXPLORER_ROWS_PER_PAGE,
-  type FunctionName,
-  LAMBDA_MEMORY_MB,
-  lambdaSeconds,
-  PRICES,
-  TEAM,
-} from './prices.ts';
+import { COST_EXPLORER_ROWS_PER_PAGE, TEAM } from './prices.ts';
 import { AS_OF, countingLogger, STEP_STATES, type StepState, stepTimings } from './support.ts';
 
 const REGION = 'us-east-1';
@@ -289,8 +289,7 @@ async function countReport(
     stepMs: timings.steps,
   };
   const dollars = {
-    cloudwatch:
-      count.listMetrics * PRICES.cloudWatchRequest + count.metrics * PRICES.getMetricDataPerMetric,
+    cloudwatch: cloudWatchDollars(count),
     s3: count.s3Puts * PRICES.s3Put,
     kms: count.ssmValues * PRICES.kmsDecrypt + count.ssmRequests * PRICES.ssmRequest,
     stepFunctions: count.transitions * PRICES.transition,

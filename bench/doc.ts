@@ -2,15 +2,11 @@
  * Writes docs/performance.md from one run's numbers, and the summary the runner prints. Every
  * figure in the document comes from the run; the prose around them says what they mean.
  */
+
+import { FULL_VCPU_MB, LAMBDA_MEMORY_MB, PRICES } from '../common/report-cost.ts';
 import type { BundleResult } from './bundles.ts';
 import type { CostScenario, ReportCount } from './cost.ts';
-import {
-  COST_EXPLORER_ROWS_PER_PAGE,
-  FULL_VCPU_MB,
-  LAMBDA_MEMORY_MB,
-  PRICES,
-  TEAM,
-} from './prices.ts';
+import { COST_EXPLORER_ROWS_PER_PAGE, TEAM } from './prices.ts';
 import type { BenchRun, ReportChildResult } from './results.ts';
 import { bytes, integer, median, ms, usd } from './stats.ts';
 import { AS_OF, STEP_STATES } from './support.ts';

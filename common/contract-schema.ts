@@ -198,7 +198,19 @@ export const DailySeriesSchema: v.GenericSchema<unknown, DailySeries> = v.pipe(
   sameLength(),
 );
 
-const apiCalls = v.object({ getMetricData: count, listMetrics: count });
+const apiCalls = v.object({
+  getMetricData: count,
+  listMetrics: count,
+  metrics: v.optional(count),
+});
+const usage = v.optional(
+  v.object({
+    listMetrics: count,
+    getMetricData: count,
+    metrics: count,
+    accounts: v.optional(count),
+  }),
+);
 
 /** Metric lines: at most {@link MAX_SPLIT_VALUES}, each of at most {@link MAX_METRIC_POINTS}. */
 const metricLines = <T extends v.GenericSchema<unknown, unknown>>(item: T) =>
@@ -257,6 +269,7 @@ export const CostSummarySchema: v.GenericSchema<unknown, CostSummary> = v.object
     v.maxLength(MAX_RANKED),
   ),
   topBy: v.picklist(['service', 'account']),
+  usage,
   forecast: v.nullable(v.object({ monthEnd: amount, dailyRate: amount, daysLeft: amount })),
   chart: v.object({
     title: text(2000),
@@ -279,6 +292,7 @@ const figure = v.nullable(amount);
 
 export const MetricSummarySchema: v.GenericSchema<unknown, MetricSummary> = v.object({
   asOf: isoTime,
+  usage,
   metric: v.pipe(
     v.object({
       ...metricRequestEntries,

@@ -12,6 +12,8 @@
  * collected at `$.perAccount`); Summarize merges those into one `FetchedData`.
  */
 
+import type { ReportUsage } from './report-cost.ts';
+
 /** Where the report goes: a channel post (digest) or the reply to a slash command. */
 export type ReportKind = 'command' | 'digest';
 
@@ -86,8 +88,11 @@ export interface FetchedData {
   metric?: FetchedMetric;
   /** ISO time of the newest `EstimatedCharges` point of the total (hour precision); absent: none. */
   newestBillingPoint?: string;
-  /** How many GetMetricData / ListMetrics calls this fetch made (each is billed). */
-  apiCalls: { getMetricData: number; listMetrics: number };
+  /**
+   * How many GetMetricData / ListMetrics calls this fetch sent to CloudWatch (a reused read is
+   * not counted), and the metrics GetMetricData requested (billed per metric; absent: one a call).
+   */
+  apiCalls: { getMetricData: number; listMetrics: number; metrics?: number };
 }
 
 /**
@@ -193,6 +198,8 @@ export interface CostSummary {
   forecast: { monthEnd: number; dailyRate: number; daysLeft: number } | null;
   /** ISO time of the newest `EstimatedCharges` point: how fresh the figures are. */
   dataAsOf?: string;
+  /** What fetching the figures requested, for the message's cost line. */
+  usage?: ReportUsage;
   /** Daily spend per top item over the period: what the chart draws. */
   chart: ChartData;
 }
@@ -226,6 +233,8 @@ export interface MetricSummary {
     found?: number;
     series: MetricSeriesFigures[];
   };
+  /** What fetching the figures requested, for the message's cost line. */
+  usage?: ReportUsage;
   chart: ChartData;
 }
 

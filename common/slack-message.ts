@@ -16,6 +16,7 @@ import type {
   StoredChart,
 } from './contract.ts';
 import { neighbourPeriods, periodLabel, resolutionLabel } from './metric-period.ts';
+import { type ReportUsage, reportCostLine } from './report-cost.ts';
 
 export interface SlackMessage {
   /** Notification and screen-reader text. */
@@ -161,6 +162,11 @@ function title(request: ReportRequest, summary: CostSummary): string {
   return `${what}${scope} · ${summary.period.label}`;
 }
 
+/** ` · this report: 2 CloudWatch requests, …`: what the report cost AWS, when it was counted. */
+function costNote(usage: ReportUsage | undefined): string {
+  return usage ? ` · ${reportCostLine(usage)}` : '';
+}
+
 export function reportMessage(input: {
   request: ReportRequest;
   summary: CostSummary;
@@ -215,7 +221,7 @@ export function reportMessage(input: {
     elements: [
       {
         type: 'mrkdwn',
-        text: `as of ${utcStamp(summary.asOf)}${fresh} · source: CloudWatch AWS/Billing`,
+        text: `as of ${utcStamp(summary.asOf)}${fresh} · source: CloudWatch AWS/Billing${costNote(summary.usage)}`,
       },
     ],
   });
@@ -385,7 +391,7 @@ export function metricMessage(input: {
       elements: [
         {
           type: 'mrkdwn',
-          text: `source: CloudWatch ${escapeMrkdwn(metric.namespace)} (${escapeMrkdwn(metric.region)}) · ${per} resolution · ${newest} · <${inConsole}|Open in CloudWatch>`,
+          text: `source: CloudWatch ${escapeMrkdwn(metric.namespace)} (${escapeMrkdwn(metric.region)}) · ${per} resolution · ${newest} · <${inConsole}|Open in CloudWatch>${costNote(input.summary.usage)}`,
         },
       ],
     },

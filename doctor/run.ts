@@ -12,6 +12,7 @@
  * const results = await runDoctor(deps, { only: BOT_CHECKS });
  * console.log(formatTable(results));
  */
+import { billResults } from './checks/bill.ts';
 import { billingResults } from './checks/billing.ts';
 import { bucketResults } from './checks/bucket.ts';
 import { type Check, CheckContext } from './checks/context.ts';
@@ -37,6 +38,7 @@ export const CHECKS: Record<CheckGroup, Check> = {
   bucket: bucketResults,
   slack: slackResults,
   schedule: scheduleResults,
+  bill: billResults,
 };
 
 /** The groups that use the parameters' values: they are read once, before any check runs. */

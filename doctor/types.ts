@@ -41,7 +41,8 @@ export type CheckGroup =
   | 'readers'
   | 'bucket'
   | 'slack'
-  | 'schedule';
+  | 'schedule'
+  | 'bill';
 
 export const ALL_CHECKS: readonly CheckGroup[] = [
   'parameters',
@@ -51,14 +52,22 @@ export const ALL_CHECKS: readonly CheckGroup[] = [
   'bucket',
   'slack',
   'schedule',
+  'bill',
 ];
 
 /**
  * What makes sense from the bot: it has a Slack client, reads parameters and may reach the
  * bucket and CloudWatch. IAM key ages, reader roles and the schedule are the deployer's
- * business (`npm run doctor`), and the bot's role may not see them.
+ * business (`npm run doctor`), and the bot's role may not see them. The bill is arithmetic:
+ * from the bot it assumes one digest a day.
  */
-export const BOT_CHECKS: readonly CheckGroup[] = ['parameters', 'slack', 'bucket', 'billing'];
+export const BOT_CHECKS: readonly CheckGroup[] = [
+  'parameters',
+  'slack',
+  'bucket',
+  'billing',
+  'bill',
+];
 
 /** How `runDoctor` runs the checks. */
 export interface RunOptions {

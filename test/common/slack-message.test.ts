@@ -386,6 +386,31 @@ describe('Function: reportMessage', () => {
   });
 });
 
+describe('Function: reportMessage, what the report cost', () => {
+  it('ends the context line with the cost of the requests the steps made', () => {
+    // Prepare
+    const usage = { listMetrics: 1, getMetricData: 1, metrics: 31 };
+    // Act
+    const m = message({ summary: { usage } });
+    // Assess
+    assert.match(
+      contextTexts(m)[1] ?? '',
+      / · this report: 2 CloudWatch requests, 31 metrics, 6 state transitions, about \$0\.00049$/,
+    );
+  });
+
+  it('says 0 CloudWatch requests for a reused read, and nothing when the cost was not counted', () => {
+    // Prepare
+    const reused = { listMetrics: 0, getMetricData: 0, metrics: 0 };
+    // Act
+    const cached = message({ summary: { usage: reused } });
+    const uncounted = message();
+    // Assess
+    assert.match(contextTexts(cached)[1] ?? '', /this report: 0 CloudWatch requests, 0 metrics,/);
+    assert.doesNotMatch(contextTexts(uncounted)[1] ?? '', /this report/);
+  });
+});
+
 describe('Function: failureMessage', () => {
   it('explains the failure and escapes the request id', () => {
     // Prepare

@@ -208,7 +208,7 @@ describe('/aws-cost doctor over HTTP', () => {
     assert.equal(reply?.method, 'response_url');
     assert.equal(reply?.params.response_type, 'ephemeral');
     const text = postedText(reply ?? { method: '', token: undefined, params: {}, at: 0 });
-    assert.match(text, /^\*costbot doctor\*: 10 checks: 10 ok, 0 warn, 0 fail/);
+    assert.match(text, /^\*costbot doctor\*: 11 checks: 11 ok, 0 warn, 0 fail/);
     assert.match(
       text,
       /:white_check_mark: \*Slack token is valid\*: auth\.test: bot user U0COSTBOT/,
@@ -243,7 +243,7 @@ describe('/aws-cost doctor over HTTP', () => {
     const text = postedText(
       slack.messages[0] ?? { method: '', token: undefined, params: {}, at: 0 },
     );
-    assert.match(text, /10 checks: 10 ok, 0 warn, 0 fail/, text);
+    assert.match(text, /11 checks: 11 ok, 0 warn, 0 fail/, text);
     assert.match(
       text,
       /Bucket costbot-charts accepts a chart\*: PutObject charts\/doctor-check\.txt succeeded/,

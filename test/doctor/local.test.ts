@@ -77,7 +77,7 @@ describe('npm run doctor on the local defaults', () => {
     // Assess
     assert.equal(run.code, 0, run.out + run.err);
     assert.match(run.out, /^costbot doctor \(local backend\)/);
-    assert.match(run.out, /14 checks: 13 ok, 1 warn, 0 fail/);
+    assert.match(run.out, /15 checks: 14 ok, 1 warn, 0 fail/);
     assert.match(
       row(run.out, 'Slack token is valid'),
       /^WARN\s+Slack token is valid\s+No Slack configured \(local\)/,

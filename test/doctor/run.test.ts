@@ -48,6 +48,7 @@ describe('Function: runDoctor', () => {
           'slack.scopes',
           'slack.channel',
           'schedule.next',
+          'bill.month',
         ],
       );
       assert.equal(exitCode(results), 0);
@@ -90,7 +91,7 @@ describe('Function: runDoctor', () => {
 
       // Assess
       const groups = new Set(results.map((r) => r.id.split('.')[0]));
-      assert.deepEqual([...groups], ['parameter', 'slack', 'bucket', 'billing']);
+      assert.deepEqual([...groups], ['parameter', 'slack', 'bucket', 'billing', 'bill']);
     });
 
     it('fails a check that does not answer in time, and still reports the others', async () => {

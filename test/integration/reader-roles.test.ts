@@ -210,7 +210,7 @@ describe('Integration: reader roles against moto_server', () => {
       '2026-11-21',
     ]);
     assert.equal(out.series?.values.at(-1), 12 * 21);
-    assert.deepEqual(out.apiCalls, { getMetricData: 1, listMetrics: 0 });
+    assert.deepEqual(out.apiCalls, { getMetricData: 1, listMetrics: 0, metrics: 1 });
   });
 
   it('refuses a caller the trust policy does not name, with AwsAccessDeniedError', async (t) => {

@@ -56,6 +56,26 @@ export interface ReusedCalls {
 
 export const noReuse = (): ReusedCalls => ({ listMetrics: 0, getMetricData: 0 });
 
+/** Requests that reached CloudWatch, and the metrics GetMetricData asked for (billed per metric). */
+export interface SentCalls extends ReusedCalls {
+  metrics: number;
+}
+
+/** `api`, counting into `sent` every request it passes on. */
+export function meteredMetricsApi(api: MetricsApi, sent: SentCalls): MetricsApi {
+  return {
+    listMetrics: (input) => {
+      sent.listMetrics += 1;
+      return api.listMetrics(input);
+    },
+    getMetricData: (input) => {
+      sent.getMetricData += 1;
+      sent.metrics += input.MetricDataQueries?.length ?? 0;
+      return api.getMetricData(input);
+    },
+  };
+}
+
 type Operation = keyof ReusedCalls;
 
 /** `cache/billing/<sha256>.json` of the view, operation and input. */

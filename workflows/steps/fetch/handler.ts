@@ -28,8 +28,10 @@ import { fetchAccount } from './account.ts';
 import {
   type BillingCache,
   cachedMetricsApi,
+  meteredMetricsApi,
   noReuse,
   type ReusedCalls,
+  type SentCalls,
   s3CacheStore,
 } from './billing-cache.ts';
 import { type FetchClients, fetchCosts } from './fetch.ts';
@@ -99,21 +101,34 @@ function checkedFetchInput(event: unknown): FetchState | FetchAccountState {
     : parseEvent('Fetch', FetchStateSchema, event);
 }
 
-/** What was really requested: the calls made, less those the cache answered. */
-function billed(apiCalls: AccountFetched['apiCalls'], reused: ReusedCalls) {
+/**
+ * What was really requested: the calls made, less those the cache answered, and the metrics
+ * sent. Calls the meter did not see went through a reader role's client, one metric each.
+ */
+function billed(
+  apiCalls: AccountFetched['apiCalls'],
+  reused: ReusedCalls,
+  sent: SentCalls,
+): AccountFetched['apiCalls'] {
+  const getMetricData = apiCalls.getMetricData - reused.getMetricData;
   return {
-    getMetricData: apiCalls.getMetricData - reused.getMetricData,
+    getMetricData,
     listMetrics: apiCalls.listMetrics - reused.listMetrics,
+    metrics: sent.metrics + Math.max(0, getMetricData - sent.getMetricData),
   };
 }
 
 export function createFetchHandler(deps: FetchDeps) {
-  /** The deps of one invocation: the billing client behind the cache, counting into `reused`. */
-  const invocation = (reused: ReusedCalls): FetchDeps => {
-    if (!deps.billingCache) return deps;
-    const cache = { now: deps.now, ...deps.billingCache };
-    const billing = cachedMetricsApi(deps.clients.billing, cache, reused);
-    return { ...deps, clients: { ...deps.clients, billing } };
+  /**
+   * The deps of one invocation: both clients metered into `sent`, the billing client behind the
+   * cache, which counts what it answers into `reused`.
+   */
+  const invocation = (reused: ReusedCalls, sent: SentCalls): FetchDeps => {
+    const metered = meteredMetricsApi(deps.clients.billing, sent);
+    const cache = deps.billingCache && { now: deps.now, ...deps.billingCache };
+    const billing = cache ? cachedMetricsApi(metered, cache, reused) : metered;
+    const metrics = meteredMetricsApi(deps.clients.metrics, sent);
+    return { ...deps, clients: { ...deps.clients, billing, metrics } };
   };
 
   const asOfOf = (state: FetchState) =>
@@ -126,10 +141,11 @@ export function createFetchHandler(deps: FetchDeps) {
   ): Promise<SummarizeState | AccountFetched> {
     const state = checkedFetchInput(event);
     const reused = noReuse();
-    const used = invocation(reused);
+    const sent = { ...noReuse(), metrics: 0 };
+    const used = invocation(reused, sent);
     if (isAccountState(state)) {
       const read = await fetchAccount(used, state.request, state.accountId, asOfOf(state));
-      const fetched = { ...read, apiCalls: billed(read.apiCalls, reused) };
+      const fetched = { ...read, apiCalls: billed(read.apiCalls, reused, sent) };
       deps.log.info('fetched account', {
         requestId: state.request.requestId,
         accountId: fetched.accountId,
@@ -141,7 +157,7 @@ export function createFetchHandler(deps: FetchDeps) {
     }
     const now = deps.now?.() ?? new Date();
     const read = await fetchCosts(used.clients, state.request, asOfOf(state), now);
-    const fetched = { ...read, apiCalls: billed(read.apiCalls, reused) };
+    const fetched = { ...read, apiCalls: billed(read.apiCalls, reused, sent) };
     deps.log.info('fetched', {
       requestId: state.request.requestId,
       series: fetched.breakdown.length + (fetched.total ? 1 : 0),

@@ -4,6 +4,7 @@
  * when the request names a metric. Pure; drops the raw series.
  */
 import type {
+  AccountFetched,
   ChartState,
   SummarizeAccountsState,
   SummarizeState,
@@ -14,6 +15,7 @@ import {
   SummarizeAccountsStateSchema,
   SummarizeStateSchema,
 } from '../../../common/contract-schema.ts';
+import type { ReportUsage } from '../../../common/report-cost.ts';
 import { mergeAccounts } from './merge.ts';
 import { summarizeMetric } from './metric.ts';
 import { summarize } from './summarize.ts';
@@ -23,6 +25,16 @@ function checkedSummarizeInput(event: unknown): SummarizeState | SummarizeAccoun
   return typeof event === 'object' && event !== null && 'perAccount' in event
     ? parseEvent('Summarize', SummarizeAccountsStateSchema, event)
     : parseEvent('Summarize', SummarizeStateSchema, event);
+}
+
+/** What fetching requested, for the message's cost line (a call without a count: one metric). */
+function usageOf(apiCalls: AccountFetched['apiCalls'], accounts?: number): ReportUsage {
+  return {
+    listMetrics: apiCalls.listMetrics,
+    getMetricData: apiCalls.getMetricData,
+    metrics: apiCalls.metrics ?? apiCalls.getMetricData,
+    ...(accounts ? { accounts } : {}),
+  };
 }
 
 export function createSummarizeHandler(deps: { topN: number }) {
@@ -36,11 +48,16 @@ export function createSummarizeHandler(deps: { topN: number }) {
     if ('fetched' in state && request.metric && state.fetched.metric) {
       return {
         request,
-        summary: summarizeMetric(request.metric, state.fetched.metric, state.fetched.asOf),
+        summary: {
+          ...summarizeMetric(request.metric, state.fetched.metric, state.fetched.asOf),
+          usage: usageOf(state.fetched.apiCalls),
+        },
       };
     }
     const fetched = 'perAccount' in state ? mergeAccounts(state.perAccount) : state.fetched;
-    return { request, summary: summarize(request, fetched, { topN: deps.topN }) };
+    const accounts = 'perAccount' in state ? state.perAccount.length : undefined;
+    const summary = summarize(request, fetched, { topN: deps.topN });
+    return { request, summary: { ...summary, usage: usageOf(fetched.apiCalls, accounts) } };
   }
   return summarizeHandler;
 }

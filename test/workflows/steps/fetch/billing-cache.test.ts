@@ -15,6 +15,7 @@ import {
 import { BILLING_CACHE_PREFIX, isFresh } from '../../../../common/billing-cache.ts';
 import type { ReportRequest } from '../../../../common/contract.ts';
 import { createLogger } from '../../../../common/log.ts';
+import { type ReportUsage, reportCostLine } from '../../../../common/report-cost.ts';
 import {
   type BillingCache,
   billingCacheKey,
@@ -22,9 +23,12 @@ import {
 } from '../../../../workflows/steps/fetch/billing-cache.ts';
 import { createFetchHandler } from '../../../../workflows/steps/fetch/handler.ts';
 import { cloudWatchMetricsApi } from '../../../../workflows/steps/fetch/metrics-api.ts';
+import { createSummarizeHandler } from '../../../../workflows/steps/summarize/handler.ts';
 import { type MotoServer, startMoto } from '../../../support/moto.ts';
 
 const BUCKET = 'costbot-cache-test';
+/** Fails the match below if a summary ever lacks its usage. */
+const NOT_COUNTED: ReportUsage = { listMetrics: -1, getMetricData: -1, metrics: -1 };
 const MAX_AGE_SECONDS = 4 * 3600;
 const CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 /** The billing metric's newest point is 06:00; reports start at 09:00 the same day. */
@@ -139,14 +143,38 @@ describe('Billing cache: reports reuse a billing read (moto_server)', () => {
     }
     // Assess
     assert.deepEqual(wire, ['ListMetrics', 'GetMetricData']);
-    assert.deepEqual(reports[0]?.fetched.apiCalls, { getMetricData: 1, listMetrics: 1 });
+    assert.deepEqual(reports[0]?.fetched.apiCalls, {
+      getMetricData: 1,
+      listMetrics: 1,
+      metrics: 4,
+    });
     for (const later of reports.slice(1)) {
-      assert.deepEqual(later.fetched.apiCalls, { getMetricData: 0, listMetrics: 0 });
+      assert.deepEqual(later.fetched.apiCalls, { getMetricData: 0, listMetrics: 0, metrics: 0 });
       assert.deepEqual(later.fetched.breakdown, reports[0]?.fetched.breakdown);
       assert.deepEqual(later.fetched.total, reports[0]?.fetched.total);
     }
     assert.equal(reports[0]?.fetched.total?.values.at(-1), 30 * 22);
     assert.equal((await cacheKeys()).length, 2);
+  });
+
+  it('the message of a reused read says it made no CloudWatch request', async (t) => {
+    if (!moto) return t.skip('moto_server is not installed');
+    // Prepare
+    const fetch = handler();
+    const summarize = createSummarizeHandler({ topN: 5 });
+    // Act
+    const first = await summarize(await fetch({ request: request(1) }));
+    const second = await summarize(await fetch({ request: request(2) }));
+    // Assess
+    assert.deepEqual(first.summary.usage, { listMetrics: 1, getMetricData: 1, metrics: 4 });
+    assert.match(
+      reportCostLine(first.summary.usage ?? NOT_COUNTED),
+      /^this report: 2 CloudWatch requests, 4 metrics,/,
+    );
+    assert.match(
+      reportCostLine(second.summary.usage ?? NOT_COUNTED),
+      /^this report: 0 CloudWatch requests, 0 metrics,/,
+    );
   });
 
   it('reads CloudWatch again once the entry is as old as the setting', async (t) => {
@@ -160,8 +188,8 @@ describe('Billing cache: reports reuse a billing read (moto_server)', () => {
     clock = new Date(NINE.getTime() + MAX_AGE_SECONDS * 1000);
     const expired = await fetch({ request: request(3) });
     // Assess
-    assert.deepEqual(young.fetched.apiCalls, { getMetricData: 0, listMetrics: 0 });
-    assert.deepEqual(expired.fetched.apiCalls, { getMetricData: 1, listMetrics: 1 });
+    assert.deepEqual(young.fetched.apiCalls, { getMetricData: 0, listMetrics: 0, metrics: 0 });
+    assert.deepEqual(expired.fetched.apiCalls, { getMetricData: 1, listMetrics: 1, metrics: 4 });
     assert.deepEqual(wire, ['ListMetrics', 'GetMetricData', 'ListMetrics', 'GetMetricData']);
   });
 
@@ -173,7 +201,7 @@ describe('Billing cache: reports reuse a billing read (moto_server)', () => {
     // Act
     const other = await fetch({ request: request(2, { service: 'AmazonEC2' }) });
     // Assess: the same ListMetrics is reused, the GetMetricData of other series is not.
-    assert.deepEqual(other.fetched.apiCalls, { getMetricData: 1, listMetrics: 0 });
+    assert.deepEqual(other.fetched.apiCalls, { getMetricData: 1, listMetrics: 0, metrics: 3 });
     assert.deepEqual(wire, ['ListMetrics', 'GetMetricData', 'GetMetricData']);
   });
 
@@ -189,9 +217,9 @@ describe('Billing cache: reports reuse a billing read (moto_server)', () => {
     const second = await fetch({ request: request(2) });
     const third = await fetch({ request: request(3) });
     // Assess
-    assert.deepEqual(second.fetched.apiCalls, { getMetricData: 1, listMetrics: 1 });
+    assert.deepEqual(second.fetched.apiCalls, { getMetricData: 1, listMetrics: 1, metrics: 4 });
     assert.deepEqual(second.fetched.breakdown, first.fetched.breakdown);
-    assert.deepEqual(third.fetched.apiCalls, { getMetricData: 0, listMetrics: 0 });
+    assert.deepEqual(third.fetched.apiCalls, { getMetricData: 0, listMetrics: 0, metrics: 0 });
   });
 
   it('never fails a report when the bucket cannot be used: every report reads CloudWatch', async (t) => {
@@ -202,7 +230,7 @@ describe('Billing cache: reports reuse a billing read (moto_server)', () => {
     const one = await fetch({ request: request(1) });
     const two = await fetch({ request: request(2) });
     // Assess
-    assert.deepEqual(two.fetched.apiCalls, { getMetricData: 1, listMetrics: 1 });
+    assert.deepEqual(two.fetched.apiCalls, { getMetricData: 1, listMetrics: 1, metrics: 4 });
     assert.deepEqual(two.fetched.total, one.fetched.total);
     assert.equal(wire.length, 4);
   });

@@ -1,0 +1,52 @@
+/**
+ * The bill check: the month's expected cost of the configured digest schedule at list prices.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { runsWithin } from '../../../doctor/checks/bill.ts';
+import { runDoctor } from '../../../doctor/run.ts';
+import type { DoctorDeps } from '../../../doctor/types.ts';
+import { byId, healthyDeps } from '../support.ts';
+
+async function bill(schedule: DoctorDeps['schedule']) {
+  return byId(await runDoctor(healthyDeps({ schedule }), { only: ['bill'] }), 'bill.month');
+}
+
+describe('Check: the bot’s own bill', () => {
+  it('prices the digests of the schedule over the next 30 days', async () => {
+    // Act
+    const daily = await bill({ cron: 'cron(0 9 * * ? *)', timeZone: 'Europe/Paris' });
+    const weekdays = await bill({ cron: 'cron(0 9 ? * MON-FRI *)', timeZone: 'Europe/Paris' });
+
+    // Assess: $0.00049 a digest (31 metrics, 6 transitions, Lambda at the bench's figure).
+    assert.equal(daily.status, 'ok');
+    assert.match(
+      daily.detail,
+      /^About \$0\.015 a month at list prices for 30 digests in the next 30 days \(cron\(0 9 \* \* \? \*\) in Europe\/Paris\), \$0\.00049 each/,
+    );
+    assert.match(weekdays.detail, /^About \$0\.011 a month .* for 22 digests/);
+    assert.match(
+      daily.detail,
+      /Each \/aws-cost adds about \$0\.00049, or \$0\.00017 when it reuses a billing read/,
+    );
+  });
+
+  it('assumes one digest a day, and says so, when the schedule is not known or cannot be read', async () => {
+    // Act
+    const unknown = await bill(undefined);
+    const unreadable = await bill({ cron: 'cron(0 25 * * ? *)', timeZone: 'UTC' });
+
+    // Assess
+    assert.match(unknown.detail, /for one digest a day assumed \(the schedule is not known here\)/);
+    assert.match(unreadable.detail, /one digest a day assumed \(the schedule cannot be read: /);
+    assert.equal(unreadable.status, 'ok');
+  });
+
+  it('counts runs up to a bound, so an every-minute cron cannot stall the doctor', () => {
+    // Act
+    const runs = runsWithin('cron(* * * * ? *)', 'UTC', new Date('2026-11-22T12:00:00Z'));
+
+    // Assess
+    assert.equal(runs, 5000);
+  });
+});
