@@ -380,6 +380,8 @@ export const DOTENV_CASES: { label: string; content: string; expected: string }[
 export interface SignerKeyCase {
   label: string;
   accessKeyId: string;
+  /** The secret stored with it; absent: the generated one is kept. */
+  secretAccessKey?: string;
   /** Expected: a link is posted (true) or a named error with what to do (false). */
   accepted: boolean;
 }
@@ -430,6 +432,18 @@ export const SIGNER_KEY_CASES: SignerKeyCase[] = [
   },
   { label: 'garbage', accessKeyId: 'not-a-key', accepted: false },
   { label: 'empty', accessKeyId: '', accepted: false },
+  {
+    label: 'a good key id with a secret holding a space',
+    accessKeyId: `AKIA${KEY_BODY}`,
+    secretAccessKey: 'wJalrXUtnFEMI/K7MDENG bPxRfiCYEXAMPLEKEY',
+    accepted: false,
+  },
+  {
+    label: 'a good key id with an empty secret',
+    accessKeyId: `AKIA${KEY_BODY}`,
+    secretAccessKey: '',
+    accepted: false,
+  },
 ];
 
 // --- Step events ---------------------------------------------------------------------------------
@@ -605,7 +619,7 @@ const accepted = (setting: string, ...values: string[]): SettingCase[] =>
   values.map((value) => ({ setting, value, accepted: true }));
 
 export const SETTING_CASES: SettingCase[] = [
-  ...accepted('COSTBOT_BUCKET', 'costbot-charts', 'my.charts-2026'),
+  ...accepted('COSTBOT_BUCKET', 'costbot-charts', 'my.charts-2026', 'abc', 'a'.repeat(63)),
   ...refused(
     'COSTBOT_BUCKET',
     'Costbot-Charts',
@@ -620,7 +634,7 @@ export const SETTING_CASES: SettingCase[] = [
     'costbot-',
     'costbot_charts',
   ),
-  ...accepted('COSTBOT_CHART_PREFIX', 'charts/', 'team-a/charts/'),
+  ...accepted('COSTBOT_CHART_PREFIX', 'charts/', 'team-a/charts/', 'v1.2/charts/'),
   ...refused(
     'COSTBOT_CHART_PREFIX',
     '../x/',
@@ -831,6 +845,7 @@ export interface FaultCase {
 export const FAULT_CASES: FaultCase[] = (['response_url', 'chat.postMessage'] as const).flatMap(
   (endpoint) =>
     (['503', '502 HTML', 'reset', 'hang', 'ok:false internal_error'] as const)
+      // response_url answers `ok` or an error word; Slack's JSON codes are the Web API's.
       .filter((failure) => !(endpoint === 'response_url' && failure === 'ok:false internal_error'))
       .map((failure) => ({ label: `${endpoint} fails once: ${failure}`, endpoint, failure })),
 );

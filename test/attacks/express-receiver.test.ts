@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type ResponseSink, settle, startResponseSink } from '../bot/support.ts';
+import { LAMBDA_BODY_CASES } from './cases.ts';
 import { parameterFile, type Running, startBot } from './local-bot.ts';
 import {
   commandBody,
@@ -45,6 +46,29 @@ describe('Attacks: npm start (ExpressReceiver over HTTP)', () => {
   });
 
   describeSlackRequestAttacks(it, target);
+
+  for (const c of LAMBDA_BODY_CASES.filter((b) => !b.base64)) {
+    it(`body ${c.label}: refused, nothing started`, async () => {
+      // Prepare
+      const body = c.body ?? '';
+      const headers = {
+        ...(c.signed ? headersFor(secret, body) : {}),
+        'content-type': c.contentType ?? 'application/x-www-form-urlencoded',
+      };
+      const before = running.starts.length;
+
+      // Act
+      const answer = await running.post(body, headers);
+      await settle(150);
+
+      // Assess
+      const refused =
+        (answer.status >= 400 && answer.status < 500) ||
+        (c.refusalOk === true && answer.status === 200 && /ephemeral/.test(answer.body));
+      assert.ok(refused, `HTTP ${answer.status}: ${answer.body.slice(0, 200)}`);
+      assert.equal(running.starts.length, before, 'nothing started');
+    });
+  }
 });
 
 describe('Attacks: Bolt conventions (SLACK_SIGNING_SECRET in the environment)', () => {

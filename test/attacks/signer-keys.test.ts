@@ -38,7 +38,12 @@ describe('Attacks: signer keys in a full local run', () => {
     it(`signer key ${c.label}: ${c.accepted ? 'link posted' : 'named error, no link posted'}`, async () => {
       // Prepare
       rig.slack.reset();
-      await editParameters(rig, { [rig.config.parameterNames.signerAccessKeyId]: c.accessKeyId });
+      const names = rig.config.parameterNames;
+      await editParameters(rig, {
+        [names.signerAccessKeyId]: c.accessKeyId,
+        [names.signerSecretAccessKey]:
+          c.secretAccessKey ?? rig.parameters[names.signerSecretAccessKey] ?? null,
+      });
 
       // Act
       const result = await runReport(rig.backend, digest(), { retryIntervalMs: 10 });
@@ -83,10 +88,16 @@ describe('Attacks: signer keys on "Refresh link" (npm start)', () => {
   for (const c of SIGNER_KEY_CASES) {
     it(`Refresh link with signer key ${c.label}: ${c.accepted ? 'fresh link' : 'ephemeral error, message untouched'}`, async () => {
       // Prepare
-      const name = running.bot.config.parameterNames.signerAccessKeyId;
+      const names = running.bot.config.parameterNames;
       await writeFile(
         join(running.dir, 'parameters.json'),
-        JSON.stringify({ ...original, [name]: c.accessKeyId }),
+        JSON.stringify({
+          ...original,
+          [names.signerAccessKeyId]: c.accessKeyId,
+          ...(c.secretAccessKey === undefined
+            ? {}
+            : { [names.signerSecretAccessKey]: c.secretAccessKey }),
+        }),
       );
       const reply = replyPath(sink);
       const body = clickBody({

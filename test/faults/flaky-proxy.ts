@@ -41,6 +41,7 @@ function fail(failure: FlakyFailure, req: IncomingMessage, res: ServerResponse):
       // Never answered: the caller's timeout must end the call.
       return;
     case 'slow headers':
+      // Answered only after any caller has given up.
       setTimeout(() => res.writeHead(200).end('ok'), 60_000).unref();
       return;
     case 'ok:false internal_error':
