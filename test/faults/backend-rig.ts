@@ -32,6 +32,7 @@ export async function startBackendRig(
   const config = loadConfig({
     COSTBOT_LOCAL_DIR: dir,
     COSTBOT_LOCAL_S3_PORT: '0',
+    COSTBOT_LOCAL_LINKS_PORT: '0',
     COSTBOT_DIGEST_CHANNEL: CHANNEL,
     SLACK_API_URL: options.apiUrl ? await options.apiUrl(slack) : slack.apiUrl,
     LOG_LEVEL: 'error',
