@@ -52,7 +52,10 @@ export interface PostDeps {
   delivery: () => Promise<SlackDelivery>;
   records: DeliveryRecords;
   log: Logger;
-  /** Stable links on (`COSTBOT_LINKS_URL` set): the chart's link through the links endpoint. */
+  /**
+   * Stable links on (`COSTBOT_STABLE_LINKS`, and `COSTBOT_LINKS_URL` set): the chart's link
+   * through the links endpoint.
+   */
   stableLink?: (chart: StoredChart) => Promise<StableLink>;
 }
 
@@ -87,7 +90,7 @@ export function postDepsFromConfig(
     }),
     records,
     log: createLogger({ step: 'post' }, { level: config.logLevel }),
-    ...(config.linksUrl
+    ...(config.stableLinks && config.linksUrl
       ? {
           stableLink: createStableLinker({
             parameters,

@@ -1,7 +1,8 @@
 /**
  * The Post step's stable links as the deploy configures them: with COSTBOT_LINKS_URL set the
  * step links each chart below it, with a token made from the HMAC key in the parameter store
- * and valid for COSTBOT_CHART_RETENTION_DAYS; without it, it makes none (presigned links).
+ * and valid for COSTBOT_CHART_RETENTION_DAYS; without it, or with COSTBOT_STABLE_LINKS=false, it
+ * makes none (the message carries the presigned link).
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -62,13 +63,21 @@ describe('Function: postDepsFromConfig (stable links)', () => {
     assert.equal(claims?.expiresAt.toISOString(), link.expiresAt);
   });
 
-  it('makes no stable link without COSTBOT_LINKS_URL, and reads no key', () => {
-    // Prepare
-    const reads: string[][] = [];
-    // Act
-    const deps = postDepsFromConfig(loadConfig({}), parameters(reads), NO_RECORDS);
-    // Assess
-    assert.equal(deps.stableLink, undefined);
-    assert.deepEqual(reads, []);
-  });
+  for (const [what, env] of [
+    ['without COSTBOT_LINKS_URL', {}],
+    [
+      'with COSTBOT_STABLE_LINKS=false',
+      { COSTBOT_LINKS_URL: LINKS_URL, COSTBOT_STABLE_LINKS: 'false' },
+    ],
+  ] as const) {
+    it(`makes no stable link ${what}, and reads no key`, () => {
+      // Prepare
+      const reads: string[][] = [];
+      // Act
+      const deps = postDepsFromConfig(loadConfig(env), parameters(reads), NO_RECORDS);
+      // Assess
+      assert.equal(deps.stableLink, undefined);
+      assert.deepEqual(reads, []);
+    });
+  }
 });
