@@ -32,7 +32,11 @@ export interface Row {
 export const RECEIVERS =
   'bot/lambda.ts (AwsLambdaReceiver, Function URL v2 events) and npm start (ExpressReceiver over HTTP)';
 
-/** An `X-Slack-Request-Timestamp` header value from the current time in seconds; undefined: absent. */
+/**
+ * An `X-Slack-Request-Timestamp` header value from the current time in (fractional) seconds;
+ * undefined: absent. Times in the future round up, so a second ticking over before the receiver
+ * reads its clock cannot bring "301 s ahead" down to an allowed 300.
+ */
 export interface TimestampCase {
   label: string;
   header: (nowSeconds: number) => string | undefined;
@@ -42,16 +46,28 @@ export interface TimestampCase {
 const YEAR = 365 * 24 * 3600;
 
 export const TIMESTAMP_CASES: TimestampCase[] = [
-  { label: 'now (control)', header: (now) => String(now), accepted: true },
-  { label: '4 minutes in the future', header: (now) => String(now + 240), accepted: true },
-  { label: '301 s in the past', header: (now) => String(now - 301), accepted: false },
-  { label: '10 minutes in the past', header: (now) => String(now - 600), accepted: false },
-  { label: '301 s in the future', header: (now) => String(now + 301), accepted: false },
-  { label: '10 minutes in the future', header: (now) => String(now + 600), accepted: false },
-  { label: '10 years ahead', header: (now) => String(now + 10 * YEAR), accepted: false },
+  { label: 'now (control)', header: (now) => String(Math.floor(now)), accepted: true },
+  {
+    label: '4 minutes in the future',
+    header: (now) => String(Math.floor(now) + 240),
+    accepted: true,
+  },
+  { label: '301 s in the past', header: (now) => String(Math.floor(now) - 301), accepted: false },
+  {
+    label: '10 minutes in the past',
+    header: (now) => String(Math.floor(now) - 600),
+    accepted: false,
+  },
+  { label: '301 s in the future', header: (now) => String(Math.ceil(now) + 301), accepted: false },
+  {
+    label: '10 minutes in the future',
+    header: (now) => String(Math.ceil(now) + 600),
+    accepted: false,
+  },
+  { label: '10 years ahead', header: (now) => String(Math.ceil(now) + 10 * YEAR), accepted: false },
   {
     label: 'in milliseconds (1000x ahead)',
-    header: (now) => String(now * 1000),
+    header: (now) => String(Math.floor(now) * 1000),
     accepted: false,
   },
   { label: 'negative (-1)', header: () => '-1', accepted: false },

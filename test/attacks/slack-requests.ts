@@ -151,7 +151,7 @@ export function describeSlackRequestAttacks(
       const t = target();
       const reply = replyPath(t.sink);
       const body = commandBody({ responseUrl: reply.url });
-      const header = c.header(Math.floor(Date.now() / 1000));
+      const header = c.header(Date.now() / 1000);
       const headers = {
         'content-type': 'application/x-www-form-urlencoded',
         ...(header === undefined
