@@ -875,6 +875,12 @@ export const NOTICE_FAULT_CASES: FaultCase[] = (['503', 'reset', 'hang'] as cons
   }),
 );
 
+/** The bot's own replies (Refresh link's response_url) meet a Slack that hangs. */
+export const BOT_REPLY_FAULT = {
+  tried: 'Refresh link whose response_url never answers',
+  expected: 'the Lambda still answers Slack within 3 s',
+};
+
 /** Slack delivering the same request again (X-Slack-Retry-Num): one execution, whatever the retries. */
 export const SLACK_RETRY_CASES: {
   label: string;
@@ -968,6 +974,12 @@ export function rows(): Row[] {
   }
   for (const c of DUPLICATE_CASES)
     add('Delivery', 'full local run, delivery records on s3rver', c.label, c.expected);
+  add(
+    'Delivery',
+    'bot/lambda.ts (Function URL v2)',
+    BOT_REPLY_FAULT.tried,
+    BOT_REPLY_FAULT.expected,
+  );
   for (const c of SLACK_RETRY_CASES) add('Delivery', RECEIVERS, c.label, 'one execution');
   for (const c of EXTENSION_CASES) {
     add(

@@ -4,6 +4,8 @@
  * arrive as Function URL (payload 2.0) events; replies to a loopback `response_url`.
  */
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { CreateStateMachineCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
@@ -14,9 +16,17 @@ import {
   startResponseSink,
 } from '../bot/support.ts';
 import { type MotoServer, motoEnv, startMoto } from '../support/moto.ts';
-import { ALLOWED_CHANNEL, ALLOWED_USER, LAMBDA_BODY_CASES, LAMBDA_EVENT_CASES } from './cases.ts';
+import {
+  ALLOWED_CHANNEL,
+  ALLOWED_USER,
+  BOT_REPLY_FAULT,
+  GOOD_CHART_KEY,
+  LAMBDA_BODY_CASES,
+  LAMBDA_EVENT_CASES,
+} from './cases.ts';
 import {
   type Answer,
+  clickBody,
   describeSlackRequestAttacks,
   headersFor,
   type Target,
@@ -154,6 +164,34 @@ describe('Attacks: bot/lambda.ts on moto_server (SSM, Step Functions)', () => {
       assert.equal((await started()).length, before, 'nothing started');
     });
   }
+
+  it(`${BOT_REPLY_FAULT.tried}: ${BOT_REPLY_FAULT.expected}`, async () => {
+    // Prepare: a response_url that takes the request and never answers.
+    const hanging = createServer(() => {});
+    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+    const { port } = hanging.address() as AddressInfo;
+    const body = clickBody({
+      actionId: 'refresh_link',
+      value: GOOD_CHART_KEY,
+      responseUrl: `http://127.0.0.1:${port}/hang`,
+    });
+
+    // Act
+    const started = performance.now();
+    const answer = await Promise.race([
+      send(functionUrlEvent(body, headersFor(SECRET, body))),
+      new Promise<Answer>((resolve) =>
+        setTimeout(() => resolve({ status: 0, body: 'no answer in 10 s' }), 10_000).unref(),
+      ),
+    ]);
+    const ms = performance.now() - started;
+    hanging.closeAllConnections();
+    await new Promise((resolve) => hanging.close(resolve));
+
+    // Assess
+    assert.equal(answer.status, 200, answer.body);
+    assert.ok(ms < 3000, `answered after ${Math.round(ms)} ms`);
+  });
 
   for (const c of LAMBDA_EVENT_CASES) {
     it(`event ${c.label}: 4xx, no throw, nothing started`, async () => {
