@@ -14,7 +14,9 @@ Serves the bot (POST /slack/events) and a local Slack console (GET /) on 127.0.0
 (default 3000). With SLACK_APP_TOKEN=xapp-… set, connects to a real workspace in Socket
 Mode instead (bot token and signing secret from SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET, else
 the backend's parameter store). Variables may also come from ./.env; the environment wins. With COSTBOT_BACKEND unset, reports use demo metrics, an S3 server on
-127.0.0.1:$COSTBOT_LOCAL_S3_PORT (default 4568) and .costbot/parameters.json for secrets.
+127.0.0.1:$COSTBOT_LOCAL_S3_PORT (default 4568), chart links served on
+127.0.0.1:$COSTBOT_LOCAL_LINKS_PORT (default 4569; COSTBOT_STABLE_LINKS=false: presigned links)
+and .costbot/parameters.json for secrets.
 Settings: README.md, "Settings".`;
 
 async function main(): Promise<number | undefined> {
