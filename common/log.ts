@@ -162,7 +162,8 @@ export function withLambdaContext<E, R>(
   handler: (event: E, context: LambdaContext) => Promise<R>,
 ): (event: E, context: LambdaContext) => Promise<R> {
   return (event, context) => {
-    log.addContext(context);
+    // Lambda always passes a context; a direct call (a test, a bundle check) may not.
+    if (context) log.addContext(context);
     return handler(event, context);
   };
 }
