@@ -167,7 +167,10 @@ describe('Attacks: bot/lambda.ts on moto_server (SSM, Step Functions)', () => {
 
   it(`${BOT_REPLY_FAULT.tried}: ${BOT_REPLY_FAULT.expected}`, async () => {
     // Prepare: a response_url that takes the request and never answers.
-    const hanging = createServer(() => {});
+    let attempts = 0;
+    const hanging = createServer(() => {
+      attempts += 1;
+    });
     await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
     const { port } = hanging.address() as AddressInfo;
     const body = clickBody({
@@ -181,16 +184,17 @@ describe('Attacks: bot/lambda.ts on moto_server (SSM, Step Functions)', () => {
     const answer = await Promise.race([
       send(functionUrlEvent(body, headersFor(SECRET, body))),
       new Promise<Answer>((resolve) =>
-        setTimeout(() => resolve({ status: 0, body: 'no answer in 10 s' }), 10_000).unref(),
+        setTimeout(() => resolve({ status: 0, body: 'no answer in 15 s' }), 15_000).unref(),
       ),
     ]);
     const ms = performance.now() - started;
     hanging.closeAllConnections();
     await new Promise((resolve) => hanging.close(resolve));
 
-    // Assess
-    assert.equal(answer.status, 200, answer.body);
-    assert.ok(ms < 3000, `answered after ${Math.round(ms)} ms`);
+    // Assess: the function (10 s) must not time out; a URL that did not answer is not tried again.
+    assert.ok(answer.status > 0, answer.body);
+    assert.ok(ms < 8000, `answered after ${Math.round(ms)} ms (HTTP ${answer.status})`);
+    assert.equal(attempts, 1, 'the dead response_url tried once');
   });
 
   for (const c of LAMBDA_EVENT_CASES) {
