@@ -61,6 +61,7 @@ async function seed(options: Seed = {}): Promise<void> {
     '/costbot/signer/secret-access-key': key.AccessKey?.SecretAccessKey ?? '',
     '/costbot/slack/bot-token': BOT_TOKEN,
     '/costbot/slack/signing-secret': 'moto-doctor-signing-secret-0123456789',
+    '/costbot/links/hmac-key': 'moto-doctor-link-key-0123456789abcdef0123456789abcdef',
     ...options.values,
   };
   const ssm = new SSMClient({});
