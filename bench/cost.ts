@@ -19,6 +19,7 @@ import { StepFunctionsStarter } from '../bot/starter.ts';
 import { s3Config } from '../common/aws-clients.ts';
 import { loadConfig } from '../common/config.ts';
 import type { ReportRequest } from '../common/contract.ts';
+import { MAX_ACCOUNTS } from '../common/contract-schema.ts';
 import { addDays, dayStart, daysBetween, requiredFetchWindow } from '../common/dates.ts';
 import { SsmParameterReader } from '../common/parameters.ts';
 import {
@@ -27,11 +28,13 @@ import {
   LAMBDA_MEMORY_MB,
   lambdaSeconds,
   PRICES,
+  REPORT_TRANSITIONS,
 } from '../common/report-cost.ts';
 import { loadDefinition } from '../infra/state-machine/asl.ts';
 import { RecordingSlack } from '../local/recording-slack.ts';
 import { runExecution } from '../local/runner.ts';
 import { createChartHandler } from '../workflows/steps/chart/handler.ts';
+import type { CacheStore } from '../workflows/steps/fetch/billing-cache.ts';
 import { selectBillingQueries } from '../workflows/steps/fetch/fetch.ts';
 import { createFetchHandler } from '../workflows/steps/fetch/handler.ts';
 import { cloudWatchMetricsApi } from '../workflows/steps/fetch/metrics-api.ts';
@@ -49,7 +52,7 @@ import {
   s3PutHandler,
 } from './fake-aws.ts';
 import { FakeBilling, type MetricQuery } from './fake-billing.ts';
-import { COST_EXPLORER_ROWS_PER_PAGE, TEAM } from './prices.ts';
+import { COST_EXPLORER_ROWS_PER_PAGE, FREE_TIER, TEAM } from './prices.ts';
 import { AS_OF, countingLogger, STEP_STATES, type StepState, stepTimings } from './support.ts';
 
 const REGION = 'us-east-1';
@@ -87,6 +90,22 @@ export interface ReportCount {
   };
 }
 
+/** CloudWatch requests of one day of the team's reports, and what they cost. */
+export interface DayOfReads {
+  listMetrics: number;
+  getMetricData: number;
+  metrics: number;
+  dollars: number;
+}
+
+/** The team's day of reports fetched without and with reuse of billing reads. */
+export interface ReuseCount {
+  reportsPerDay: number;
+  maxAgeSeconds: number;
+  before: DayOfReads;
+  after: DayOfReads;
+}
+
 export interface CostScenario {
   accounts: number;
   services: number;
@@ -94,7 +113,13 @@ export interface CostScenario {
   windowDays: number;
   digest: ReportCount;
   command: ReportCount;
-  byAccount: { listMetrics: number; getMetricDataRequests: number; metrics: number };
+  byAccount: {
+    /** Accounts named: every linked account, at most a request's bound (`MAX_ACCOUNTS`). */
+    accounts: number;
+    listMetrics: number;
+    getMetricDataRequests: number;
+    metrics: number;
+  };
   getMetricStatistics: { listMetrics: number; requests: number; dollars: number };
   costExplorer: {
     rowsByService: number;
@@ -105,10 +130,17 @@ export interface CostScenario {
   };
   /** Data-source requests only, per report (the rest of the pipeline is the same). */
   dataDollars: { ours: number; getMetricStatistics: number; costExplorer: number };
+  reuse: ReuseCount;
   /** Per month for the team: our whole report, and each design's data-source requests. */
   monthly: {
     oursTotal: number;
     oursData: number;
+    /** With reuse of billing reads: the data, the whole bill, and the bill after free tiers. */
+    oursDataReused: number;
+    oursTotalReused: number;
+    oursTotalReusedFreeTiers: number;
+    /** GetMetricStatistics requests a month (with its ListMetrics): free under 1M. */
+    getMetricStatisticsRequests: number;
     getMetricStatistics: number;
     costExplorer: number;
   };
@@ -301,7 +333,7 @@ async function countReport(
 }
 
 /**
- * A report by account (every linked account), as the state machine runs it: the
+ * A report by account (every linked account, at most `MAX_ACCOUNTS`), as the state machine runs it: the
  * `FetchAccounts` Map calls the fetch handler once per account (payer view here, no reader
  * roles), so this counts what those N invocations request.
  */
@@ -319,14 +351,14 @@ async function countByAccount(world: FakeBilling) {
     requestId: 'bench-by-account',
     channel: '#costs',
     period: 'mtd',
-    accounts: world.accounts,
+    accounts: world.accounts.slice(0, MAX_ACCOUNTS),
   };
-  const fetched = await Promise.all(
-    world.accounts.map((accountId) => fetch({ request, accountId })),
-  );
+  const accounts = request.accounts ?? [];
+  const fetched = await Promise.all(accounts.map((accountId) => fetch({ request, accountId })));
   const found = fetched.filter((a) => a.series).length;
-  if (found !== world.accounts.length) throw new Error(`by account: ${found} series`);
+  if (found !== accounts.length) throw new Error(`by account: ${found} series`);
   return {
+    accounts: accounts.length,
     listMetrics: log.requests('CloudWatch', 'ListMetrics'),
     getMetricDataRequests: log.requests('CloudWatch', 'GetMetricData'),
     metrics: log.units('CloudWatch', 'GetMetricData'),
@@ -334,8 +366,9 @@ async function countByAccount(world: FakeBilling) {
 }
 
 /**
- * The design people reach for first: find the series (the same ListMetrics walk), then one
- * GetMetricStatistics per series and UTC day of the same window.
+ * The design people write (as in the field reports): find the series (the same ListMetrics
+ * walk), then one GetMetricStatistics per series over the whole window, daily Maximum (up to
+ * 1,440 points a call, so a month is one request).
  */
 async function countGetMetricStatistics(world: FakeBilling, request: ReportRequest) {
   const log = new CallLog();
@@ -360,25 +393,133 @@ async function countGetMetricStatistics(world: FakeBilling, request: ReportReque
   const window = requiredFetchWindow(request.period, AS_OF);
   let points = 0;
   for (const q of series) {
-    for (const day of daysBetween(window.from, window.to)) {
-      const out = await cloudwatch.send(
-        new GetMetricStatisticsCommand({
-          Namespace: q.namespace,
-          MetricName: q.metricName,
-          Dimensions: q.dimensions,
-          StartTime: dayStart(day),
-          EndTime: dayStart(addDays(day, 1)),
-          Period: 86_400,
-          Statistics: ['Maximum'],
-        }),
-      );
-      points += out.Datapoints?.length ?? 0;
-    }
+    const out = await cloudwatch.send(
+      new GetMetricStatisticsCommand({
+        Namespace: q.namespace,
+        MetricName: q.metricName,
+        Dimensions: q.dimensions,
+        StartTime: dayStart(window.from),
+        EndTime: dayStart(addDays(window.to, 1)),
+        Period: 86_400,
+        Statistics: ['Maximum'],
+      }),
+    );
+    points += out.Datapoints?.length ?? 0;
   }
   if (points === 0) throw new Error('GetMetricStatistics design read no data');
   const listMetrics = log.requests('CloudWatch', 'ListMetrics');
   const requests = log.requests('CloudWatch', 'GetMetricStatistics');
   return { listMetrics, requests, dollars: (listMetrics + requests) * PRICES.cloudWatchRequest };
+}
+
+/**
+ * When the team's reports run in a day: the digest at {@link AS_OF} (06:00 UTC), then the
+ * commands evenly from 09:00 to 17:00 UTC, all in one UTC day (one fetch window).
+ */
+export function teamDay(): Date[] {
+  const nine = AS_OF.getTime() + 3 * 3_600_000;
+  const step = (8 * 3_600_000) / TEAM.commandsPerDay;
+  return [
+    AS_OF,
+    ...Array.from({ length: TEAM.commandsPerDay }, (_, i) => new Date(nine + i * step)),
+  ];
+}
+
+/** The bucket's part in reuse, in memory: the bench counts CloudWatch, not S3. */
+function memoryStore(): CacheStore {
+  const objects = new Map<string, string>();
+  return {
+    get: async (key) => objects.get(key),
+    put: async (key, body) => {
+      objects.set(key, body);
+    },
+  };
+}
+
+/**
+ * The team's day through the fetch handler as the Lambda entry builds it, with a clock at
+ * each report's time: without reuse, and with the billing cache at its default age
+ * (`COSTBOT_BILLING_CACHE_SECONDS`). Counted on the wire, like every figure here.
+ */
+async function countReuse(world: FakeBilling): Promise<ReuseCount> {
+  const maxAgeSeconds = loadConfig({}).billingCacheSeconds;
+  const day = async (reuse: boolean): Promise<DayOfReads> => {
+    const log = new CallLog();
+    const { cloudwatch } = countedClients(world, log);
+    const api = cloudWatchMetricsApi(cloudwatch);
+    const quiet = countingLogger({}, { bytes: 0 });
+    let clock = AS_OF;
+    const fetch = createFetchHandler({
+      clients: { billing: api, metrics: api },
+      log: quiet,
+      now: () => clock,
+      ...(reuse ? { billingCache: { store: memoryStore(), maxAgeSeconds, log: quiet } } : {}),
+    });
+    for (const [i, at] of teamDay().entries()) {
+      clock = at;
+      const request: ReportRequest = {
+        kind: 'digest',
+        requestId: `bench-reuse-${i}`,
+        channel: '#costs',
+        period: 'mtd',
+      };
+      await fetch({ request });
+    }
+    const count = {
+      listMetrics: log.requests('CloudWatch', 'ListMetrics'),
+      getMetricData: log.requests('CloudWatch', 'GetMetricData'),
+      metrics: log.units('CloudWatch', 'GetMetricData'),
+    };
+    return { ...count, dollars: cloudWatchDollars(count) };
+  };
+  return {
+    reportsPerDay: teamDay().length,
+    maxAgeSeconds,
+    before: await day(false),
+    after: await day(true),
+  };
+}
+
+/**
+ * The month's bill after AWS's always-free tiers: what is left of each service's part once
+ * its free allowance is used up (ListMetrics by its requests; GetMetricData is never free).
+ */
+function afterFreeTiers(
+  month: (pick: (c: ReportCount) => number) => number,
+  reused: DayOfReads,
+): number {
+  const over = (used: number, free: number) => Math.max(0, used - free);
+  const listMetrics = over(reused.listMetrics * TEAM.daysPerMonth, FREE_TIER.cloudWatchRequests);
+  const cloudwatch =
+    reused.metrics * TEAM.daysPerMonth * PRICES.getMetricDataPerMetric +
+    listMetrics * PRICES.cloudWatchRequest;
+  const stepFunctions =
+    over(
+      month((c) => c.transitions),
+      FREE_TIER.transitions,
+    ) * PRICES.transition;
+  const lambda =
+    over(
+      month((c) => c.lambdaInvocations),
+      FREE_TIER.lambdaRequests,
+    ) *
+      PRICES.lambdaRequest +
+    over(
+      month((c) => c.lambdaGbSeconds),
+      FREE_TIER.lambdaGbSeconds,
+    ) *
+      PRICES.lambdaGbSecond;
+  const kms =
+    over(
+      month((c) => c.ssmValues),
+      FREE_TIER.kmsRequests,
+    ) * PRICES.kmsDecrypt;
+  const logs =
+    over(
+      month((c) => c.logBytes),
+      FREE_TIER.logsBytes,
+    ) * PRICES.logsIngestedByte;
+  return cloudwatch + stepFunctions + lambda + kms + logs + month((c) => c.dollars.s3);
 }
 
 /** Cost Explorer: GetCostAndUsage (DAILY, by SERVICE) paged, plus one GetCostForecast. */
@@ -417,14 +558,25 @@ export async function costScenario(
     userId: 'U0BENCH01',
   };
   const digest = await countReport(world, digestRequest, cold);
+  // Each report's cost line prices this path without running it: keep the two in step.
+  if (digest.transitions !== REPORT_TRANSITIONS) {
+    throw new Error(
+      `common/report-cost.ts: REPORT_TRANSITIONS is ${REPORT_TRANSITIONS}, the definition's path counts ${digest.transitions}`,
+    );
+  }
   const command = await countReport(world, commandRequest, cold);
   const byAccount = await countByAccount(world);
   const gms = await countGetMetricStatistics(world, digestRequest);
   const ce = countCostExplorer(world, digestRequest);
+  const reuse = await countReuse(world);
   const window = requiredFetchWindow('mtd', AS_OF);
   const ours = digest.dollars.cloudwatch;
   const perMonth = (digestCost: number, commandCost: number) =>
     TEAM.daysPerMonth * (TEAM.digestsPerDay * digestCost + TEAM.commandsPerDay * commandCost);
+  const month = (pick: (c: ReportCount) => number) => perMonth(pick(digest), pick(command));
+  const oursTotal = month((c) => c.dollars.total);
+  const oursData = month((c) => c.dollars.cloudwatch);
+  const oursDataReused = TEAM.daysPerMonth * reuse.after.dollars;
   return {
     accounts,
     services,
@@ -435,10 +587,18 @@ export async function costScenario(
     byAccount,
     getMetricStatistics: gms,
     costExplorer: ce,
+    reuse,
     dataDollars: { ours, getMetricStatistics: gms.dollars, costExplorer: ce.dollars },
     monthly: {
-      oursTotal: perMonth(digest.dollars.total, command.dollars.total),
-      oursData: perMonth(ours, command.dollars.cloudwatch),
+      oursTotal,
+      oursData,
+      oursDataReused,
+      oursTotalReused: oursTotal - oursData + oursDataReused,
+      oursTotalReusedFreeTiers: afterFreeTiers(month, reuse.after),
+      getMetricStatisticsRequests: perMonth(
+        gms.listMetrics + gms.requests,
+        gms.listMetrics + gms.requests,
+      ),
       getMetricStatistics: perMonth(gms.dollars, gms.dollars),
       costExplorer: perMonth(ce.dollars, ce.dollars),
     },

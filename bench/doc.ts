@@ -5,8 +5,8 @@
 
 import { FULL_VCPU_MB, LAMBDA_MEMORY_MB, PRICES } from '../common/report-cost.ts';
 import type { BundleResult } from './bundles.ts';
-import type { CostScenario, ReportCount } from './cost.ts';
-import { COST_EXPLORER_ROWS_PER_PAGE, TEAM } from './prices.ts';
+import type { CostScenario, DayOfReads, ReportCount } from './cost.ts';
+import { COST_EXPLORER_ROWS_PER_PAGE, FREE_TIER, TEAM } from './prices.ts';
 import type { BenchRun, ReportChildResult } from './results.ts';
 import { bytes, integer, median, ms, usd } from './stats.ts';
 import { AS_OF, STEP_STATES } from './support.ts';
@@ -126,6 +126,16 @@ export function summaryRows(run: BenchRun): SummaryRow[] {
       verdict: '',
     },
     {
+      item: '5',
+      what: `reuse of billing reads, ${cost1.accounts} account: GetMetricData reads a day; data / whole bill per month`,
+      result: `${cost1.reuse.before.getMetricData} → ${cost1.reuse.after.getMetricData}; ${usd(cost1.monthly.oursData)} → ${usd(cost1.monthly.oursDataReused)} / ${usd(cost1.monthly.oursTotal)} → ${usd(cost1.monthly.oursTotalReused)} (${usd(cost1.monthly.oursTotalReusedFreeTiers)} after free tiers)`,
+      target: 'whole bill < $0.17; < $0.07 after free tiers',
+      verdict:
+        cost1.monthly.oursTotalReused < 0.17 && cost1.monthly.oursTotalReusedFreeTiers < 0.07
+          ? 'met'
+          : 'NOT MET',
+    },
+    {
       item: '6',
       what: `digest, ${run.scaleAccounts} accounts, local: cold / warm, peak RSS`,
       result: `${ms(run.scaleDigest.runs[0]?.wallMs ?? Number.NaN)} / ${ms(warm(run.scaleDigest).wall)}, ${integer(run.scaleDigest.maxRssMb)} MB`,
@@ -139,6 +149,69 @@ export function summaryRows(run: BenchRun): SummaryRow[] {
       target: '< 3 s',
       verdict: verdict(median(run.start.map((s) => s.firstPageMs)) < 3000),
     },
+  ];
+}
+
+/** Section 5's reuse of billing reads: before and after, requests a day, the honest comparison. */
+function reuseSection(scenarios: CostScenario[]): string[] {
+  const [first] = scenarios;
+  if (!first) return [];
+  const r = first.reuse;
+  const requests = (d: DayOfReads) => d.listMetrics + d.getMetricData;
+  const hours = r.maxAgeSeconds / 3600;
+  const gmsFree = first.monthly.getMetricStatisticsRequests <= FREE_TIER.cloudWatchRequests;
+  return [
+    '### Reuse of billing reads: before and after',
+    '',
+    `The team's day run through the fetch handler with a clock: the digest at 06:00 UTC, then ${TEAM.commandsPerDay} commands evenly from 09:00 to 17:00, without reuse and with the billing cache at its default age (\`COSTBOT_BILLING_CACHE_SECONDS\` = ${r.maxAgeSeconds}, ${hours} hours, the shortest observed update interval of the billing metric), counted on the wire. A read is reused only while it is younger than that, so there is at most one full read of the billing series per ${hours} hours, whatever the number of reports.`,
+    '',
+    table(
+      ['', ...scenarios.map((s) => `${s.accounts} × ${s.services}`)],
+      [
+        [
+          `CloudWatch requests a day, ${r.reportsPerDay} reports, without reuse (ListMetrics + GetMetricData)`,
+          ...scenarios.map(
+            (s) =>
+              `${integer(requests(s.reuse.before))} (${s.reuse.before.listMetrics} + ${s.reuse.before.getMetricData})`,
+          ),
+        ],
+        [
+          'CloudWatch requests a day, with reuse',
+          ...scenarios.map(
+            (s) =>
+              `${integer(requests(s.reuse.after))} (${s.reuse.after.listMetrics} + ${s.reuse.after.getMetricData})`,
+          ),
+        ],
+        [
+          'GetMetricData metrics a day, without → with reuse',
+          ...scenarios.map(
+            (s) => `${integer(s.reuse.before.metrics)} → ${integer(s.reuse.after.metrics)}`,
+          ),
+        ],
+        [
+          'Data per month, without → with reuse',
+          ...scenarios.map((s) => `${usd(s.monthly.oursData)} → ${usd(s.monthly.oursDataReused)}`),
+        ],
+        [
+          '**Whole bill per month, without → with reuse**',
+          ...scenarios.map(
+            (s) => `**${usd(s.monthly.oursTotal)} → ${usd(s.monthly.oursTotalReused)}**`,
+          ),
+        ],
+        [
+          'With reuse, after always-free tiers',
+          ...scenarios.map((s) => usd(s.monthly.oursTotalReusedFreeTiers)),
+        ],
+      ],
+    ),
+    '',
+    `A ListMetrics walk of more than one page (over 500 series: about 16 linked accounts × 30 services) is not reused: a page token is no stable key, and a stale token must not fail a report. ListMetrics is in CloudWatch's free tier. After free tiers, what is left is GetMetricData (never free) and S3's PUTs (no always-free tier); Step Functions (${integer(FREE_TIER.transitions)} transitions a month free), Lambda (${integer(FREE_TIER.lambdaRequests)} requests and ${integer(FREE_TIER.lambdaGbSeconds)} GB-seconds), KMS (${integer(FREE_TIER.kmsRequests)} requests) and CloudWatch Logs (5 GB) stay inside theirs at this volume. Free tiers are per account and shared with everything else in it: the list-price figure is the one to plan with.`,
+    '',
+    '### Compared honestly',
+    '',
+    `- **GetMetricStatistics** as people write it makes ${first.getMetricStatistics.listMetrics + first.getMetricStatistics.requests} requests a report here, ${integer(first.monthly.getMetricStatisticsRequests)} a month for this team: ${gmsFree ? `inside CloudWatch's free tier of ${integer(FREE_TIER.cloudWatchRequests)} requests a month, which covers GetMetricStatistics and ListMetrics but never GetMetricData. **For a small team in an account with free tier to spare, that design is cheaper: $0 of data against our ${usd(first.monthly.oursDataReused)} a month with reuse.**` : 'beyond the free tier.'} At list prices (the free tier used up by other tools) it costs ${usd(first.monthly.getMetricStatistics)} a month against our ${usd(first.monthly.oursDataReused)}.`,
+    '- Ours wins when the free tier is not there to spend, and on shape: one GetMetricData request reads up to 500 series, where GetMetricStatistics needs one request per series, so its requests, latency and exposure to throttling grow with the series read (a report over 50 accounts by service and account would be hundreds of requests a report), and GetMetricData returns the hourly freshness point in the same call.',
+    `- **Cost Explorer** costs $0.01 a request and a page: at least ${usd(first.monthly.costExplorer)} a month for this team, about ${Math.round(first.monthly.costExplorer / Math.max(first.monthly.oursTotalReused, 1e-9))}× our whole bill with reuse. It wins only on what CloudWatch's billing metric lacks: amortized and net costs, tags and cost categories, 13 months of history.`,
   ];
 }
 
@@ -350,7 +423,7 @@ export function renderDocument(run: BenchRun): string {
       costRows(run.cost, (s) => s.command),
     ),
     '',
-    `A report **by account** over every linked account requests ${run.cost.map((s) => `${s.byAccount.metrics} metrics in ${s.byAccount.getMetricDataRequests} GetMetricData call${s.byAccount.getMetricDataRequests === 1 ? '' : 's'} (${s.accounts} account${s.accounts === 1 ? '' : 's'})`).join(', ')}: the \`FetchAccounts\` Map reads each account in its own Lambda invocation (at most 5 at once), one GetMetricData call each; GetMetricData is billed per metric, so the data costs $0.00001 per account, and each account adds a Lambda invocation and about two state transitions.`,
+    `A report **by account** over every linked account requests ${run.cost.map((s) => `${s.byAccount.metrics} metrics in ${s.byAccount.getMetricDataRequests} GetMetricData call${s.byAccount.getMetricDataRequests === 1 ? '' : 's'} (${s.byAccount.accounts} account${s.byAccount.accounts === 1 ? '' : 's'})`).join(', ')}: the \`FetchAccounts\` Map reads each account in its own Lambda invocation (at most 5 at once), one GetMetricData call each; GetMetricData is billed per metric, so the data costs $0.00001 per account, and each account adds a Lambda invocation and about two state transitions.`,
     '',
     '### Per month, and the designs people use instead',
     '',
@@ -369,7 +442,7 @@ export function renderDocument(run: BenchRun): string {
         ],
         ['This design, data per month', ...run.cost.map((s) => usd(s.monthly.oursData))],
         [
-          'GetMetricStatistics per series and day: requests per report (ListMetrics + GetMetricStatistics)',
+          'GetMetricStatistics, one request per series over the window: requests per report (ListMetrics + GetMetricStatistics)',
           ...run.cost.map(
             (s) =>
               `${s.getMetricStatistics.listMetrics} + ${integer(s.getMetricStatistics.requests)}`,
@@ -397,7 +470,9 @@ export function renderDocument(run: BenchRun): string {
       ],
     ),
     '',
-    `The GetMetricStatistics design was run against the same fake data through the same counting client: the same ListMetrics walk, then one request per series (total + 30 services) and UTC day of the ${last.windowDays}-day window. Cost Explorer's rows are counted on the same data; by account they would be ${run.cost.map((s) => integer(s.costExplorer.rowsByAccount)).join(' / ')} rows.`,
+    `The GetMetricStatistics design was run against the same fake data through the same counting client, as people write it: the same ListMetrics walk, then one request per series (total + 30 services) over the whole ${last.windowDays}-day window (daily Maximum; up to 1,440 points a request). Cost Explorer's rows are counted on the same data; by account they would be ${run.cost.map((s) => integer(s.costExplorer.rowsByAccount)).join(' / ')} rows.`,
+    '',
+    ...reuseSection(run.cost),
     '',
     '### Prices and assumptions',
     '',

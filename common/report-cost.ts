@@ -5,7 +5,7 @@
  * ignored: the figures are what the usage is worth, not what a new account pays.
  *
  *   reportCostLine({ listMetrics: 1, getMetricData: 1, metrics: 31 })
- *   // 'this report: 2 CloudWatch requests, 31 metrics, 6 state transitions, about $0.0005'
+ *   // 'this report: 2 CloudWatch requests, 31 metrics, 7 state transitions, about $0.00052'
  *
  * Prices marked FIELD-NOTES come from `../shared/FIELD-NOTES.md`; the rest are assumptions.
  */
@@ -66,8 +66,11 @@ export function lambdaSeconds(localMs: number, memoryMb: number): number {
  */
 export const REPORT_LAMBDA_GB_SECONDS = 1.7;
 
-/** State transitions of a report through the single Fetch (the definition's path, counted by the bench). */
-export const REPORT_TRANSITIONS = 6;
+/**
+ * State transitions of a report through the single Fetch: the definition's path (Scheduled?,
+ * ByAccount?, Fetch, Summarize, RenderAndStore, Sign, Post), checked by the bench's count.
+ */
+export const REPORT_TRANSITIONS = 7;
 
 /** What the steps of one report requested, carried from Fetch to the message. */
 export interface ReportUsage {
