@@ -1081,6 +1081,12 @@ export function rows(): Row[] {
   add(
     'Start-up and configuration',
     'npm start',
+    'COSTBOT_ASSETS_DIR names a directory that does not exist',
+    `${ONE_LINE} (COSTBOT_ASSETS_DIR)`,
+  );
+  add(
+    'Start-up and configuration',
+    'npm start',
     'COSTBOT_LOCAL_S3_PORT already in use',
     `${ONE_LINE} (COSTBOT_LOCAL_S3_PORT)`,
   );

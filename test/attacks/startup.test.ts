@@ -232,6 +232,18 @@ describe('Attacks: start-up', () => {
     assertOneLine(exit, /\bPORT\b/);
   });
 
+  it('COSTBOT_ASSETS_DIR names a directory that does not exist, through npm start: exit 2, one line naming it', async () => {
+    // Act: a bot that starts anyway is stopped, and fails the rule below.
+    const exit = await run(
+      'local/start.ts',
+      { COSTBOT_LOCAL_DIR: await fresh(), COSTBOT_ASSETS_DIR: join(root, 'no-such-assets') },
+      { timeoutMs: 30_000, watch: (stdout, kill) => /costbot is running/.test(stdout) && kill() },
+    );
+
+    // Assess
+    assertOneLine(exit, /COSTBOT_ASSETS_DIR/);
+  });
+
   it('COSTBOT_LOCAL_S3_PORT already in use: one line naming it, exit 2', async () => {
     // Prepare
     const held = await holdPort();
