@@ -153,13 +153,21 @@ export function summaryRows(run: BenchRun): SummaryRow[] {
 }
 
 /** Section 5's reuse of billing reads: before and after, requests a day, the honest comparison. */
-function reuseSection(scenarios: CostScenario[]): string[] {
+export function reuseSection(scenarios: CostScenario[]): string[] {
   const [first] = scenarios;
   if (!first) return [];
   const r = first.reuse;
   const requests = (d: DayOfReads) => d.listMetrics + d.getMetricData;
   const hours = r.maxAgeSeconds / 3600;
   const gmsFree = first.monthly.getMetricStatisticsRequests <= FREE_TIER.cloudWatchRequests;
+  const transitions =
+    TEAM.daysPerMonth *
+    (TEAM.digestsPerDay * first.digest.transitions +
+      TEAM.commandsPerDay * first.command.transitions);
+  const sfnFree =
+    transitions <= FREE_TIER.transitions
+      ? `Step Functions (${integer(transitions)} transitions a month, ${integer(FREE_TIER.transitions)} free)`
+      : null;
   return [
     '### Reuse of billing reads: before and after',
     '',
@@ -205,7 +213,7 @@ function reuseSection(scenarios: CostScenario[]): string[] {
       ],
     ),
     '',
-    `A ListMetrics walk of more than one page (over 500 series: about 16 linked accounts × 30 services) is not reused: a page token is no stable key, and a stale token must not fail a report. ListMetrics is in CloudWatch's free tier. After free tiers, what is left is GetMetricData (never free) and S3's PUTs (no always-free tier); Step Functions (${integer(FREE_TIER.transitions)} transitions a month free), Lambda (${integer(FREE_TIER.lambdaRequests)} requests and ${integer(FREE_TIER.lambdaGbSeconds)} GB-seconds), KMS (${integer(FREE_TIER.kmsRequests)} requests) and CloudWatch Logs (5 GB) stay inside theirs at this volume. Free tiers are per account and shared with everything else in it: the list-price figure is the one to plan with.`,
+    `A ListMetrics walk of more than one page (over 500 series: about 16 linked accounts × 30 services) is not reused: a page token is no stable key, and a stale token must not fail a report. ListMetrics is in CloudWatch's free tier. After free tiers, what is left is GetMetricData (never free), S3's PUTs (no always-free tier)${sfnFree ? '' : ` and the Step Functions transitions beyond the ${integer(FREE_TIER.transitions)} free (${integer(transitions)} a month here)`}; ${sfnFree ? `${sfnFree}, ` : ''}Lambda (${integer(FREE_TIER.lambdaRequests)} requests and ${integer(FREE_TIER.lambdaGbSeconds)} GB-seconds), KMS (${integer(FREE_TIER.kmsRequests)} requests) and CloudWatch Logs (5 GB) stay inside theirs at this volume. Free tiers are per account and shared with everything else in it: the list-price figure is the one to plan with.`,
     '',
     '### Compared honestly',
     '',
