@@ -714,6 +714,13 @@ export const PARAMETER_FILE_CASES: LocalFileCase[] = [
   { label: 'a directory', content: undefined },
 ];
 
+/** `npm run digest` flags a stranger gets wrong. */
+export const DIGEST_FLAG_CASES: { args: string[]; names: string }[] = [
+  { args: ['--period', 'year'], names: '--period' },
+  { args: ['--channel', '<!here>'], names: '--channel' },
+  { args: ['--bogus'], names: '--bogus' },
+];
+
 // --- The local console -----------------------------------------------------------------------------
 
 export interface ConsoleCase {
@@ -1150,6 +1157,12 @@ export function rows(): Row[] {
       `ConfigError naming ${c.key}`,
     );
   }
+  add(
+    'Deploying',
+    'npm run setup',
+    'no --region and no AWS_REGION',
+    'one line naming the region, exit status 2',
+  );
   for (const c of DEPLOY_CHECKS) add('Deploying', 'synthesized template', c.label, c.expected);
   return out;
 }

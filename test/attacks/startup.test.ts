@@ -15,7 +15,7 @@ import { after, before, describe, it } from 'node:test';
 import { REPO_ROOT } from '../../infra/paths.ts';
 import { startLocalBot } from '../../local/bot-server.ts';
 import { explainFailure } from '../../local/cli.ts';
-import { DOTENV_CASES, PARAMETER_FILE_CASES } from './cases.ts';
+import { DIGEST_FLAG_CASES, DOTENV_CASES, PARAMETER_FILE_CASES } from './cases.ts';
 import { commandBody, headersFor } from './slack-requests.ts';
 
 const NOBODY = 65534;
@@ -399,4 +399,36 @@ describe('Attacks: start-up', () => {
       assertOneLine(exit, c === badLine ? /\.env/ : /COSTBOT_CHART_PREFIX/);
     });
   }
+
+  for (const c of DIGEST_FLAG_CASES) {
+    it(`npm run digest ${c.args.join(' ')}: exit 2 naming ${c.names}, nothing run`, async () => {
+      // Act
+      const exit = await run(
+        'local/digest.ts',
+        { COSTBOT_LOCAL_DIR: await fresh() },
+        {
+          args: c.args,
+          timeoutMs: 60_000,
+        },
+      );
+
+      // Assess
+      assert.equal(exit.status, 2, exit.stderr);
+      assert.ok(exit.stderr.includes(c.names), exit.stderr);
+      assert.doesNotMatch(exit.stderr, /\n\s+at /);
+      assert.doesNotMatch(exit.stdout, /Chart:/, 'nothing run');
+    });
+  }
+
+  it('npm run setup without --region or AWS_REGION: one line naming the region, exit 2', async () => {
+    // Act
+    const exit = await run(
+      'setup/main.ts',
+      { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' },
+      { timeoutMs: 30_000 },
+    );
+
+    // Assess
+    assertOneLine(exit, /region/);
+  });
 });
