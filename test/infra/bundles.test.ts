@@ -59,7 +59,18 @@ function chartState(requestId: string) {
   return {
     request: { kind: 'digest', requestId, channel: '#costs', period: 'mtd' },
     summary: {
+      currency: 'USD',
       asOf: '2024-11-30T09:00:00.000Z',
+      period: { preset: 'mtd', label: 'Month to date', from: '2024-11-01', to: '2024-11-30' },
+      monthToDate: 412.5,
+      yesterday: { date: '2024-11-29', amount: 16.5 },
+      changeVsDayBefore: null,
+      sevenDayAverage: null,
+      changeVsSevenDayAverage: null,
+      periodTotal: 412.5,
+      top: [{ name: 'Amazon EC2', amount: 39.75, share: 0.8 }],
+      topBy: 'service',
+      forecast: null,
       chart: {
         title: 'AWS spend by service',
         unit: 'USD per day',
@@ -173,8 +184,8 @@ describe('Lambda bundles (real local esbuild bundling)', () => {
       (e: unknown) => e as Error,
     );
     // Assess
-    assert.equal(error.name, 'InvalidRequestError');
-    assert.equal(error.constructor.name, 'InvalidRequestError');
+    assert.equal(error.name, 'InvalidEventError');
+    assert.equal(error.constructor.name, 'InvalidEventError');
   });
 });
 

@@ -224,15 +224,16 @@ describe('local report runs', () => {
       const blocks = recorded[0]?.message.blocks ?? [];
       const image = blocks.find((b) => b.type === 'image');
       assert.ok(image && 'image_url' in image && image.image_url, 'an image block with a URL');
-      const { link, chart } = result.output as PostedState;
+      const { stableLink, chart } = result.output as PostedState;
 
-      // Act
+      // Act: the stable link redirects to a freshly presigned URL of the local S3 server.
       const response = await fetch(image.image_url);
       const body = new Uint8Array(await response.arrayBuffer());
 
       // Assess
-      assert.equal(image.image_url, link.url);
-      assert.ok(image.image_url.startsWith(`${backend.s3?.endpoint}/costbot-charts/`));
+      assert.equal(image.image_url, stableLink?.url);
+      assert.ok(response.redirected, 'the stable link redirects');
+      assert.ok(response.url.startsWith(`${backend.s3?.endpoint}/costbot-charts/`));
       assert.equal(response.status, 200);
       assert.equal(response.headers.get('content-type'), 'image/png');
       assert.deepEqual([...body.subarray(0, 8)], PNG_SIGNATURE);
