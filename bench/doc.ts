@@ -501,7 +501,10 @@ export function renderDocument(run: BenchRun): string {
       ['Report', 'Cold run', 'Warm run', 'Fetch (warm)', 'RSS before the first report', 'Peak RSS'],
       [
         ['digest by service', run.scaleDigest] as const,
-        [`by account (all ${run.scaleAccounts})`, run.scaleByAccount] as const,
+        [
+          `by account (${run.scaleByAccountAccounts}, the most one request names)`,
+          run.scaleByAccount,
+        ] as const,
       ].map(([label, r]) => [
         label,
         ms(r.runs[0]?.wallMs ?? Number.NaN),

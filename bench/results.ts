@@ -42,6 +42,8 @@ export interface BenchRun {
   scaleDigest: ReportChildResult;
   scaleByAccount: ReportChildResult;
   scaleAccounts: number;
+  /** Accounts in the by-account scale report: the most one request may name. */
+  scaleByAccountAccounts: number;
   /** `npm start` from spawn to the console's first page, one entry per cold start. */
   start: StartRun[];
 }
