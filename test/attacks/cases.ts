@@ -873,6 +873,9 @@ export const FAULT_CASES: FaultCase[] = (['response_url', 'chat.postMessage'] as
       .map((failure) => ({ label: `${endpoint} fails once: ${failure}`, endpoint, failure })),
 );
 
+/** Lambda refuses one invocation of a step (Lambda.TooManyRequestsException): retried. */
+export const THROTTLED_STEPS = ['fetch', 'summarize', 'chart', 'sign', 'post'] as const;
+
 /** The failure notice's own delivery fails once (the report failed: a session signer key). */
 export const NOTICE_FAULT_CASES: FaultCase[] = (['503', 'reset', 'hang'] as const).map(
   (failure) => ({

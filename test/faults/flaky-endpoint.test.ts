@@ -11,10 +11,17 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { ReportRequest } from '../../common/contract.ts';
+import { loadDefinition } from '../../infra/state-machine/asl.ts';
 import { STATES } from '../../infra/state-machine/states.ts';
 import type { Backend } from '../../local/backend.ts';
 import { runReport } from '../../local/report.ts';
-import { DUPLICATE_CASES, FAULT_CASES, NOTICE_FAULT_CASES } from '../attacks/cases.ts';
+import { runExecution, type StepHandlers } from '../../local/runner.ts';
+import {
+  DUPLICATE_CASES,
+  FAULT_CASES,
+  NOTICE_FAULT_CASES,
+  THROTTLED_STEPS,
+} from '../attacks/cases.ts';
 import { type BackendRig, startBackendRig } from './backend-rig.ts';
 import { type FlakyProxy, startFlakyProxy } from './flaky-proxy.ts';
 import type { FakeSlackApi } from './slack-api.ts';
@@ -87,6 +94,43 @@ describe('Faults: a Slack endpoint that fails once', () => {
         ['SlackUnavailableError'],
       );
       assert.ok(!entered(result.events).includes(STATES.failure), 'no failure notice');
+    });
+  }
+
+  for (const step of THROTTLED_STEPS) {
+    it(`Lambda.TooManyRequestsException once on the ${step} step: retried, posted once`, async () => {
+      // Prepare: Lambda refuses the step's first invocation, as it does at its concurrency limit.
+      let refused = 0;
+      const handler = backend.handlers[step];
+      const handlers: StepHandlers = {
+        ...backend.handlers,
+        [step]: async (input: never) => {
+          if (refused === 0) {
+            refused += 1;
+            throw Object.assign(new Error('Rate exceeded'), {
+              name: 'Lambda.TooManyRequestsException',
+            });
+          }
+          return handler(input);
+        },
+      };
+
+      // Act
+      const result = await runExecution(
+        loadDefinition(),
+        { request: digest() },
+        { handlers, retryIntervalMs: 10 },
+      );
+
+      // Assess
+      assert.equal(refused, 1);
+      assert.equal(result.status, 'SUCCEEDED', `${result.error}: ${result.cause}`);
+      assert.deepEqual(
+        retries(result.events, STATES[step]).map((r) => r.error),
+        ['Lambda.TooManyRequestsException'],
+      );
+      assertOutcome(result, slack);
+      assert.equal(slack.messages.length, 1);
     });
   }
 
