@@ -97,6 +97,8 @@ export async function ackUnderConsoleLoad(options: {
     },
     { retryIntervalMs: 10 },
   );
+  // A burst as a person could send it: after the page has loaded and the bot has warmed up.
+  await bot.warm;
   try {
     const t0 = performance.now();
     const answers = await Promise.all(

@@ -16,7 +16,7 @@ import {
   type ParameterReader,
 } from '../common/parameters.ts';
 import { createLinksHandler, linksDepsFromConfig } from '../workflows/links/handler.ts';
-import { chartDepsFromConfig, createChartHandler } from '../workflows/steps/chart/handler.ts';
+import type { ChartDeps } from '../workflows/steps/chart/handler.ts';
 import type { FetchClients } from '../workflows/steps/fetch/fetch.ts';
 import { createFetchHandler, fetchDepsFromConfig } from '../workflows/steps/fetch/handler.ts';
 import type { SlackDelivery } from '../workflows/steps/post/delivery.ts';
@@ -84,6 +84,23 @@ function postDeps(
   return delivery ? { ...deps, delivery: async () => delivery } : deps;
 }
 
+type ChartModule = typeof import('../workflows/steps/chart/handler.ts');
+type ChartHandler = ReturnType<ChartModule['createChartHandler']>;
+
+/**
+ * The chart step, loaded on its first report: ECharts and resvg take most of a second to
+ * import, which `npm start` would otherwise pay before serving its first page.
+ */
+function chartOnFirstUse(deps: (chart: ChartModule) => ChartDeps): ChartHandler {
+  let handler: Promise<ChartHandler> | undefined;
+  return async (state) => {
+    handler ??= import('../workflows/steps/chart/handler.ts').then((chart) =>
+      chart.createChartHandler(deps(chart)),
+    );
+    return (await handler)(state);
+  };
+}
+
 export function awsBackend(config: CostbotConfig, env: Env, options: BackendOptions = {}): Backend {
   const parameters = withSlackSecretOverrides(
     awsParameterReader(config, env),
@@ -95,7 +112,7 @@ export function awsBackend(config: CostbotConfig, env: Env, options: BackendOpti
     handlers: {
       fetch: createFetchHandler(fetchDepsFromConfig(config)),
       summarize: createSummarizeHandler({ topN: config.topN }),
-      chart: createChartHandler(chartDepsFromConfig(config, env)),
+      chart: chartOnFirstUse((chart) => chart.chartDepsFromConfig(config, env)),
       sign: createSignHandler(signDepsFromConfig(config, env, parameters)),
       post: createPostHandler(
         postDeps(config, parameters, options, s3DeliveryRecords(config, env)),
@@ -165,12 +182,12 @@ export async function localBackend(
       }),
       summarize: createSummarizeHandler({ topN: config.topN }),
       // The "role" that stores charts is s3rver's own account; only the signer key signs links.
-      chart: createChartHandler({
+      chart: chartOnFirstUse(() => ({
         s3: s3ClientFor({ accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }),
         bucket: config.bucket,
         prefix: config.chartPrefix,
         log: createLogger({ step: 'chart' }, { level: config.logLevel }),
-      }),
+      })),
       sign: createSignHandler(signDeps),
       // s3rver ignores If-None-Match: the records' conditional put is guarded in-process.
       post: createPostHandler(

@@ -18,7 +18,6 @@ import { createLogger } from '../common/log.ts';
 import { awsDoctorDeps, botDoctorDeps } from '../doctor/deps.ts';
 import type { SlackApi } from '../doctor/types.ts';
 import { loadDefinition } from '../infra/state-machine/asl.ts';
-import { renderChart } from '../workflows/steps/chart/render.ts';
 import { type Backend, createBackend } from './backend.ts';
 import { listenError, readAtStartup } from './cli.ts';
 import { type ConsoleMessage, createConsoleRouter } from './console/server.ts';
@@ -48,7 +47,23 @@ export interface LocalBot {
   backend: Backend;
   starter: LocalStarter;
   messages(): ConsoleMessage[];
+  /**
+   * Resolves once the chart renderer and the bot's request path are warm. Started after the
+   * console serves, so the first page does not wait for it (bench section 7); a burst of
+   * commands sent before it resolves is acked all the same, only more slowly.
+   */
+  warm: Promise<void>;
   stop(): Promise<void>;
+}
+
+/**
+ * The first chart loads ECharts, resvg's WebAssembly and the fonts: seconds on a busy machine
+ * against 0.2-0.4 s for the next ones (bench/ack-console.ts). Drawn once, thrown away, so a
+ * report right after start-up does not block the in-process console past Slack's 3 s.
+ */
+async function warmRenderer(): Promise<void> {
+  const { renderChart } = await import('../workflows/steps/chart/render.ts');
+  await renderChart(WARM_UP_CHART);
 }
 
 function listen(server: Server, port: number): Promise<number> {
@@ -71,9 +86,6 @@ async function botRuntime(config: CostbotConfig, env: Env, retryIntervalMs?: num
   // first report: that would run right after the first command's ack and block the
   // in-process console too, which then reports Slack's 3 s operation_timeout.
   machineFor(loadDefinition());
-  // Likewise the first chart (loading the renderer, its wasm and fonts: seconds on a busy
-  // machine, against 0.2-0.4 s for the next ones); measured by bench/ack-console.ts.
-  await renderChart(WARM_UP_CHART);
   const log = createLogger({ component: 'bot' }, { level: config.logLevel });
   const starter = new LocalStarter(
     (request) =>
@@ -107,13 +119,16 @@ export async function startSocketModeBot(env: Env, appToken: string): Promise<Lo
     appToken,
   });
   await app.start();
+  const warm = warmRenderer().catch((error: unknown) => deps.log.warn('warm-up failed', { error }));
   return {
     url: 'socket-mode',
     config,
     backend,
     starter,
     messages: () => [],
+    warm,
     stop: async () => {
+      await warm;
       await starter.idle();
       await app.stop();
       await backend.stop();
@@ -157,14 +172,18 @@ export async function startLocalBot(
     defaultChannel: config.digestChannel.startsWith('#') ? undefined : config.digestChannel,
   });
   web.use(console.router);
-  await console.warmUp();
+  const warm = warmRenderer()
+    .then(() => console.warmUp())
+    .catch((error: unknown) => deps.log.warn('warm-up failed', { error }));
   return {
     url,
     config,
     backend,
     starter,
     messages: console.messages,
+    warm,
     stop: async () => {
+      await warm;
       await starter.idle();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
