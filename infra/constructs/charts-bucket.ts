@@ -14,6 +14,7 @@ import {
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { BILLING_CACHE_PREFIX } from '../../common/billing-cache.ts';
 import { DELIVERY_RECORD_PREFIX } from '../../common/contract.ts';
 import { acknowledge } from './nag.ts';
 
@@ -50,6 +51,8 @@ export class ChartsBucket extends Construct {
           prefix: DELIVERY_RECORD_PREFIX,
           expiration: Duration.days(props.retentionDays),
         },
+        // A billing read is reused for at most a day (COSTBOT_BILLING_CACHE_SECONDS <= 86400).
+        { id: 'expire-billing-cache', prefix: BILLING_CACHE_PREFIX, expiration: Duration.days(2) },
         { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
       ],
       // Deleting the stack keeps the charts (and their links) until someone empties the bucket.

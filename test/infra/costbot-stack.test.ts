@@ -114,6 +114,23 @@ describe('Costbot stack', () => {
       });
     });
 
+    it('expires cached billing reads (cache/billing/) after two days, beyond their longest reuse', () => {
+      // Prepare / Act: synthesized once in before()
+      // Assess
+      template.hasResourceProperties('AWS::S3::Bucket', {
+        LifecycleConfiguration: {
+          Rules: Match.arrayWith([
+            Match.objectLike({
+              Id: 'expire-billing-cache',
+              Prefix: 'cache/billing/',
+              ExpirationInDays: 2,
+              Status: 'Enabled',
+            }),
+          ]),
+        },
+      });
+    });
+
     it('takes its retention from context', () => {
       // Prepare
       const { costbot } = buildTestApp({ chartRetentionDays: '14', withBot: false });
