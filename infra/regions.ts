@@ -20,7 +20,7 @@ export const PARAMS_AND_SECRETS_VERSION = ParamsAndSecretsVersions.V1_0_103;
 /**
  * Regions whose CloudFormation resource types include `AWS::Lambda::Url`, as cfn-lint 1.51.0's
  * provider schemas list them (cfnlint/data/schemas/providers/<region>.py). Kept here because
- * synthesis must not need Python; test/infra/regions.test.ts compares it with the installed
+ * synthesis must not need Python; test/infra/regions.e2e.test.ts compares it with the installed
  * cfn-lint, so it cannot drift.
  */
 export const FUNCTION_URL_REGIONS: readonly string[] = [

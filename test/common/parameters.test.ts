@@ -1,7 +1,7 @@
 /**
  * The parameter readers on Powertools Parameters: SSM (batched, decrypted, cached for the
  * TTL), the local file, and which one a deployed function picks. The extension reader and its
- * fallback are in `parameters-extension.test.ts`.
+ * fallback are in `parameters-extension.e2e.test.ts`.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';

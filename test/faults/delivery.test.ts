@@ -33,7 +33,7 @@ import { assertOutcome, CHANNEL, digest, entered, type Rig, retries, startRig } 
 
 /** Slack calls give up after this long here (deployed: SLACK_TIMEOUT_MS, 10 s). */
 const SLACK_TIMEOUT_MS = 300;
-/** Retry waits here; deployed they are the definition's (asserted in definition.test.ts). */
+/** Retry waits here; deployed they are the definition's (asserted in definition.spec.ts). */
 const RETRY_MS = 20;
 
 /** How the loopback Slack fails each of the table's failures. */

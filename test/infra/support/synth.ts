@@ -6,7 +6,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { addCostbotStacks, type CostbotApp } from '../../../infra/costbot-app.ts';
 
 export const ACCOUNT = '111111111111';
@@ -36,4 +37,19 @@ export function buildTestApp(overrides: Record<string, unknown> = {}): { app: Ap
   });
   // No CDK_DEFAULT_* from the caller's shell: the context decides.
   return { app, ...addCostbotStacks(app, {}) };
+}
+
+let shared: ({ app: App } & CostbotApp) | undefined;
+
+/**
+ * The stacks with the default test context and cdk-nag's AwsSolutions plugin, built once per
+ * process for every test that only reads them. The tests of the synthesized stacks run in one
+ * process (`test/infra/stacks.e2e.test.ts`), so these are synthesized once per test run.
+ */
+export function defaultTestApp(): { app: App } & CostbotApp {
+  if (!shared) {
+    shared = buildTestApp();
+    Validations.of(shared.app).addPlugins(new AwsSolutionsChecks(shared.app));
+  }
+  return shared;
 }

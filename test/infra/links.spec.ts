@@ -11,7 +11,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { INFRA_DEFAULTS } from '../../infra/config.ts';
 import { type CostbotStack, OUTPUTS } from '../../infra/stacks/costbot-stack.ts';
-import { buildTestApp } from './support/synth.ts';
+import { buildTestApp, defaultTestApp } from './support/synth.ts';
 
 type Variables = Record<string, unknown>;
 
@@ -47,7 +47,7 @@ let template: Template;
 
 describe('Stable links in the Costbot stack', () => {
   before(() => {
-    stack = buildTestApp().costbot;
+    stack = defaultTestApp().costbot;
     template = Template.fromStack(stack);
   });
 

@@ -111,7 +111,7 @@ describe('Reader stack', () => {
      * the trust policy's principal, and a role's caller ARN is its session
      * (`arn:aws:sts::…:assumed-role/A/…`), which moto never equates with `arn:aws:iam::…:role/A`
      * as AWS does. The role-to-role case is proved by the policy simulation
-     * (least-privilege.test.ts), which models role sessions.
+     * (least-privilege.spec.ts), which models role sessions.
      */
     async function arrange(t: TestContext) {
       if (!moto) {

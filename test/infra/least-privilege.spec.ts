@@ -21,7 +21,7 @@ import {
   type Request,
   UNSIMULATED_CONDITION_KEY,
 } from './support/iam.ts';
-import { ACCOUNT, buildTestApp, EXTERNAL_ID, READER_ROLE_ARN, REGION } from './support/synth.ts';
+import { ACCOUNT, defaultTestApp, EXTERNAL_ID, READER_ROLE_ARN, REGION } from './support/synth.ts';
 
 const READER_ACCOUNT = READER_ROLE_ARN.split(':')[4] as string;
 
@@ -124,7 +124,7 @@ function proves(
 
 describe('Least privilege (IAM policy simulation of the synthesized stacks)', () => {
   before(() => {
-    const built = buildTestApp();
+    const built = defaultTestApp();
     stack = built.costbot;
     template = Template.fromStack(built.costbot).toJSON() as CfnTemplate;
     assert.ok(built.reader, 'the reader stack is synthesized too');

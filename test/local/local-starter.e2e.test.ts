@@ -1,7 +1,7 @@
 /**
  * The local starter's scheduling under a burst: acks first (no report starts while starts keep
  * coming), then at most `maxRunning` reports at once, in the order started. Its idempotency
- * and shutdown are tested beside the Step Functions starter (test/bot/starter.test.ts).
+ * and shutdown are tested beside the Step Functions starter (test/bot/starter.e2e.test.ts).
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';

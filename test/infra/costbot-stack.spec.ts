@@ -15,7 +15,7 @@ import type { CostbotStack } from '../../infra/stacks/costbot-stack.ts';
 import { OUTPUTS, STATE_MACHINE_LOG_GROUP_PREFIX } from '../../infra/stacks/costbot-stack.ts';
 import type { AslDefinition } from '../../infra/state-machine/asl.ts';
 import { definitionFromTemplate, synthesizeDefinition } from '../../infra/state-machine/synth.ts';
-import { buildTestApp, EXTERNAL_ID, READER_ROLE_ARN } from './support/synth.ts';
+import { buildTestApp, defaultTestApp, EXTERNAL_ID, READER_ROLE_ARN } from './support/synth.ts';
 
 let template: Template;
 let stack: CostbotStack;
@@ -51,7 +51,7 @@ function normalizeTasks(definition: AslDefinition): AslDefinition {
 
 describe('Costbot stack', () => {
   before(() => {
-    const built = buildTestApp();
+    const built = defaultTestApp();
     stack = built.costbot;
     template = Template.fromStack(stack);
   });

@@ -1,5 +1,5 @@
 /**
- * Where costbot deploys: Function URLs (cfn-lint's data, checked in cfn-lint.test.ts) and the
+ * Where costbot deploys: Function URLs (cfn-lint's data, checked in cfn-lint.e2e.test.ts) and the
  * Parameters and Secrets extension layer (aws-cdk-lib's table) in the aws partition; the CLI
  * entry refuses to run without an explicit region (docs/deploy.md's list: deploy-doc.test.ts).
  */
