@@ -29,15 +29,9 @@ export function createRefreshLinkAction(deps: RefreshDeps) {
       await respond({ response_type: 'ephemeral', replace_original: false, text: INVALID_BUTTON });
       return;
     }
+    let link: SignedLink;
     try {
-      const link = await deps.signLink({ bucket: deps.bucket, key });
-      const blocks = (body.message?.blocks ?? []) as KnownBlock[];
-      await respond({
-        replace_original: true,
-        text: body.message?.text ?? 'Cost report',
-        blocks: withFreshLink(blocks, link),
-      });
-      deps.log.info('link refreshed', { key, expiresAt: link.expiresAt });
+      link = await deps.signLink({ bucket: deps.bucket, key });
     } catch (error) {
       deps.log.error('link refresh failed', { key, error });
       await respond({
@@ -45,6 +39,16 @@ export function createRefreshLinkAction(deps: RefreshDeps) {
         replace_original: false,
         text: `The link could not be refreshed.\n${explainThrown(error).text}`,
       });
+      return;
     }
+    // Outside the catch: a response_url that failed (or hung) once is not tried a second time,
+    // which would hold the function for another Slack timeout, up to its own.
+    const blocks = (body.message?.blocks ?? []) as KnownBlock[];
+    await respond({
+      replace_original: true,
+      text: body.message?.text ?? 'Cost report',
+      blocks: withFreshLink(blocks, link),
+    });
+    deps.log.info('link refreshed', { key, expiresAt: link.expiresAt });
   };
 }
