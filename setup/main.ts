@@ -97,5 +97,7 @@ main().catch((error: unknown) => {
   // SDK errors name the action and resource (AccessDenied …); never print values we hold.
   process.stderr.write(`setup failed: ${e.name}: ${e.message}\n`);
   if (!(e instanceof SetupError)) process.stderr.write(`${USAGE}\n`);
-  process.exitCode = 1;
+  // A refusal (no region, a token of the wrong shape) is the person's to fix: status 2, as every
+  // costbot command exits for a bad setting (local/cli.ts).
+  process.exitCode = e instanceof SetupError ? 2 : 1;
 });
