@@ -5,7 +5,7 @@
  * until Ctrl-C.
  */
 import { parseArgs } from 'node:util';
-import { loadConfig, loadDotEnv, slackSecretsFromEnv } from '../common/config.ts';
+import { loadConfig, loadDotEnv, slackChannel, slackSecretsFromEnv } from '../common/config.ts';
 import type { PeriodPreset, PostedState } from '../common/contract.ts';
 import { type Backend, createBackend } from './backend.ts';
 import { EXIT_SETUP, readAtStartup, runCli } from './cli.ts';
@@ -46,6 +46,11 @@ async function main(): Promise<number> {
   }
   loadDotEnv();
   const config = loadConfig(process.env);
+  // A channel given here is checked like COSTBOT_DIGEST_CHANNEL, before anything runs.
+  const channel =
+    values.channel === undefined
+      ? config.digestChannel
+      : slackChannel(values.channel, { setting: '--channel', source: 'environment' });
   const delivery = values.slack
     ? undefined
     : terminalDelivery((text) => process.stdout.write(text));
@@ -64,10 +69,7 @@ async function main(): Promise<number> {
       ...(config.linksUrl ? [names.linkKey] : []),
     ]),
   );
-  const request = digestRequest(
-    values.channel ?? config.digestChannel,
-    values.period as PeriodPreset,
-  );
+  const request = digestRequest(channel, values.period as PeriodPreset);
   const result = await runReport(backend, request);
   if (result.status === 'SUCCEEDED') {
     const out = result.output as PostedState;
