@@ -3,11 +3,13 @@
  * settings, as the Lambda entries build them) or `local` (the embedded defaults: demo
  * metrics, an S3 server on loopback, a parameter file, the terminal or a local Slack).
  */
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { withSlackSecretOverrides } from '../bot/secrets.ts';
 import { s3Config } from '../common/aws-clients.ts';
-import type { CostbotConfig, SlackSecretsFromEnv } from '../common/config.ts';
+import { type CostbotConfig, readSetting, type SlackSecretsFromEnv } from '../common/config.ts';
+import { ConfigError } from '../common/errors.ts';
 import { createLinkSigner, signDepsFromConfig } from '../common/link-signer.ts';
 import { createLogger } from '../common/log.ts';
 import {
@@ -228,8 +230,33 @@ async function serveLinks(
   });
 }
 
-export function createBackend(config: CostbotConfig, env: Env, options: BackendOptions = {}) {
+/**
+ * COSTBOT_ASSETS_DIR, when set, must be a directory: charts are drawn with the font and
+ * WebAssembly it holds, and the first report is too late to learn that it is not there.
+ */
+async function checkAssetsDir(env: Env): Promise<void> {
+  const dir = readSetting(env, 'COSTBOT_ASSETS_DIR');
+  if (
+    !dir ||
+    (await stat(dir).then(
+      (s) => s.isDirectory(),
+      () => false,
+    ))
+  )
+    return;
+  throw new ConfigError(
+    'COSTBOT_ASSETS_DIR',
+    `"${dir}" is not a directory: point it at the one holding the chart font and WebAssembly, or unset it (they are then read from node_modules).`,
+  );
+}
+
+export async function createBackend(
+  config: CostbotConfig,
+  env: Env,
+  options: BackendOptions = {},
+): Promise<Backend> {
+  await checkAssetsDir(env);
   return config.backend === 'aws'
-    ? Promise.resolve(awsBackend(config, env, options))
+    ? awsBackend(config, env, options)
     : localBackend(config, options);
 }
