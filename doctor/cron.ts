@@ -205,7 +205,8 @@ const MAX_DAYS = 366 * 8;
  * The first run strictly after `after`, or null when the expression never fires again (a year
  * in the past, 31 February). Throws `CronError` for a bad expression or time zone.
  */
-export function nextRun(expression: string, timeZone: string, after: Date): Date | null {
+/** The schedule's run times after `after`, in order, as the scheduler would fire them. */
+export function* runTimes(expression: string, timeZone: string, after: Date): Generator<Date> {
   const schedule = parseCron(expression);
   assertTimeZone(timeZone);
   const start = wallClock(after.getTime(), timeZone);
@@ -225,10 +226,14 @@ export function nextRun(expression: string, timeZone: string, after: Date): Date
     for (const hour of schedule.hours) {
       for (const minute of schedule.minutes) {
         const t = zonedTime({ year, month, day, hour, minute }, timeZone);
-        if (t !== null && t > after.getTime()) return new Date(t);
+        if (t !== null && t > after.getTime()) yield new Date(t);
       }
     }
   }
+}
+
+export function nextRun(expression: string, timeZone: string, after: Date): Date | null {
+  for (const t of runTimes(expression, timeZone, after)) return t;
   return null;
 }
 

@@ -7,7 +7,7 @@
  */
 import { CronError } from '../../common/errors.ts';
 import { type ReportUsage, reportCost, tinyUsd } from '../../common/report-cost.ts';
-import { nextRun } from '../cron.ts';
+import { runTimes } from '../cron.ts';
 import type { CheckResult } from '../types.ts';
 import type { CheckContext } from './context.ts';
 
@@ -23,10 +23,11 @@ const MAX_RUNS = 5000;
 export function runsWithin(cron: string, timeZone: string, from: Date): number {
   const end = from.getTime() + DAYS * 86_400_000;
   let runs = 0;
-  for (let t = nextRun(cron, timeZone, from); t && t.getTime() <= end; ) {
+  // One walk through the calendar, not a fresh search from each run.
+  for (const t of runTimes(cron, timeZone, from)) {
+    if (t.getTime() > end) break;
     runs += 1;
     if (runs >= MAX_RUNS) break;
-    t = nextRun(cron, timeZone, t);
   }
   return runs;
 }
