@@ -888,7 +888,7 @@ export const NOTICE_FAULT_CASES: FaultCase[] = (['503', 'reset', 'hang'] as cons
 /** The bot's own replies (Refresh link's response_url) meet a Slack that hangs. */
 export const BOT_REPLY_FAULT = {
   tried: 'Refresh link whose response_url never answers',
-  expected: 'the Lambda still answers Slack within 3 s',
+  expected: "answered well within the bot function's 10 s timeout; the dead URL tried once",
 };
 
 /** Slack delivering the same request again (X-Slack-Retry-Num): one execution, whatever the retries. */
@@ -982,6 +982,22 @@ export function rows(): Row[] {
       'retried as SlackUnavailableError; the report posted once; no failure notice',
     );
   }
+  for (const c of NOTICE_FAULT_CASES) {
+    add(
+      'Delivery',
+      'full local run, flaky loopback Slack',
+      c.label,
+      'retried; exactly one failure notice',
+    );
+  }
+  for (const step of THROTTLED_STEPS) {
+    add(
+      'Delivery',
+      'full local run',
+      `Lambda.TooManyRequestsException once on the ${step} step`,
+      'retried; the report posted once',
+    );
+  }
   for (const c of DUPLICATE_CASES)
     add('Delivery', 'full local run, delivery records on s3rver', c.label, c.expected);
   add(
@@ -1034,8 +1050,11 @@ export function rows(): Row[] {
         : 'InvalidSignerKeyError / SessionCredentialsError, a failure notice saying what to do; no link posted',
     );
   }
-  for (const c of LAMBDA_BODY_CASES)
-    add('Bad input', 'bot/lambda.ts (Function URL v2)', c.label, '4xx, no throw, nothing started');
+  for (const c of LAMBDA_BODY_CASES) {
+    const where = c.base64 ? 'bot/lambda.ts (Function URL v2)' : RECEIVERS;
+    const refusal = c.refusalOk ? '4xx or an ephemeral refusal' : '4xx';
+    add('Bad input', where, c.label, `${refusal}, no throw, nothing started`);
+  }
   for (const c of LAMBDA_EVENT_CASES)
     add('Bad input', 'bot/lambda.ts', `event: ${c.label}`, '4xx, no throw, nothing started');
   for (const c of COMMAND_BOUND_CASES)
@@ -1045,6 +1064,17 @@ export function rows(): Row[] {
       `/aws-cost with ${c.label}`,
       'ephemeral usage reply, nothing started',
     );
+  add('Bad input', 'full local run', PAYLOAD_CASE.tried, PAYLOAD_CASE.expected);
+  for (const c of RUN_REQUEST_CASES) {
+    add(
+      'Bad input',
+      'full local run',
+      `request with ${c.label}`,
+      c.notice
+        ? 'execution fails with InvalidEventError; one failure notice naming it'
+        : 'execution fails with InvalidEventError; nothing posted',
+    );
+  }
   for (const c of STEP_EVENT_CASES)
     add(
       'Bad input',
@@ -1124,12 +1154,23 @@ export function rows(): Row[] {
     'SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN in the environment',
     'they win over parameters.json',
   );
+  for (const c of DOTENV_CASES) {
+    add('Start-up and configuration', 'npm start', `.env with ${c.label}`, c.expected);
+  }
   add(
     'Start-up and configuration',
     'npm run digest',
     'run without flags',
     'one digest printed, exits 0',
   );
+  for (const c of DIGEST_FLAG_CASES) {
+    add(
+      'Start-up and configuration',
+      'npm run digest',
+      c.args.join(' '),
+      `exit status 2 naming ${c.names}, no stack trace; nothing run`,
+    );
+  }
   for (const c of CONSOLE_CASES) {
     add(
       'Local console',
@@ -1142,7 +1183,7 @@ export function rows(): Row[] {
     'Local console',
     'npm start console',
     `${CONSOLE_LOAD.commands} commands at once`,
-    `${CONSOLE_LOAD.commands} reports, every ack under ${CONSOLE_LOAD.maxAckMs} ms, no operation_timeout`,
+    `${CONSOLE_LOAD.commands} reports, every command acked within Slack's ${CONSOLE_LOAD.maxAckMs} ms, no operation_timeout`,
   );
   for (const c of REGION_CASES) {
     add(
