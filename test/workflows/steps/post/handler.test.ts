@@ -1,7 +1,7 @@
 /**
  * The Post step's failure path and its delivery records, with a recording Slack and the records
  * in memory (the S3 and s3rver stores are tested in delivery-record.e2e.test.ts; whole runs in
- * test/faults/delivery.test.ts).
+ * test/faults/delivery.e2e.test.ts).
  */
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
