@@ -5,7 +5,7 @@
  * ignored: the figures are what the usage is worth, not what a new account pays.
  *
  *   reportCostLine({ listMetrics: 1, getMetricData: 1, metrics: 31 })
- *   // 'this report: 2 CloudWatch requests, 31 metrics, 7 state transitions, about $0.00052'
+ *   // 'this report: 2 CloudWatch requests, 31 metrics, 6 state transitions, about $0.00049'
  *
  * Prices marked FIELD-NOTES come from `../shared/FIELD-NOTES.md`; the rest are assumptions.
  */
@@ -67,10 +67,10 @@ export function lambdaSeconds(localMs: number, memoryMb: number): number {
 export const REPORT_LAMBDA_GB_SECONDS = 1.7;
 
 /**
- * State transitions of a report through the single Fetch: the definition's path (Scheduled?,
- * ByAccount?, Fetch, Summarize, RenderAndStore, Sign, Post), checked by the bench's count.
+ * State transitions of a report through the single Fetch: the definition's path (Route?, Fetch,
+ * Summarize, RenderAndStore, Sign, Post), checked by the bench's count.
  */
-export const REPORT_TRANSITIONS = 7;
+export const REPORT_TRANSITIONS = 6;
 
 /** What the steps of one report requested, carried from Fetch to the message. */
 export interface ReportUsage {

@@ -3,11 +3,9 @@
  * JSONPath (the local runner ignores JSONata). One definition serves both report kinds: the
  * input's `kind` and `responseUrl` decide where the Post step delivers.
  *
- *   Scheduled? ─┬─ NameScheduledRun → UseScheduledRunName ─┐
- *               └───────────────────────────────────────────┴─→ ByAccount?
- *
- *   ByAccount? ─┬─ Fetch ──────────────────────────────┬─→ Summarize → RenderAndStore → Sign → Post
- *               └─ FetchAccounts (Map ≤ 5: FetchAccount) ┘
+ *   Route? ─┬─ NameScheduledRun → UseScheduledRunName → ByAccount? ─┬─ (as below)
+ *           ├─ FetchAccounts (Map ≤ 5: FetchAccount) ──────┬─→ Summarize → RenderAndStore → Sign → Post
+ *           └─ Fetch ─────────────────────────────────────┘
  *     └──── any error (Catch, ResultPath $.error) ────→ ReportFailure → ReportDelivered? ─┬─ Delivered
  *                                                                                      └─ Failed
  *
@@ -179,7 +177,7 @@ function failurePath(scope: Construct, post: IFunction): IChainable {
  * scheduler's duplicate deliveries of one run share one request id, hence one delivery record
  * and one post: `2026-11-23T09:00:00Z` → `digest-2026-11-23T090000Z` (ids take no `:`).
  */
-function nameScheduledRun(scope: Construct, next: IChainable): Choice {
+function nameScheduledRun(scope: Construct, next: IChainable): IChainable {
   const parts = JsonPath.stringSplit(JsonPath.stringAt('$.scheduledAt'), ':');
   const name = new Pass(scope, STATES.nameRun, {
     parameters: {
@@ -197,9 +195,7 @@ function nameScheduledRun(scope: Construct, next: IChainable): Choice {
       request: JsonPath.jsonMerge(JsonPath.objectAt('$.request'), JsonPath.objectAt('$.scheduled')),
     },
   });
-  return new Choice(scope, STATES.scheduled)
-    .when(Condition.isPresent('$.scheduledAt'), name.next(use).next(next))
-    .otherwise(next);
+  return name.next(use).next(next);
 }
 
 /** The report path, every step catching into the failure path. */
@@ -238,10 +234,16 @@ export function costReportDefinition(scope: Construct, fns: CostReportFunctions)
 
   // `accounts[0]`, not `accounts`: an empty list names no account, and a single Fetch already
   // treats it as "all", as it did before the fan-out existed.
-  const byAccount = new Choice(scope, STATES.byAccount)
-    .when(Condition.isPresent('$.request.accounts[0]'), fetchAccounts)
+  const byAccount = Condition.isPresent('$.request.accounts[0]');
+  const afterNaming = new Choice(scope, STATES.byAccount)
+    .when(byAccount, fetchAccounts)
     .otherwise(fetch);
-  return nameScheduledRun(scope, byAccount);
+  // One Choice routes every request: a command pays one transition before Fetch, not two
+  // (Step Functions bills each state entered); only a scheduled run is named first.
+  return new Choice(scope, STATES.route)
+    .when(Condition.isPresent('$.scheduledAt'), nameScheduledRun(scope, afterNaming))
+    .when(byAccount, fetchAccounts)
+    .otherwise(fetch);
 }
 
 export class CostReportStateMachine extends Construct {

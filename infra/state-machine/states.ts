@@ -5,10 +5,11 @@
  */
 /** State names: the local runner maps its handlers by these, so they are part of the contract. */
 export const STATES = {
-  /** A scheduled digest's run is named after its scheduled time first. */
-  scheduled: 'Scheduled?',
+  /** The first state: a scheduled run is named first, else straight to Fetch or FetchAccounts. */
+  route: 'Route?',
   nameRun: 'NameScheduledRun',
   useRunName: 'UseScheduledRunName',
+  /** After a scheduled run is named: FetchAccounts or Fetch. */
   byAccount: 'ByAccount?',
   fetch: 'Fetch',
   fetchAccounts: 'FetchAccounts',

@@ -29,13 +29,13 @@ describe('Function: reportCost', () => {
     const single = reportCost(usage);
     const byAccount = reportCost({ ...usage, accounts: 10 });
     // Assess
-    assert.equal(single.transitions, 7);
-    assert.equal(byAccount.transitions, 27);
+    assert.equal(single.transitions, 6);
+    assert.equal(byAccount.transitions, 26);
     assert.equal(byAccount.lambdaInvocations, 15);
     assert.equal(
       single.dollars.total,
       10 * PRICES.getMetricDataPerMetric +
-        7 * PRICES.transition +
+        6 * PRICES.transition +
         5 * PRICES.lambdaRequest +
         REPORT_LAMBDA_GB_SECONDS * PRICES.lambdaGbSecond,
     );
@@ -49,7 +49,7 @@ describe('Function: reportCostLine', () => {
     // Assess
     assert.equal(
       line,
-      'this report: 2 CloudWatch requests, 1 metric, 7 state transitions, about $0.00022',
+      'this report: 2 CloudWatch requests, 1 metric, 6 state transitions, about $0.00019',
     );
   });
 });

@@ -70,8 +70,7 @@ describe('Faults: a step that never answers', () => {
     assert.equal(calls, 1, 'a timeout is not retried');
     assert.deepEqual(retries(result.events, STATES.fetch), []);
     assert.deepEqual(entered(result.events), [
-      STATES.scheduled,
-      STATES.byAccount,
+      STATES.route,
       STATES.fetch,
       STATES.failure,
       STATES.reportDelivered,

@@ -167,8 +167,7 @@ describe('local report runs', () => {
       // Assess
       assert.equal(result.status, 'SUCCEEDED', `${result.error}: ${result.cause}`);
       assert.deepEqual(entered(result.events), [
-        STATES.scheduled,
-        STATES.byAccount,
+        STATES.route,
         STATES.fetch,
         STATES.summarize,
         STATES.chart,
@@ -309,8 +308,7 @@ describe('local report runs', () => {
     assert.equal(billing.calls, 1, 'AccessDenied is not retried');
     assert.deepEqual(retried(result.events, STATES.fetch), []);
     assert.deepEqual(entered(result.events), [
-      STATES.scheduled,
-      STATES.byAccount,
+      STATES.route,
       STATES.fetch,
       STATES.failure,
       STATES.reportDelivered,
@@ -388,8 +386,7 @@ describe('local report runs', () => {
       assert.deepEqual(
         states.filter((s) => s !== STATES.fetchAccount),
         [
-          STATES.scheduled,
-          STATES.byAccount,
+          STATES.route,
           STATES.fetchAccounts,
           STATES.summarize,
           STATES.chart,
@@ -552,9 +549,8 @@ describe('local report runs', () => {
 
       // Assess
       assert.equal(result.status, 'SUCCEEDED', `${result.error}: ${result.cause}`);
-      assert.deepEqual(entered(result.events).slice(0, 4), [
-        STATES.scheduled,
-        STATES.byAccount,
+      assert.deepEqual(entered(result.events).slice(0, 3), [
+        STATES.route,
         STATES.fetch,
         STATES.summarize,
       ]);
@@ -597,8 +593,7 @@ describe('a local run whose signer key is temporary', () => {
     // Assess
     assertFailed(result, 'SessionCredentialsError');
     assert.deepEqual(entered(result.events), [
-      STATES.scheduled,
-      STATES.byAccount,
+      STATES.route,
       STATES.fetch,
       STATES.summarize,
       STATES.chart,

@@ -18,16 +18,16 @@ describe('Check: the bot’s own bill', () => {
     const daily = await bill({ cron: 'cron(0 9 * * ? *)', timeZone: 'Europe/Paris' });
     const weekdays = await bill({ cron: 'cron(0 9 ? * MON-FRI *)', timeZone: 'Europe/Paris' });
 
-    // Assess: $0.00052 a digest (31 metrics, 7 transitions, Lambda at the bench's figure).
+    // Assess: $0.00049 a digest (31 metrics, 6 transitions, Lambda at the bench's figure).
     assert.equal(daily.status, 'ok');
     assert.match(
       daily.detail,
-      /^About \$0\.016 a month at list prices for 30 digests in the next 30 days \(cron\(0 9 \* \* \? \*\) in Europe\/Paris\), \$0\.00052 each/,
+      /^About \$0\.015 a month at list prices for 30 digests in the next 30 days \(cron\(0 9 \* \* \? \*\) in Europe\/Paris\), \$0\.00049 each/,
     );
     assert.match(weekdays.detail, /^About \$0\.011 a month .* for 22 digests/);
     assert.match(
       daily.detail,
-      /Each \/aws-cost adds about \$0\.00052, or \$0\.0002 when it reuses a billing read/,
+      /Each \/aws-cost adds about \$0\.00049, or \$0\.00017 when it reuses a billing read/,
     );
   });
 

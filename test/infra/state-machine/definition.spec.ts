@@ -175,14 +175,13 @@ describe('state machine definition (synthesized from the CDK construct)', () => 
       assert.doesNotMatch(text, /\{%/, 'no JSONata {% … %} expressions');
     });
 
-    it('runs Scheduled? → ByAccount? → Fetch → Summarize → RenderAndStore → Sign → Post by default', () => {
+    it('runs Route? → Fetch → Summarize → RenderAndStore → Sign → Post by default', () => {
       // Act
       const path = walk((choice) => choice.Default as string);
 
       // Assess
       assert.deepEqual(path, [
-        STATES.scheduled,
-        STATES.byAccount,
+        STATES.route,
         STATES.fetch,
         STATES.summarize,
         STATES.chart,
@@ -192,18 +191,17 @@ describe('state machine definition (synthesized from the CDK construct)', () => 
       assert.equal(state(STATES.post).End, true);
     });
 
-    it('runs ByAccount? → FetchAccounts → Summarize → … → Post when the request names accounts', () => {
+    it('runs Route? → FetchAccounts → Summarize → … → Post when the request names accounts', () => {
       // Act
       const path = walk((choice) =>
-        choice === state(STATES.byAccount)
-          ? ((choice.Choices as ChoiceRule[])[0]?.Next ?? 'none')
+        choice === state(STATES.route)
+          ? ((choice.Choices as ChoiceRule[])[1]?.Next ?? 'none')
           : (choice.Default as string),
       );
 
       // Assess
       assert.deepEqual(path, [
-        STATES.scheduled,
-        STATES.byAccount,
+        STATES.route,
         STATES.fetchAccounts,
         STATES.summarize,
         STATES.chart,
@@ -227,18 +225,19 @@ describe('state machine definition (synthesized from the CDK construct)', () => 
     it('is named after its scheduled time before anything else runs', () => {
       // Act
       const path = walk((choice) =>
-        choice === state(STATES.scheduled)
+        choice === state(STATES.route)
           ? ((choice.Choices as ChoiceRule[])[0]?.Next ?? 'none')
           : (choice.Default as string),
       );
 
       // Assess
-      assert.equal(definition.StartAt, STATES.scheduled);
-      assert.deepEqual(state(STATES.scheduled).Choices, [
+      assert.equal(definition.StartAt, STATES.route);
+      assert.deepEqual(state(STATES.route).Choices, [
         { Variable: '$.scheduledAt', IsPresent: true, Next: STATES.nameRun },
+        { Variable: '$.request.accounts[0]', IsPresent: true, Next: STATES.fetchAccounts },
       ]);
       assert.deepEqual(path.slice(0, 4), [
-        STATES.scheduled,
+        STATES.route,
         STATES.nameRun,
         STATES.useRunName,
         STATES.byAccount,
