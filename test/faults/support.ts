@@ -33,7 +33,9 @@ export interface Rig {
 
 export async function startRig(
   env: Record<string, string> = {},
-  options: Pick<BackendOptions, 'slackTimeoutMs'> = {},
+  options: BackendOptions = {},
+  /** The Web API base URL the backend posts to, given the fake Slack; default the fake itself. */
+  apiUrl?: (slack: FakeSlackApi) => Promise<string>,
 ): Promise<Rig> {
   const dir = await mkdtemp(join(tmpdir(), 'costbot-faults-'));
   const slack = await startFakeSlackApi('');
@@ -42,11 +44,11 @@ export async function startRig(
     COSTBOT_LOCAL_S3_PORT: '0',
     COSTBOT_LOCAL_LINKS_PORT: '0',
     COSTBOT_DIGEST_CHANNEL: CHANNEL,
-    SLACK_API_URL: slack.apiUrl,
+    SLACK_API_URL: apiUrl ? await apiUrl(slack) : slack.apiUrl,
     LOG_LEVEL: 'info',
     ...env,
   });
-  const backend = await localBackend(config, { ...options, now: () => new Date(FROZEN_NOW) });
+  const backend = await localBackend(config, { now: () => new Date(FROZEN_NOW), ...options });
   const parameterFile = join(dir, 'parameters.json');
   const parameters = JSON.parse(await readFile(parameterFile, 'utf8')) as Record<string, string>;
   slack.validToken = parameters[config.parameterNames.slackBotToken] ?? '';
