@@ -261,6 +261,28 @@ describe('the local Slack console in chromium', { skip: skip ?? false }, () => {
     assert.match(hop.headers.get('location') ?? '', /X-Amz-Signature=/);
   });
 
+  it('draws a two-series metric chart, and its longer-period button draws the next one', async () => {
+    // Prepare
+    const charts = page.getByTestId('message').filter({ has: page.getByTestId('chart-image') });
+    const before = await charts.count();
+    await send(page, '/aws-cost chart AWS/Lambda Errors FunctionName=api,worker 24h');
+    const metric = charts.nth(before);
+    await metric.waitFor();
+    assert.match(await metric.innerText(), /AWS\/Lambda Errors/);
+    assert.match(await metric.innerText(), /worker/);
+    assert.ok((await imageLoads(metric.getByTestId('chart-image'))) >= 200);
+
+    // Act
+    await metric.getByTestId('button-metric_longer').click();
+    const next = charts.nth(before + 1);
+    await next.waitFor();
+
+    // Assess
+    assert.match(await next.innerText(), /AWS\/Lambda Errors/);
+    assert.match(await next.innerText(), /7 days|3 days/);
+    assert.ok((await imageLoads(next.getByTestId('chart-image'))) >= 200);
+  });
+
   it('answers /aws-cost 8d with a usage reply only the user sees', async () => {
     await send(page, '/aws-cost 8d');
     const reply = page.getByTestId('message').filter({ hasText: 'Unknown period' }).last();
