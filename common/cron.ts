@@ -12,7 +12,7 @@
  * nextRun('cron(0 9 ? * MON-FRI *)', 'Europe/Berlin', new Date('2026-11-21T12:00:00Z'));
  * // → 2026-11-23T08:00:00.000Z (Monday 09:00 in Berlin, UTC+1 in November)
  */
-import { CronError, CronUnsupportedError } from '../common/errors.ts';
+import { CronError, CronUnsupportedError } from './errors.ts';
 
 interface Field {
   name: string;

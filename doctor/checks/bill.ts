@@ -5,9 +5,10 @@
  * ListMetrics page and 31 metrics (the total and 30 services). Without a known schedule (the
  * bot does not see it) one digest a day is assumed, and said.
  */
+
+import { runTimes } from '../../common/cron.ts';
 import { CronError } from '../../common/errors.ts';
 import { type ReportUsage, reportCost, tinyUsd } from '../../common/report-cost.ts';
-import { runTimes } from '../cron.ts';
 import type { CheckResult } from '../types.ts';
 import type { CheckContext } from './context.ts';
 

@@ -2,8 +2,9 @@
  * The schedule: when the next morning digest runs, in its time zone and in UTC, or why the
  * deployed cron expression never runs.
  */
+
+import { formatInZone, nextRun } from '../../common/cron.ts';
 import { CronError, CronUnsupportedError } from '../../common/errors.ts';
-import { formatInZone, nextRun } from '../cron.ts';
 import type { CheckResult } from '../types.ts';
 import type { CheckContext } from './context.ts';
 import { formatDuration, utc } from './text.ts';

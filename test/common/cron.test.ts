@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { formatInZone, nextRun, parseCron, zonedTime } from '../../common/cron.ts';
 import { CronError, CronUnsupportedError } from '../../common/errors.ts';
-import { formatInZone, nextRun, parseCron, zonedTime } from '../../doctor/cron.ts';
 
 const WEEKDAYS_9 = 'cron(0 9 ? * MON-FRI *)';
 
