@@ -13,6 +13,7 @@
  */
 
 import type { ReportUsage } from './report-cost.ts';
+import type { SubscriptionRef } from './subscription.ts';
 
 /** Where the report goes: a channel post (digest) or the reply to a slash command. */
 export type ReportKind = 'command' | 'digest';
@@ -63,6 +64,8 @@ export interface ReportRequest {
   service?: string;
   /** Chart this metric instead of cost. */
   metric?: MetricRequest;
+  /** Set on a subscription's scheduled run: which one, and when it posts (`common/subscription.ts`). */
+  subscription?: SubscriptionRef;
 }
 
 /** One time series as fetched: daily points, oldest first. */
