@@ -63,6 +63,12 @@ export interface CostbotConfig {
   /** Channels (ids or #names) and users allowed to run `/aws-cost`; empty: everyone. */
   allowedChannels: string[];
   allowedUsers: string[];
+  /** Users who may subscribe, unsubscribe and remove subscriptions; empty: everyone allowed. */
+  adminUsers: string[];
+  /** Subscriptions a channel may have. */
+  maxSubscriptionsPerChannel: number;
+  /** Subscriptions in all channels. */
+  maxSubscriptions: number;
   /** Local bot and console port on 127.0.0.1. */
   port: number;
   logLevel: LogLevel;
@@ -474,6 +480,21 @@ export const SETTINGS = {
     'Comma-separated user ids allowed to use `/aws-cost` and its buttons (every listener); empty: all.',
     slackUserIds,
   ),
+  COSTBOT_ADMIN_USERS: setting(
+    '',
+    'Comma-separated user ids who may subscribe, unsubscribe and remove subscriptions; listing stays open to everyone the allow-lists admit; empty: all.',
+    slackUserIds,
+  ),
+  COSTBOT_MAX_SUBSCRIPTIONS_PER_CHANNEL: setting(
+    '10',
+    'Subscriptions a channel may have, 1..20 (the list is one Slack message of 50 blocks at most; one `ListSchedules` page).',
+    integer(1, 20),
+  ),
+  COSTBOT_MAX_SUBSCRIPTIONS: setting(
+    '200',
+    'Subscriptions in all channels, 1..1000: far under EventBridge Scheduler\'s default quota of 10,000,000 schedules per account and Region (Scheduler User Guide, "Quotas"), and few enough to count (`ListSchedules`, 100 a page) within Slack\'s 3 s.',
+    integer(1, 1000),
+  ),
   PORT: setting('3000', 'Local bot and Slack console port on 127.0.0.1.', port),
   LOG_LEVEL: setting('info', '`debug`, `info`, `warn` or `error`.', oneOf(LOG_LEVELS)),
   COSTBOT_READER_ROLE_ARNS: setting(
@@ -678,6 +699,9 @@ export function loadConfig(env: Env = process.env): CostbotConfig {
     stateMachineArn: get('COSTBOT_STATE_MACHINE_ARN'),
     allowedChannels: get('COSTBOT_ALLOWED_CHANNELS'),
     allowedUsers: get('COSTBOT_ALLOWED_USERS'),
+    adminUsers: get('COSTBOT_ADMIN_USERS'),
+    maxSubscriptionsPerChannel: get('COSTBOT_MAX_SUBSCRIPTIONS_PER_CHANNEL'),
+    maxSubscriptions: get('COSTBOT_MAX_SUBSCRIPTIONS'),
     port: get('PORT'),
     logLevel: get('LOG_LEVEL'),
     readerRoles: get('COSTBOT_READER_ROLE_ARNS'),

@@ -60,6 +60,9 @@ describe('Function: loadConfig', () => {
       stateMachineArn: null,
       allowedChannels: [],
       allowedUsers: [],
+      adminUsers: [],
+      maxSubscriptionsPerChannel: 10,
+      maxSubscriptions: 200,
       port: 3000,
       logLevel: 'info',
       readerRoles: [],
@@ -107,6 +110,9 @@ describe('Function: loadConfig', () => {
         'arn:aws:states:us-east-1:123456789012:stateMachine:costbot-report',
       COSTBOT_ALLOWED_CHANNELS: 'C0123ABCD, G0456EFGH',
       COSTBOT_ALLOWED_USERS: 'U0123ABCD',
+      COSTBOT_ADMIN_USERS: 'U0ADMIN01',
+      COSTBOT_MAX_SUBSCRIPTIONS_PER_CHANNEL: '3',
+      COSTBOT_MAX_SUBSCRIPTIONS: '50',
       PORT: '8080',
       LOG_LEVEL: 'debug',
       COSTBOT_READER_ROLE_ARNS:
@@ -146,6 +152,9 @@ describe('Function: loadConfig', () => {
       stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:costbot-report',
       allowedChannels: ['C0123ABCD', 'G0456EFGH'],
       allowedUsers: ['U0123ABCD'],
+      adminUsers: ['U0ADMIN01'],
+      maxSubscriptionsPerChannel: 3,
+      maxSubscriptions: 50,
       port: 8080,
       logLevel: 'debug',
       // The account a role reads is the one in its ARN.
@@ -265,6 +274,26 @@ describe('Function: loadConfig', () => {
       setting: 'COSTBOT_ALLOWED_USERS',
     },
     {
+      name: 'an admin that is not a user id',
+      env: { COSTBOT_ADMIN_USERS: 'bob' },
+      setting: 'COSTBOT_ADMIN_USERS',
+    },
+    {
+      name: 'no subscriptions per channel',
+      env: { COSTBOT_MAX_SUBSCRIPTIONS_PER_CHANNEL: '0' },
+      setting: 'COSTBOT_MAX_SUBSCRIPTIONS_PER_CHANNEL',
+    },
+    {
+      name: 'more subscriptions per channel than one list message holds',
+      env: { COSTBOT_MAX_SUBSCRIPTIONS_PER_CHANNEL: '21' },
+      setting: 'COSTBOT_MAX_SUBSCRIPTIONS_PER_CHANNEL',
+    },
+    {
+      name: 'more subscriptions than the bot counts within 3 s',
+      env: { COSTBOT_MAX_SUBSCRIPTIONS: '1001' },
+      setting: 'COSTBOT_MAX_SUBSCRIPTIONS',
+    },
+    {
       name: 'an unknown log level',
       env: { LOG_LEVEL: 'verbose' },
       setting: 'LOG_LEVEL',
@@ -290,6 +319,26 @@ describe('Function: loadConfig', () => {
       setting: 'COSTBOT_READER_EXTERNAL_ID',
     },
   ];
+
+  it('accepts the subscription limits at their bounds and a list of admins', () => {
+    // Prepare
+    const low = {
+      COSTBOT_MAX_SUBSCRIPTIONS_PER_CHANNEL: '1',
+      COSTBOT_MAX_SUBSCRIPTIONS: '1',
+      COSTBOT_ADMIN_USERS: 'U0123ABCD, W0123ABCD',
+    };
+    const high = { COSTBOT_MAX_SUBSCRIPTIONS_PER_CHANNEL: '20', COSTBOT_MAX_SUBSCRIPTIONS: '1000' };
+
+    // Act
+    const [a, b] = [loadConfig(low), loadConfig(high)];
+
+    // Assess
+    assert.deepEqual(
+      [a.maxSubscriptionsPerChannel, a.maxSubscriptions, a.adminUsers],
+      [1, 1, ['U0123ABCD', 'W0123ABCD']],
+    );
+    assert.deepEqual([b.maxSubscriptionsPerChannel, b.maxSubscriptions], [20, 1000]);
+  });
 
   it('refuses two reader roles for one account, naming both', () => {
     // Prepare
