@@ -103,6 +103,8 @@ export interface InfraConfig {
   architecture: 'arm64' | 'x86_64';
   /** Address the failure alarm's topic e-mails (SNS asks it to confirm); unset: no subscription. */
   alarmEmail?: string;
+  /** Encrypt the alarm's topic with a customer managed KMS key ($1 a month). */
+  alarmTopicKey: boolean;
 }
 
 /** The defaults, exported so docs and tests read the same values. */
@@ -126,6 +128,7 @@ export const INFRA_DEFAULTS = {
   allowedUsers: [] as string[],
   parameterPrefix: '/costbot',
   parametersExtension: true,
+  alarmTopicKey: false,
   architecture: 'arm64',
 } as const;
 
@@ -229,6 +232,7 @@ export function loadInfraConfig(
     allowedUsers: read('allowedUsers', slackUserIds),
     parameterPrefix: read('parameterPrefix', ssmParameterPath),
     parametersExtension: read('parametersExtension', boolean),
+    alarmTopicKey: read('alarmTopicKey', boolean),
     architecture,
     ...(alarmEmail ? { alarmEmail } : {}),
   };

@@ -5,9 +5,12 @@
  * failed report ends an execution as failed (the failure path's last state is a Fail), whether
  * or not its notice reached Slack.
  *
- * The topic is encrypted with a customer managed key: the AWS managed `aws/sns` key's policy
- * cannot be changed, so CloudWatch could not use it to publish. Its policy lets CloudWatch
- * publish for this alarm only, and refuses anything but TLS.
+ * The topic's policy lets CloudWatch publish for this alarm only, and refuses anything but TLS.
+ * It is not encrypted at rest by default: a customer managed key costs $1 a month, six times
+ * what the reports themselves cost (docs/performance.md), to protect a notice that says "a
+ * report failed" and names the stack. `encrypt: true` (CDK context `alarmTopicKey=true`) adds
+ * one, for accounts whose rules require SSE on every topic; the AWS managed `aws/sns` key is no
+ * option, since its policy cannot let CloudWatch publish.
  */
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import {
@@ -23,11 +26,14 @@ import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { acknowledge } from './nag.ts';
 
 export interface FailureAlarmProps {
   stateMachine: StateMachine;
   /** Address to e-mail; unset: the topic has no subscription (subscribe to it yourself). */
   email?: string;
+  /** Encrypt the topic with a customer managed key ($1 a month). Default false. */
+  encrypt?: boolean;
 }
 
 /**
@@ -43,26 +49,18 @@ export class FailureAlarm extends Construct {
   constructor(scope: Construct, id: string, props: FailureAlarmProps) {
     super(scope, id);
     const cloudwatch = new ServicePrincipal('cloudwatch.amazonaws.com');
-    const key = new Key(this, 'Key', {
-      description: 'costbot: encrypts the report failure alarm topic',
-      enableKeyRotation: true,
-      // Only notifications in flight are encrypted with it: nothing to keep once the stack goes.
-      removalPolicy: RemovalPolicy.DESTROY,
-      pendingWindow: Duration.days(7),
-    });
-    key.addToResourcePolicy(
-      new PolicyStatement({
-        sid: 'CloudWatchAlarmsEncryptNotifications',
-        principals: [cloudwatch],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        resources: ['*'],
-      }),
-    );
     const topic = new Topic(this, 'Topic', {
       displayName: 'costbot report failures',
-      masterKey: key,
       enforceSSL: true,
+      ...(props.encrypt ? { masterKey: this.topicKey(cloudwatch) } : {}),
     });
+    if (!props.encrypt) {
+      acknowledge(
+        topic,
+        'AwsSolutions-SNS2',
+        'The topic carries only "a costbot report failed" notices (no cost figures, no secrets) and refuses requests without TLS; a customer managed key would add $1 a month to a bill of cents. CDK context alarmTopicKey=true adds one.',
+      );
+    }
 
     const { stateMachine } = props;
     this.alarm = new Alarm(this, 'Alarm', {
@@ -98,5 +96,25 @@ export class FailureAlarm extends Construct {
     );
     if (props.email) topic.addSubscription(new EmailSubscription(props.email));
     this.topic = topic;
+  }
+
+  /** A rotated key whose policy lets CloudWatch encrypt the alarm's notifications. */
+  private topicKey(cloudwatch: ServicePrincipal): Key {
+    const key = new Key(this, 'Key', {
+      description: 'costbot: encrypts the report failure alarm topic',
+      enableKeyRotation: true,
+      // Only notifications in flight are encrypted with it: nothing to keep once the stack goes.
+      removalPolicy: RemovalPolicy.DESTROY,
+      pendingWindow: Duration.days(7),
+    });
+    key.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CloudWatchAlarmsEncryptNotifications',
+        principals: [cloudwatch],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+      }),
+    );
+    return key;
   }
 }

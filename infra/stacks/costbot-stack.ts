@@ -133,6 +133,7 @@ export class CostbotStack extends Stack {
     this.failures = new FailureAlarm(this, 'Failures', {
       stateMachine: this.stateMachine,
       ...(config.alarmEmail ? { email: config.alarmEmail } : {}),
+      encrypt: config.alarmTopicKey,
     });
     this.digest = new DigestSchedule(this, 'Digest', {
       stateMachine: this.stateMachine,

@@ -349,7 +349,7 @@ describe('Costbot stack', () => {
   });
 
   describe('failure alarm', () => {
-    it('alarms on failed, timed-out and aborted executions, to an encrypted TLS-only topic', () => {
+    it('alarms on failed, timed-out and aborted executions, to a TLS-only topic without a paid key', () => {
       // Prepare
       const machine = { Ref: logicalId(stack.stateMachine) };
       const topic = logicalId(stack.failures.topic);
@@ -368,8 +368,8 @@ describe('Costbot stack', () => {
           }),
         });
       // Act
-      const keys = template.findResources('AWS::KMS::Key', {
-        Properties: { EnableKeyRotation: true },
+      const encrypted = template.findResources('AWS::SNS::Topic', {
+        Properties: { KmsMasterKeyId: Match.anyValue() },
       });
       // Assess
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
@@ -385,21 +385,8 @@ describe('Costbot stack', () => {
         TreatMissingData: 'notBreaching',
         AlarmActions: [{ Ref: topic }],
       });
-      const [key] = Object.keys(keys);
-      assert.ok(key, 'a customer managed key with rotation');
-      template.hasResourceProperties('AWS::SNS::Topic', {
-        KmsMasterKeyId: { 'Fn::GetAtt': [key, 'Arn'] },
-      });
-      template.hasResourceProperties('AWS::KMS::Key', {
-        KeyPolicy: {
-          Statement: Match.arrayWith([
-            Match.objectLike({
-              Principal: { Service: 'cloudwatch.amazonaws.com' },
-              Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-            }),
-          ]),
-        },
-      });
+      assert.deepEqual(Object.keys(encrypted), [], 'no customer managed key by default');
+      template.resourceCountIs('AWS::KMS::Key', 0);
       template.hasResourceProperties('AWS::SNS::TopicPolicy', {
         Topics: [{ Ref: topic }],
         PolicyDocument: {
@@ -422,6 +409,33 @@ describe('Costbot stack', () => {
       template.resourceCountIs('AWS::SNS::Subscription', 0);
       template.hasOutput(OUTPUTS.alarmTopic, { Value: { Ref: topic } });
       template.hasOutput(OUTPUTS.alarm, { Value: { Ref: alarm } });
+    });
+
+    it('encrypts the topic with a rotated key CloudWatch may use when alarmTopicKey is set', () => {
+      // Prepare
+      const { costbot } = buildTestApp({ alarmTopicKey: 'true', withBot: false });
+      // Act
+      const other = Template.fromStack(costbot);
+      const keys = other.findResources('AWS::KMS::Key', {
+        Properties: { EnableKeyRotation: true },
+      });
+      // Assess
+      const [key, ...more] = Object.keys(keys);
+      assert.ok(key, 'a customer managed key with rotation');
+      assert.deepEqual(more, []);
+      other.hasResourceProperties('AWS::SNS::Topic', {
+        KmsMasterKeyId: { 'Fn::GetAtt': [key, 'Arn'] },
+      });
+      other.hasResourceProperties('AWS::KMS::Key', {
+        KeyPolicy: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Principal: { Service: 'cloudwatch.amazonaws.com' },
+              Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            }),
+          ]),
+        },
+      });
     });
 
     it('e-mails the alarmEmail address', () => {
