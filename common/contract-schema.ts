@@ -38,6 +38,7 @@ import type {
   Summary,
 } from './contract.ts';
 import { InvalidEventError } from './errors.ts';
+import type { SubscriptionRef, WatchCondition } from './subscription.ts';
 import { MAX_POINTS, METRIC_PERIOD_NAMES } from './metric-period.ts';
 
 /**
@@ -106,6 +107,33 @@ export const AccountIdsSchema: v.GenericSchema<unknown, string[]> = v.pipe(
   v.maxLength(MAX_ACCOUNTS, `Invalid length: at most ${MAX_ACCOUNTS} accounts`),
   unique((id: string) => id, 'account ids'),
 );
+
+/** A subscription's `if yesterday > N`: dollars above 0, at most this. */
+export const MAX_THRESHOLD_DOLLARS = 1_000_000;
+/** A subscription's `if change > N%`: from 1 to this many percent. */
+export const MIN_CHANGE_PERCENT = 1;
+export const MAX_CHANGE_PERCENT = 1000;
+/** A subscription id: 8 characters derived from the Slack request, or `digest`. */
+export const SUBSCRIPTION_ID = /^[a-z0-9]{1,16}$/;
+
+export const WatchConditionSchema: v.GenericSchema<unknown, WatchCondition> = v.variant('kind', [
+  v.object({
+    kind: v.literal('yesterday-above'),
+    dollars: v.pipe(amount, v.gtValue(0), v.maxValue(MAX_THRESHOLD_DOLLARS)),
+  }),
+  v.object({
+    kind: v.literal('change-above'),
+    percent: v.pipe(amount, v.minValue(MIN_CHANGE_PERCENT), v.maxValue(MAX_CHANGE_PERCENT)),
+  }),
+  v.object({ kind: v.literal('anomaly') }),
+]);
+
+/** `request.subscription` of a scheduled run (`common/subscription.ts`). */
+export const SubscriptionRefSchema: v.GenericSchema<unknown, SubscriptionRef> = v.object({
+  id: matching(SUBSCRIPTION_ID),
+  condition: v.optional(WatchConditionSchema),
+  createdBy: v.optional(matching(SLACK_USER)),
+});
 
 /** The values of a split dimension: 1..10 distinct values, none of them `*`, or `*` alone. */
 const SplitValuesSchema = v.union([

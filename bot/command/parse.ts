@@ -69,6 +69,7 @@ import {
   METRIC_PERIOD_NAMES,
 } from '../../common/metric-period.ts';
 import { escapeMrkdwn } from '../../common/slack-message.ts';
+import type { Cadence, SubscriptionReport, WatchCondition } from '../../common/subscription.ts';
 
 export type ParsedCommand =
   | { kind: 'help' }
@@ -78,7 +79,25 @@ export type ParsedCommand =
   /** A chart of a CloudWatch metric; its window is `metric.period`. */
   | { kind: 'chart'; metric: MetricRequest }
   | { kind: 'digest' }
-  | { kind: 'doctor' };
+  | { kind: 'doctor' }
+  /**
+   * A standing report on a schedule (`common/subscription.ts`). `timeZone` is absent when the
+   * command names none: the listener uses the deployment's digest time zone.
+   */
+  | {
+      kind: 'subscribe';
+      cadence: Cadence;
+      /** `HH:MM`, two-digit hour. */
+      time: string;
+      /** Canonical IANA name (Intl's spelling), e.g. `Europe/Paris`. */
+      timeZone?: string;
+      report: SubscriptionReport;
+      condition?: WatchCondition;
+    }
+  /** The channel's subscriptions. */
+  | { kind: 'subscriptions' }
+  /** Remove the channel's subscription `id` (`[a-z0-9]{1,16}`, lowercased). */
+  | { kind: 'unsubscribe'; id: string };
 
 export type ParseResult = { ok: true; command: ParsedCommand } | { ok: false; error: string };
 
