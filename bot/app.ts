@@ -8,6 +8,7 @@ import type { CostbotConfig } from '../common/config.ts';
 import type { SignedLink } from '../common/contract.ts';
 import type { Logger } from '../common/log.ts';
 import { BOT_SLACK_TIMEOUT_MS, fetchWithTimeout } from '../common/slack-http.ts';
+import type { SubscriptionStore } from '../common/subscription.ts';
 import { runDoctor } from '../doctor/run.ts';
 import { BOT_CHECKS, type DoctorDeps, type SlackApi } from '../doctor/types.ts';
 import { accessGuard } from './access.ts';
@@ -15,6 +16,7 @@ import * as actions from './listeners/actions/index.ts';
 import { buttonValueGuard, buttonValues } from './listeners/actions/values.ts';
 import { BOT_CHECK_TIMEOUT_MS, type DoctorCommandDeps } from './listeners/commands/doctor.ts';
 import * as commands from './listeners/commands/index.ts';
+import type { SubscriptionDeps } from './listeners/commands/subscriptions.ts';
 import type { ReportStarter } from './starter.ts';
 
 export interface BotDeps {
@@ -27,6 +29,12 @@ export interface BotDeps {
    * built when the command arrives; without it the command says the doctor is not available.
    */
   doctor?: (slack: SlackApi) => DoctorDeps;
+  /**
+   * Where subscriptions live (EventBridge Scheduler deployed, a file locally); without it the
+   * subscription commands say they are not available. A subscription that names no time zone
+   * gets `config.timeZone`.
+   */
+  subscriptions?: SubscriptionStore;
 }
 
 export interface SlackSecrets {
@@ -50,6 +58,19 @@ function doctorDeps(deps: BotDeps): DoctorCommandDeps | undefined {
   };
 }
 
+/** The subscription commands' and buttons' needs, when a store is configured. */
+function subscriptionDeps(deps: BotDeps): SubscriptionDeps | undefined {
+  if (!deps.subscriptions) return undefined;
+  const { config } = deps;
+  return {
+    store: deps.subscriptions,
+    timeZone: config.timeZone,
+    adminUsers: config.adminUsers,
+    limits: { perChannel: config.maxSubscriptionsPerChannel, total: config.maxSubscriptions },
+    log: deps.log,
+  };
+}
+
 /**
  * Registers every listener on an app; split from construction so tests can pass any app. The
  * guards are global middleware: they run before every listener, including any added later.
@@ -64,11 +85,13 @@ export function registerListeners(app: App, deps: BotDeps): void {
   const values = buttonValues(deps.config.chartPrefix);
   app.use(buttonValueGuard(values));
   const doctor = doctorDeps(deps);
+  const subscriptions = subscriptionDeps(deps);
   commands.register(app, {
     starter: deps.starter,
     digestChannel: deps.config.digestChannel,
     log: deps.log,
     ...(doctor ? { doctor } : {}),
+    ...(subscriptions ? { subscriptions } : {}),
   });
   actions.register(app, {
     starter: deps.starter,
@@ -76,6 +99,7 @@ export function registerListeners(app: App, deps: BotDeps): void {
     bucket: deps.config.bucket,
     signLink: deps.signLink,
     log: deps.log,
+    ...(subscriptions ? { subscriptions } : {}),
   });
 }
 

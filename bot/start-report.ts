@@ -1,7 +1,8 @@
 /**
  * Starts a report after the ack, for the command and the buttons alike. A failure to start
  * (AccessDenied on StartExecution, a throttled API) is told to the person who asked, through
- * the AccessDenied explainer, instead of vanishing into the logs.
+ * the AccessDenied explainer, instead of vanishing into the logs. Resolves to whether it started
+ * (or had started already, for a retried request).
  */
 import type { RespondArguments } from '@slack/bolt';
 import type { ReportRequest } from '../common/contract.ts';
@@ -13,7 +14,7 @@ export async function startReport(
   deps: { starter: ReportStarter; log: Logger },
   request: ReportRequest,
   respond: (message: RespondArguments) => Promise<unknown>,
-): Promise<void> {
+): Promise<boolean> {
   try {
     const result = await deps.starter.start(request);
     deps.log.info('report requested', {
@@ -22,6 +23,7 @@ export async function startReport(
       kind: request.kind,
       period: request.period,
     });
+    return true;
   } catch (error) {
     deps.log.error('could not start the report', { requestId: request.requestId, error });
     await respond({
@@ -29,5 +31,6 @@ export async function startReport(
       replace_original: false,
       text: `The report could not be started.\n${explainThrown(error).text}`,
     });
+    return false;
   }
 }

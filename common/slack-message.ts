@@ -32,6 +32,9 @@ export const ACTION_IDS = {
   /** A metric chart's neighbouring periods: two ids, as ids are unique within a block. */
   shorterPeriod: 'metric_shorter',
   longerPeriod: 'metric_longer',
+  /** A subscription in `/aws-cost subscriptions`; the value is its id, never a channel. */
+  removeSubscription: 'subscription_remove',
+  runSubscription: 'subscription_run',
 };
 
 /** What the "Last 30 days" button carries: the same scope, another period. */

@@ -125,7 +125,7 @@ function safeImage(url, alt, attributes) {
   return img;
 }
 
-function renderButton(element, message) {
+function renderButton(element, message, block) {
   const style = element.style === 'primary' || element.style === 'danger' ? element.style : '';
   const button = h(
     'button',
@@ -141,13 +141,13 @@ function renderButton(element, message) {
     if (typeof element.url === 'string' && isWebUrl(element.url)) {
       window.open(element.url, '_blank', 'noopener');
     }
-    clickAction(message, element, button);
+    clickAction(message, element, button, block);
   });
   return button;
 }
 
-function renderElement(element, message) {
-  if (element && element.type === 'button') return renderButton(element, message);
+function renderElement(element, message, block) {
+  if (element && element.type === 'button') return renderButton(element, message, block);
   return h('span', { class: 'unsupported' }, [`[${element?.type} element]`]);
 }
 
@@ -176,7 +176,9 @@ function renderBlock(block, message) {
           }),
         );
       } else if (block.accessory) {
-        node.append(h('div', { class: 'accessory' }, [renderElement(block.accessory, message)]));
+        node.append(
+          h('div', { class: 'accessory' }, [renderElement(block.accessory, message, block)]),
+        );
       }
       return node;
     }
@@ -199,7 +201,7 @@ function renderBlock(block, message) {
       return h(
         'div',
         { class: 'block actions' },
-        (block.elements || []).map((e) => renderElement(e, message)),
+        (block.elements || []).map((e) => renderElement(e, message, block)),
       );
     case 'divider':
       return h('hr', { class: 'block divider' });
@@ -280,13 +282,15 @@ async function postJson(path, body) {
   return { httpStatus: response.status, answer };
 }
 
-async function clickAction(message, element, button) {
+async function clickAction(message, element, button, block) {
   button.disabled = true;
   try {
     const { answer } = await postJson('./local/action', {
       channel: message.channel,
       ts: message.ts,
       actionId: element.action_id,
+      // Action ids repeat across blocks (a list's buttons): the block names which one.
+      ...(block && typeof block.block_id === 'string' ? { blockId: block.block_id } : {}),
       value: element.value,
     });
     if (answer.ok) setStatus(`Clicked "${element.action_id}": the bot answered ${answer.status}.`);

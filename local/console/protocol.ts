@@ -60,10 +60,19 @@ export interface FoundElement {
   blockId: string;
 }
 
-/** The interactive element with `actionId`: in an actions block, or a section's accessory. */
-export function findElement(blocks: unknown[], actionId: string): FoundElement | undefined {
+/**
+ * The interactive element with `actionId`: in an actions block, or a section's accessory. Action
+ * ids are unique within a block, not a message (a list repeats its buttons), so `blockId`, when
+ * given, names the block.
+ */
+export function findElement(
+  blocks: unknown[],
+  actionId: string,
+  blockId?: string,
+): FoundElement | undefined {
   for (const block of blocks) {
     if (!isRecord(block) || typeof block.block_id !== 'string') continue;
+    if (blockId !== undefined && block.block_id !== blockId) continue;
     const candidates = [
       ...(Array.isArray(block.elements) ? block.elements : []),
       ...(block.accessory === undefined ? [] : [block.accessory]),

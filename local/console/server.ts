@@ -327,7 +327,8 @@ export function createConsoleRouter(options: ConsoleOptions): {
       res.status(404).json({ ok: false, status: 0, error: 'message_not_found' });
       return;
     }
-    const found = findElement(withBlockIds(message.blocks, message.ts), body.actionId);
+    const blockId = typeof body.blockId === 'string' ? body.blockId : undefined;
+    const found = findElement(withBlockIds(message.blocks, message.ts), body.actionId, blockId);
     if (!found) {
       res.status(404).json({ ok: false, status: 0, error: 'action_not_found' });
       return;

@@ -23,6 +23,7 @@ import {
   type Handler,
   interactionForm,
   type LambdaBot,
+  MemorySubscriptionStore,
   memoryBoltLogger,
   type RecordingStarter,
   type ResponseSink,
@@ -149,14 +150,18 @@ describe('Every listener behind the allow-lists (AwsLambdaReceiver, signed reque
   const futureCalls: string[] = [];
   let handler: Handler;
   let sink: ResponseSink;
+  const store = new MemorySubscriptionStore();
 
   before(async () => {
     sink = await startResponseSink();
-    const bot = await startLambdaBot({
-      COSTBOT_ALLOWED_CHANNELS: ALLOWED_CHANNEL,
-      COSTBOT_ALLOWED_USERS: ALLOWED_USER,
-      SLACK_API_URL: `${sink.url}/api/`,
-    });
+    const bot = await startLambdaBot(
+      {
+        COSTBOT_ALLOWED_CHANNELS: ALLOWED_CHANNEL,
+        COSTBOT_ALLOWED_USERS: ALLOWED_USER,
+        SLACK_API_URL: `${sink.url}/api/`,
+      },
+      { subscriptions: store },
+    );
     ({ handler, starter, signed } = bot);
     const { app } = bot;
     // Listeners added after the app was built: the surfaces a later change might add.
@@ -179,6 +184,16 @@ describe('Every listener behind the allow-lists (AwsLambdaReceiver, signed reque
     signed.length = 0;
     futureCalls.length = 0;
     sink.posts.length = 0;
+    store.calls.length = 0;
+    store.byName.clear();
+    store.byName.set(`${ALLOWED_CHANNEL}.k3m9x2qa`, {
+      id: 'k3m9x2qa',
+      channel: ALLOWED_CHANNEL,
+      cadence: { every: 'day' },
+      time: '09:00',
+      timeZone: 'UTC',
+      report: { period: 'mtd' },
+    });
   });
 
   const METRIC_BUTTON = JSON.stringify({
@@ -201,6 +216,8 @@ describe('Every listener behind the allow-lists (AwsLambdaReceiver, signed reque
     last30Days: button(ACTION_IDS.last30Days, '{"service":"AmazonEC2"}'),
     shorterPeriod: button(ACTION_IDS.shorterPeriod, METRIC_BUTTON),
     longerPeriod: button(ACTION_IDS.longerPeriod, METRIC_BUTTON),
+    removeSubscription: button(ACTION_IDS.removeSubscription, 'k3m9x2qa'),
+    runSubscription: button(ACTION_IDS.runSubscription, 'k3m9x2qa'),
   };
   const surfaces: Record<string, Surface> = {
     '/aws-cost': ({ user, channel, responseUrl }) =>
@@ -230,6 +247,7 @@ describe('Every listener behind the allow-lists (AwsLambdaReceiver, signed reque
       starts: starter.calls.length,
       signed: signed.length,
       future: futureCalls.length,
+      removed: store.calls.filter((c) => c.startsWith('remove')).length,
       replaced: sink.posts.filter((p) => p.body.replace_original === true).length,
     };
   }
@@ -255,7 +273,7 @@ describe('Every listener behind the allow-lists (AwsLambdaReceiver, signed reque
 
         // Assess
         assert.equal(result.statusCode, 200);
-        assert.deepEqual(effects(), { starts: 0, signed: 0, future: 0, replaced: 0 });
+        assert.deepEqual(effects(), { starts: 0, signed: 0, future: 0, removed: 0, replaced: 0 });
         // A view or a global shortcut has no response_url: nothing to tell, nothing done.
         if (!channelFree) {
           const told = name === '/aws-cost' ? result.body : JSON.stringify(sink.posts);
@@ -271,7 +289,7 @@ describe('Every listener behind the allow-lists (AwsLambdaReceiver, signed reque
         await sink.waitForPosts(1);
 
         // Assess
-        assert.deepEqual(effects(), { starts: 0, signed: 0, future: 0, replaced: 0 });
+        assert.deepEqual(effects(), { starts: 0, signed: 0, future: 0, removed: 0, replaced: 0 });
         assert.equal(sink.posts[0]?.body.text, INVALID_BUTTON);
       });
       continue;
@@ -283,19 +301,21 @@ describe('Every listener behind the allow-lists (AwsLambdaReceiver, signed reque
 
         // Assess
         assert.equal(result.statusCode, 200);
-        assert.deepEqual(effects(), { starts: 0, signed: 0, future: 0, replaced: 0 });
+        assert.deepEqual(effects(), { starts: 0, signed: 0, future: 0, removed: 0, replaced: 0 });
       });
       continue;
     }
     it(`${name}: lets an allowed user in an allowed channel through (the refusals can fail)`, async () => {
       // Act
       const result = await send(surface, ALLOWED_USER, ALLOWED_CHANNEL, '/r/allowed');
-      if (name === ACTION_IDS.refreshLink) await sink.waitForPosts(1);
+      if (name === ACTION_IDS.refreshLink || name === ACTION_IDS.removeSubscription) {
+        await sink.waitForPosts(1);
+      }
 
       // Assess
       assert.equal(result.statusCode, 200);
       const done = effects();
-      assert.equal(done.starts + done.signed + done.future, 1, JSON.stringify(done));
+      assert.equal(done.starts + done.signed + done.future + done.removed, 1, JSON.stringify(done));
       assert.doesNotMatch(JSON.stringify(sink.posts), /COSTBOT_ALLOWED|not valid/);
     });
   }

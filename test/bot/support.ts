@@ -24,6 +24,7 @@ import { loadConfig } from '../../common/config.ts';
 import type { ReportRequest, SignedLink } from '../../common/contract.ts';
 import { createLogger, type Logger } from '../../common/log.ts';
 import { ACTION_IDS, BLOCK_IDS, linkBlock } from '../../common/slack-message.ts';
+import type { Subscription, SubscriptionStore } from '../../common/subscription.ts';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789';
 export const BOT_TOKEN = 'xoxb-test-bot-token';
@@ -440,7 +441,10 @@ export interface LambdaBot {
  * The bot as `bot/lambda.ts` builds it, behind AwsLambdaReceiver and `guardLambda`, in-process: settings from
  * `env`, Slack's Web API at `slackApiUrl` (a sink, so a call to it shows), a recording starter.
  */
-export async function startLambdaBot(env: Record<string, string>): Promise<LambdaBot> {
+export async function startLambdaBot(
+  env: Record<string, string>,
+  options: { subscriptions?: SubscriptionStore } = {},
+): Promise<LambdaBot> {
   const starter = new RecordingStarter();
   const signed: LambdaBot['signed'] = [];
   const logger = memoryBoltLogger();
@@ -454,6 +458,7 @@ export async function startLambdaBot(env: Record<string, string>): Promise<Lambd
         return FRESH_TEST_LINK;
       },
       log: memoryLogger().log,
+      ...(options.subscriptions ? { subscriptions: options.subscriptions } : {}),
     },
     SECRETS,
     { receiver, logger },
@@ -511,4 +516,47 @@ export async function startHttpBot(
       await receiver.stop();
     },
   };
+}
+
+/**
+ * A `SubscriptionStore` in memory, keyed like the real ones (`<channel>.<id>`), that records
+ * each call (`list C0CHANNEL1`, `remove C0CHANNEL1.k3m9x2qa`) and fails every call with `fail`
+ * when it is set.
+ */
+export class MemorySubscriptionStore implements SubscriptionStore {
+  readonly calls: string[] = [];
+  readonly byName = new Map<string, Subscription>();
+  fail: Error | undefined;
+
+  constructor(subscriptions: Subscription[] = []) {
+    for (const s of subscriptions) this.byName.set(`${s.channel}.${s.id}`, s);
+  }
+
+  private record(call: string): void {
+    this.calls.push(call);
+    if (this.fail) throw this.fail;
+  }
+
+  async create(subscription: Subscription): Promise<{ created: boolean }> {
+    const name = `${subscription.channel}.${subscription.id}`;
+    this.record(`create ${name}`);
+    if (this.byName.has(name)) return { created: false };
+    this.byName.set(name, structuredClone(subscription));
+    return { created: true };
+  }
+
+  async list(channel: string): Promise<Subscription[]> {
+    this.record(`list ${channel}`);
+    return [...this.byName.values()].filter((s) => s.channel === channel);
+  }
+
+  async count(): Promise<number> {
+    this.record('count');
+    return this.byName.size;
+  }
+
+  async remove(channel: string, id: string): Promise<boolean> {
+    this.record(`remove ${channel}.${id}`);
+    return this.byName.delete(`${channel}.${id}`);
+  }
 }

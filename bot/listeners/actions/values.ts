@@ -14,6 +14,7 @@ import {
   MAX_ACCOUNTS,
   MetricRequestSchema,
   ServiceNameSchema,
+  SUBSCRIPTION_ID,
 } from '../../../common/contract-schema.ts';
 import { ACTION_IDS, type RerunValue } from '../../../common/slack-message.ts';
 import { refuse } from '../../access.ts';
@@ -63,6 +64,15 @@ export const MetricRerunValueSchema: v.GenericSchema<unknown, MetricRequest> = v
   MetricRequestSchema,
 );
 
+/**
+ * A subscription's buttons carry its id and nothing else: the channel is always the one the
+ * click came from, so a changed id can only name another subscription of that same channel.
+ */
+export const SubscriptionIdSchema: v.GenericSchema<unknown, string> = v.pipe(
+  v.string(),
+  v.regex(SUBSCRIPTION_ID, 'Invalid value: not a subscription id'),
+);
+
 export type ActionKey = keyof typeof ACTION_IDS;
 
 /** One schema per key of `ACTION_IDS`: a new button without one here does not type-check. */
@@ -71,6 +81,8 @@ export interface ButtonValues extends Record<ActionKey, v.GenericSchema<unknown,
   last30Days: v.GenericSchema<unknown, RerunValue>;
   shorterPeriod: v.GenericSchema<unknown, MetricRequest>;
   longerPeriod: v.GenericSchema<unknown, MetricRequest>;
+  removeSubscription: v.GenericSchema<unknown, string>;
+  runSubscription: v.GenericSchema<unknown, string>;
 }
 
 /** The schema of every button's value. */
@@ -84,6 +96,8 @@ export function buttonValues(chartPrefix: string): ButtonValues {
     last30Days: RerunValueSchema,
     shorterPeriod: MetricRerunValueSchema,
     longerPeriod: MetricRerunValueSchema,
+    removeSubscription: SubscriptionIdSchema,
+    runSubscription: SubscriptionIdSchema,
   };
 }
 

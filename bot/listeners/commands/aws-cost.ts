@@ -9,6 +9,11 @@ import { type ParsedCommand, parseCommand, USAGE, usageReply } from '../../comma
 import { startReport } from '../../start-report.ts';
 import { type ReportStarter, slackRequestId } from '../../starter.ts';
 import { type DoctorCommandDeps, doctorCommand } from './doctor.ts';
+import {
+  type SubscriptionCommand,
+  type SubscriptionDeps,
+  subscriptionCommand,
+} from './subscriptions.ts';
 
 export interface CommandDeps {
   starter: ReportStarter;
@@ -16,13 +21,25 @@ export interface CommandDeps {
   log: Logger;
   /** `/aws-cost doctor`; without it the command says it is not available. */
   doctor?: DoctorCommandDeps;
+  /** `/aws-cost subscribe`, `subscriptions` and `unsubscribe`; without it they say not available. */
+  subscriptions?: SubscriptionDeps;
+}
+
+const SUBSCRIPTION_KINDS: ReadonlySet<string> = new Set<SubscriptionCommand['kind']>([
+  'subscribe',
+  'subscriptions',
+  'unsubscribe',
+]);
+
+function isSubscriptionCommand(parsed: ParsedCommand): parsed is SubscriptionCommand {
+  return SUBSCRIPTION_KINDS.has(parsed.kind);
 }
 
 type CommandArgs = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 
 /** The execution input for a parsed command; the request id is stable across Slack retries. */
 export function commandRequest(
-  parsed: Exclude<ParsedCommand, { kind: 'help' | 'doctor' }>,
+  parsed: Exclude<ParsedCommand, { kind: 'help' | 'doctor' } | SubscriptionCommand>,
   command: CommandArgs['command'],
   digestChannel: string,
 ): ReportRequest {
@@ -70,6 +87,10 @@ export function createAwsCostCommand(deps: CommandDeps) {
         return;
       }
       await doctorCommand(args, deps.doctor);
+      return;
+    }
+    if (isSubscriptionCommand(parsed.command)) {
+      await subscriptionCommand(args, parsed.command, deps.subscriptions);
       return;
     }
     const request = commandRequest(parsed.command, command, deps.digestChannel);
