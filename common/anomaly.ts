@@ -22,10 +22,12 @@
  * `dailySpend` (month resets included), which hands the lines in.
  */
 
+import { ANOMALY_HISTORY_DAYS } from './dates.ts';
+
 /** The method's parameters; `docs/architecture.md`, "Anomalies", quotes them. */
 export const ANOMALY_PARAMETERS = {
-  /** Days of history before yesterday that make the baseline. */
-  historyDays: 28,
+  /** Days of history before yesterday that make the baseline (Fetch reads that far back). */
+  historyDays: ANOMALY_HISTORY_DAYS,
   /** Known baseline days needed for a verdict on a line that is not new. */
   minHistoryDays: 7,
   /** How many MADs above the median yesterday must be. */

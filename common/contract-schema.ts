@@ -17,6 +17,7 @@
  *   contract names.
  */
 import * as v from 'valibot';
+import type { Anomaly } from './anomaly.ts';
 import type {
   AccountFetched,
   ChartState,
@@ -38,8 +39,8 @@ import type {
   Summary,
 } from './contract.ts';
 import { InvalidEventError } from './errors.ts';
-import type { SubscriptionRef, WatchCondition } from './subscription.ts';
 import { MAX_POINTS, METRIC_PERIOD_NAMES } from './metric-period.ts';
+import type { Gate, SubscriptionRef, WatchCondition } from './subscription.ts';
 
 /**
  * Most linked accounts one request may name (the command, the "Last 30 days" button, a
@@ -203,6 +204,7 @@ export const ReportRequestSchema: v.GenericSchema<unknown, ReportRequest> = v.pi
     accounts: v.optional(AccountIdsSchema),
     service: v.optional(ServiceNameSchema),
     metric: v.optional(MetricRequestSchema),
+    subscription: v.optional(SubscriptionRefSchema),
   }),
   v.check(
     (request) => JSON.stringify(request).length <= MAX_REQUEST_CHARS,
@@ -282,6 +284,23 @@ export const AccountFetchedSchema: v.GenericSchema<unknown, AccountFetched> = v.
 
 const change = v.nullable(v.object({ amount, percent: v.nullable(amount) }));
 
+/** A line of `CostSummary.anomalies` (`common/anomaly.ts`). */
+const AnomalySchema: v.GenericSchema<unknown, Anomaly> = v.object({
+  name: text(256),
+  kind: v.picklist(['spike', 'new']),
+  yesterday: amount,
+  median: amount,
+  mad: amount,
+  excess: amount,
+  baselineDays: count,
+});
+
+/** Summarize's verdict on the request's condition, at `$.gate`. */
+const GateSchema: v.GenericSchema<unknown, Gate> = v.object({
+  post: v.boolean(),
+  reason: text(1000),
+});
+
 export const CostSummarySchema: v.GenericSchema<unknown, CostSummary> = v.object({
   currency: v.literal('USD'),
   asOf: isoTime,
@@ -299,6 +318,7 @@ export const CostSummarySchema: v.GenericSchema<unknown, CostSummary> = v.object
   topBy: v.picklist(['service', 'account']),
   usage,
   forecast: v.nullable(v.object({ monthEnd: amount, dailyRate: amount, daysLeft: amount })),
+  anomalies: v.pipe(v.array(AnomalySchema), v.maxLength(MAX_BREAKDOWN_SERIES)),
   chart: v.object({
     title: text(2000),
     unit: text(600),
@@ -402,17 +422,20 @@ export const SummarizeAccountsStateSchema: v.GenericSchema<unknown, SummarizeAcc
 export const ChartStateSchema: v.GenericSchema<unknown, ChartState<Summary>> = v.object({
   request: ReportRequestSchema,
   summary: SummarySchema,
+  gate: v.optional(GateSchema),
 });
 
 export const SignStateSchema: v.GenericSchema<unknown, SignState<Summary>> = v.object({
   request: ReportRequestSchema,
   summary: SummarySchema,
+  gate: v.optional(GateSchema),
   chart: StoredChartSchema,
 });
 
 export const PostStateSchema: v.GenericSchema<unknown, PostState<Summary>> = v.object({
   request: ReportRequestSchema,
   summary: SummarySchema,
+  gate: v.optional(GateSchema),
   chart: StoredChartSchema,
   link: SignedLinkSchema,
 });

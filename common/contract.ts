@@ -4,16 +4,19 @@
  *
  * Flow (each Task's output is the next Task's input; the `request` rides along):
  *
- *   ReportRequest -> ByAccount? -> Fetch ----------------------------> Summarize -> Chart (render + store) -> Sign -> Post
- *                        \-------> FetchAccounts (Map: FetchAccount) -/
+ *   ReportRequest -> ByAccount? -> Fetch ----------------------------> Summarize -> Post? -> Chart (render + store) -> Sign -> Post
+ *                        \-------> FetchAccounts (Map: FetchAccount) -/                \-> ConditionNotMet (gate.post false)
  *                      \________ any failure (Catch, ResultPath $.error) ________> ReportFailure -> Fail
  *
  * A request naming accounts is fetched once per account (`FetchAccountState` → `AccountFetched`,
- * collected at `$.perAccount`); Summarize merges those into one `FetchedData`.
+ * collected at `$.perAccount`); Summarize merges those into one `FetchedData`. Summarize also
+ * judges a subscription's condition (`$.gate`): when it does not hold, the run ends in
+ * `ConditionNotMet` before any chart is rendered or anything posted.
  */
 
+import type { Anomaly } from './anomaly.ts';
 import type { ReportUsage } from './report-cost.ts';
-import type { SubscriptionRef } from './subscription.ts';
+import type { Gate, SubscriptionRef } from './subscription.ts';
 
 /** Where the report goes: a channel post (digest) or the reply to a slash command. */
 export type ReportKind = 'command' | 'digest';
@@ -123,9 +126,10 @@ export interface FetchState {
 }
 
 /**
- * Input of a scheduled digest's execution: the scheduler fills `scheduledAt` with the run's
- * scheduled time (`2026-11-23T09:00:00Z`), the same for every delivery of that run, and the
- * state machine names the request after it (`digest-2026-11-23T090000Z`) before Fetch.
+ * Input of a subscription's scheduled run (the digest is one): the scheduler fills
+ * `scheduledAt` with the run's scheduled time (`2026-11-23T09:00:00Z`), the same for every
+ * delivery of that run, and the state machine names the request after the subscription and
+ * that time (`request.subscription.id` `digest` → `digest-2026-11-23T090000Z`) before Fetch.
  */
 export interface ScheduledRunState extends FetchState {
   scheduledAt: string;
@@ -199,6 +203,11 @@ export interface CostSummary {
   topBy: 'service' | 'account';
   /** Month-end estimate: month-to-date plus the 7-day average rate for the days left. */
   forecast: { monthEnd: number; dailyRate: number; daysLeft: number } | null;
+  /**
+   * The breakdown's lines (services, or accounts) whose spend yesterday was anomalous against
+   * their previous 28 days (`common/anomaly.ts`), largest excess first, amounts in cents.
+   */
+  anomalies: Anomaly[];
   /** ISO time of the newest `EstimatedCharges` point: how fresh the figures are. */
   dataAsOf?: string;
   /** What fetching the figures requested, for the message's cost line. */
@@ -260,6 +269,11 @@ export type Summary = CostSummary | MetricSummary;
 /** `S` narrows the summary where only one kind can occur (a report by account is cost). */
 export interface ChartState<S extends Summary = CostSummary> extends FetchState {
   summary: S;
+  /**
+   * Summarize's verdict on `request.subscription.condition` (`no condition`: post); carried to
+   * Post, whose message says why a conditioned report posted.
+   */
+  gate?: Gate;
 }
 
 export interface StoredChart {

@@ -99,11 +99,16 @@ export function periodWindow(preset: PeriodPreset, asOf: Date): PeriodWindow {
   }
 }
 
+/** Days of history before yesterday that judge whether yesterday was anomalous (`anomaly.ts`). */
+export const ANOMALY_HISTORY_DAYS = 28;
+
 /**
  * The days Fetch must read for every figure of `preset` as of `asOf`: from the 1st of the
- * month of the earliest day whose spend is needed (the window's start, or the first of the
- * 7 days ending yesterday), because a day's spend is the difference from the previous reading
- * of the same month; to asOf's day.
+ * month of the earliest day whose spend is needed (the window's start, the first of the
+ * 7 days ending yesterday, or the first of the {@link ANOMALY_HISTORY_DAYS} days before
+ * yesterday that are the anomalies' baseline), because a day's spend is the difference from the
+ * previous reading of the same month; to asOf's day. At most 60 days (from Jan 1 as of Mar 1),
+ * still one GetMetricData call.
  */
 export function requiredFetchWindow(
   preset: PeriodPreset,
@@ -111,6 +116,11 @@ export function requiredFetchWindow(
 ): { from: string; to: string } {
   const today = utcDay(asOf);
   const window = periodWindow(preset, asOf);
-  const [earliest = today] = [window.from, addDays(today, -7)].sort();
+  const yesterday = addDays(today, -1);
+  const [earliest = today] = [
+    window.from,
+    addDays(today, -7),
+    addDays(yesterday, -ANOMALY_HISTORY_DAYS),
+  ].sort();
   return { from: monthStart(earliest), to: today };
 }

@@ -74,10 +74,25 @@ describe('Function: requiredFetchWindow', () => {
     const thirty = requiredFetchWindow('30d', asOf);
 
     // Assess
-    // mtd: window from Nov 1, 7 days ending yesterday from Nov 15 -> Nov 1
-    assert.deepEqual(mtd, { from: '2026-11-01', to: '2026-11-22' });
+    // mtd: window from Nov 1, 7 days ending yesterday from Nov 15, the anomalies' 28 days
+    // before yesterday (Nov 21) from Oct 24 -> Oct 1
+    assert.deepEqual(mtd, { from: '2026-10-01', to: '2026-11-22' });
     // 30d: window from Oct 23 -> Oct 1
     assert.deepEqual(thirty, { from: '2026-10-01', to: '2026-11-22' });
+  });
+
+  it('reads no earlier month than needed: late in a month the baseline fits in it', () => {
+    // Prepare: yesterday Nov 29; its 28 days before start Nov 1
+    const asOf = new Date('2026-11-30T06:00:00Z');
+
+    // Act
+    const mtd = requiredFetchWindow('mtd', asOf);
+    const longest = requiredFetchWindow('mtd', new Date('2027-03-01T06:00:00Z'));
+
+    // Assess
+    assert.deepEqual(mtd, { from: '2026-11-01', to: '2026-11-30' });
+    // As of Mar 1 the baseline starts Jan 31: 60 days, the longest window any report reads
+    assert.deepEqual(longest, { from: '2027-01-01', to: '2027-03-01' });
   });
 
   it('reaches into the previous month for the 7-day average early in a month', () => {

@@ -217,6 +217,7 @@ describe('Function: reportMessage (freshness)', () => {
       top: [],
       topBy: 'service',
       forecast: null,
+      anomalies: [],
       chart: { title: 'Daily spend', unit: 'USD per day', dates: [], series: [], style: 'stacked' },
     };
     const request = {

@@ -42,6 +42,7 @@ function summary(overrides: Partial<CostSummary> = {}): CostSummary {
     ],
     topBy: 'service',
     forecast: { monthEnd: 2724.31, dailyRate: 90, daysLeft: 8 },
+    anomalies: [],
     chart: {
       title: 'Daily spend by service',
       unit: 'USD per day',

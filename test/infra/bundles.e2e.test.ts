@@ -71,6 +71,7 @@ function chartState(requestId: string) {
       top: [{ name: 'Amazon EC2', amount: 39.75, share: 0.8 }],
       topBy: 'service',
       forecast: null,
+      anomalies: [],
       chart: {
         title: 'AWS spend by service',
         unit: 'USD per day',

@@ -1,7 +1,8 @@
 /**
  * Summarize step handler: `{request, fetched}` (after Fetch) or `{request, perAccount}` (after
- * the FetchAccounts Map) → `{request, summary}`: a cost report's figures, or a metric chart's
- * when the request names a metric. Pure; drops the raw series.
+ * the FetchAccounts Map) → `{request, summary, gate}`: a cost report's figures, or a metric
+ * chart's when the request names a metric, and the verdict on the request's condition (the
+ * `Post?` Choice reads `gate.post`). Pure; drops the raw series.
  */
 import type {
   AccountFetched,
@@ -16,6 +17,7 @@ import {
   SummarizeStateSchema,
 } from '../../../common/contract-schema.ts';
 import type { ReportUsage } from '../../../common/report-cost.ts';
+import { evaluateGate } from './gate.ts';
 import { mergeAccounts } from './merge.ts';
 import { summarizeMetric } from './metric.ts';
 import { summarize } from './summarize.ts';
@@ -37,6 +39,20 @@ function usageOf(apiCalls: AccountFetched['apiCalls'], accounts?: number): Repor
   };
 }
 
+function summaryOf(state: SummarizeState | SummarizeAccountsState, topN: number): Summary {
+  const { request } = state;
+  if ('fetched' in state && request.metric && state.fetched.metric) {
+    return {
+      ...summarizeMetric(request.metric, state.fetched.metric, state.fetched.asOf),
+      usage: usageOf(state.fetched.apiCalls),
+    };
+  }
+  const fetched = 'perAccount' in state ? mergeAccounts(state.perAccount) : state.fetched;
+  const accounts = 'perAccount' in state ? state.perAccount.length : undefined;
+  const summary = summarize(request, fetched, { topN });
+  return { ...summary, usage: usageOf(fetched.apiCalls, accounts) };
+}
+
 export function createSummarizeHandler(deps: { topN: number }) {
   async function summarizeHandler(state: SummarizeAccountsState): Promise<ChartState>;
   async function summarizeHandler(state: SummarizeState): Promise<ChartState<Summary>>;
@@ -45,19 +61,8 @@ export function createSummarizeHandler(deps: { topN: number }) {
   ): Promise<ChartState<Summary>> {
     const state = checkedSummarizeInput(event);
     const { request } = state;
-    if ('fetched' in state && request.metric && state.fetched.metric) {
-      return {
-        request,
-        summary: {
-          ...summarizeMetric(request.metric, state.fetched.metric, state.fetched.asOf),
-          usage: usageOf(state.fetched.apiCalls),
-        },
-      };
-    }
-    const fetched = 'perAccount' in state ? mergeAccounts(state.perAccount) : state.fetched;
-    const accounts = 'perAccount' in state ? state.perAccount.length : undefined;
-    const summary = summarize(request, fetched, { topN: deps.topN });
-    return { request, summary: { ...summary, usage: usageOf(fetched.apiCalls, accounts) } };
+    const summary = summaryOf(state, deps.topN);
+    return { request, summary, gate: evaluateGate(request.subscription?.condition, summary) };
   }
   return summarizeHandler;
 }

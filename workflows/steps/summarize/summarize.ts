@@ -69,9 +69,17 @@
  *
  * - dataAsOf: `fetched.newestBillingPoint`, when the fetch found one.
  *
+ * - anomalies: each breakdown series' spend on yesterday and on each of the 28 days before it,
+ *   judged by `common/anomaly.ts` (median and MAD, $5 floor); amounts rounded to cents. Days
+ *   are measured by {@link measuredDailySpend}: as above, the 1st of a month counts its whole
+ *   cumulative value, but a day without a reading, or right after such a gap, is unknown
+ *   (skipped), never $0 nor two days' spend. Fetch reads that far back (`requiredFetchWindow`);
+ *   days before `fetched.from` are unknown.
+ *
  * Empty data never throws: zeros and nulls, an empty `top`, a chart without series.
  */
 
+import { ANOMALY_PARAMETERS, type Anomaly, detectAnomalies } from '../../../common/anomaly.ts';
 import type {
   AmountChange,
   ChartData,
@@ -191,6 +199,33 @@ export function dailySpend(
     const spend = spendAt[i] ?? null;
     if (next.date === day) return spend;
     return spend === null ? null : 0;
+  });
+}
+
+/**
+ * Each day's own spend, for judging single days (anomalies): {@link dailySpend}, except that a
+ * day without a reading is unknown (null), not $0, and so is a day whose reading follows such a
+ * gap within its month (its difference holds several days' spend, which would read as a spike).
+ * The first reading of a month still counts its whole value: the 1st after the reset, or a line
+ * that first appears mid-month.
+ */
+export function measuredDailySpend(
+  series: DailySeries,
+  from: string,
+  to: string,
+  options: DailySpendOptions = {},
+): (number | null)[] {
+  const points = pointsOf(series);
+  const read = new Set(points.map((point) => point.date));
+  const spend = dailySpend(series, from, to, options);
+  return daysBetween(from, to).map((day, i) => {
+    if (!read.has(day)) return null;
+    const previous = addDays(day, -1);
+    const afterGap =
+      monthOf(previous) === monthOf(day) &&
+      !read.has(previous) &&
+      points.some((point) => point.date < day && monthOf(point.date) === monthOf(day));
+    return afterGap ? null : (spend[i] ?? null);
   });
 }
 
@@ -326,6 +361,27 @@ export function summarize(
     style: 'stacked',
   };
 
+  // Anomalies: each line's yesterday against its own previous days.
+  const anomalies = detectAnomalies(
+    breakdown.map((item) => ({
+      name: item.name,
+      daily: measuredDailySpend(
+        item,
+        addDays(yesterday, -ANOMALY_PARAMETERS.historyDays),
+        yesterday,
+        spendOptions,
+      ),
+    })),
+  ).map(
+    (anomaly): Anomaly => ({
+      ...anomaly,
+      yesterday: roundCents(anomaly.yesterday),
+      median: roundCents(anomaly.median),
+      mad: roundCents(anomaly.mad),
+      excess: roundCents(anomaly.excess),
+    }),
+  );
+
   return {
     currency: 'USD',
     asOf: fetched.asOf,
@@ -346,6 +402,7 @@ export function summarize(
     top,
     topBy: fetched.breakdownBy,
     forecast,
+    anomalies,
     ...(fetched.newestBillingPoint ? { dataAsOf: fetched.newestBillingPoint } : {}),
     chart,
   };

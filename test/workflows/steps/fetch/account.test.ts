@@ -176,7 +176,8 @@ describe('Function: fetchAccount', () => {
       accountId: LINKED,
       series: { name: LINKED, dates: ['2026-11-20', '2026-11-21'], values: [10, 25] },
       via: 'payer',
-      from: '2026-11-01',
+      // From the 1st of the month of the anomalies' baseline (the 28 days before Nov 21)
+      from: '2026-10-01',
       to: '2026-11-22',
       asOf: AS_OF.toISOString(),
       newestBillingPoint: '2026-11-21T00:00:00.000Z',

@@ -329,7 +329,8 @@ describe('Function: fetchCosts', () => {
 
     // Assess
     assert.deepEqual(fetched, {
-      from: '2026-11-01',
+      // From the 1st of the month of the anomalies' baseline (the 28 days before Nov 21)
+      from: '2026-10-01',
       to: '2026-11-22',
       asOf: '2026-11-22T06:00:00.000Z',
       newestBillingPoint: '2026-11-02T00:00:00.000Z',
