@@ -1,7 +1,9 @@
 /**
  * Lambda entry of the bot, behind a Function URL. Secrets are read during the init phase
  * (top-level await), so a request only verifies Slack's signature (`request-guard.ts`), acks,
- * and starts one execution: no SSM, CloudWatch or S3 call on the ack path.
+ * and starts one execution: no SSM, CloudWatch or S3 call on the ack path. The subscription
+ * commands are the exception: they read or change EventBridge Scheduler schedules before
+ * their ack, each call bounded (`subscriptions/scheduler-client.ts`).
  */
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { AwsLambdaReceiver } from '@slack/bolt';
@@ -15,6 +17,7 @@ import { createBotApp } from './app.ts';
 import { guardLambda } from './request-guard.ts';
 import { loadSlackSecrets } from './secrets.ts';
 import { StepFunctionsStarter } from './starter.ts';
+import { schedulerStoreFromConfig } from './subscriptions/scheduler-client.ts';
 
 const config = loadConfig();
 if (!config.stateMachineArn) {
@@ -24,6 +27,7 @@ const log = createLogger({ component: 'bot' }, { level: config.logLevel });
 const parameters = awsParameterReader(config, process.env);
 const secrets = await loadSlackSecrets(config, parameters);
 const receiver = new AwsLambdaReceiver({ signingSecret: secrets.signingSecret });
+const subscriptions = schedulerStoreFromConfig(config, process.env);
 
 createBotApp(
   {
@@ -32,6 +36,7 @@ createBotApp(
     signLink: createLinkSigner(signDepsFromConfig(config, process.env, parameters)),
     log,
     doctor: (slack) => botDoctorDeps(awsDoctorDeps(config, process.env), slack),
+    ...(subscriptions ? { subscriptions } : {}),
   },
   secrets,
   { receiver },

@@ -25,6 +25,7 @@ import { localDoctorDeps } from './doctor-deps.ts';
 import { LocalStarter } from './local-starter.ts';
 import { runReport } from './report.ts';
 import { machineFor } from './runner.ts';
+import { startSubscriptions } from './subscriptions.ts';
 
 type Env = Record<string, string | undefined>;
 
@@ -102,7 +103,28 @@ async function botRuntime(config: CostbotConfig, env: Env, retryIntervalMs?: num
       ? awsDoctorDeps(config, env)
       : localDoctorDeps(config, backend.s3 ? { s3Endpoint: backend.s3.endpoint } : {});
   const doctor = (slack: SlackApi) => botDoctorDeps(doctorClients, slack);
-  return { backend, secrets, deps: { config, starter, signLink, log, doctor }, starter };
+  // Started with the bot, stopped with it (`idle`): its timers fire the local runner.
+  const subscriptions = await startSubscriptions(config, env, backend, log, {
+    ...(retryIntervalMs === undefined ? {} : { retryIntervalMs }),
+  }).catch(async (error: unknown) => {
+    // An unreadable subscription file: one line at start-up, the S3 port free again.
+    await backend.stop();
+    throw error;
+  });
+  const deps = {
+    config,
+    starter,
+    signLink,
+    log,
+    doctor,
+    ...(subscriptions ? { subscriptions: subscriptions.store } : {}),
+  };
+  /** No new runs, and every run started has ended (they post through the bot's server). */
+  const idle = async () => {
+    await subscriptions?.stop();
+    await starter.idle();
+  };
+  return { backend, secrets, deps, starter, idle };
 }
 
 /**
@@ -113,7 +135,7 @@ async function botRuntime(config: CostbotConfig, env: Env, retryIntervalMs?: num
  */
 export async function startSocketModeBot(env: Env, appToken: string): Promise<LocalBot> {
   const config = loadConfig(env);
-  const { backend, secrets, deps, starter } = await botRuntime(config, env);
+  const { backend, secrets, deps, starter, idle } = await botRuntime(config, env);
   const app = createBotApp(deps, secrets, {
     socketMode: true,
     appToken,
@@ -129,7 +151,7 @@ export async function startSocketModeBot(env: Env, appToken: string): Promise<Lo
     warm,
     stop: async () => {
       await warm;
-      await starter.idle();
+      await idle();
       await app.stop();
       await backend.stop();
     },
@@ -147,7 +169,7 @@ export async function startLocalBot(
   const port = await listen(server, requested.port);
   const url = `http://127.0.0.1:${port}`;
   const config: CostbotConfig = { ...requested, port, slackApiUrl: `${url}/api/` };
-  const { backend, secrets, deps, starter } = await botRuntime(
+  const { backend, secrets, deps, starter, idle } = await botRuntime(
     config,
     env,
     options.retryIntervalMs ?? 1000,
@@ -184,7 +206,7 @@ export async function startLocalBot(
     warm,
     stop: async () => {
       await warm;
-      await starter.idle();
+      await idle();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await backend.stop();

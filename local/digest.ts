@@ -1,22 +1,37 @@
 /**
- * `npm run digest`: runs the morning digest once, now, prints the message and the chart link
+ * `npm run digest`: runs the morning digest (or, with `--subscription <id>`, one subscription
+ * of `npm start`) once, now, prints the message and the chart link
  * (the stable link and the presigned URL it redirects to), and exits. With `--serve` on the
  * local backend the embedded S3 server and links endpoint stay up so the link can be opened,
  * until Ctrl-C.
  */
 import { parseArgs } from 'node:util';
-import { loadConfig, loadDotEnv, slackChannel, slackSecretsFromEnv } from '../common/config.ts';
+import { runNowRequest } from '../bot/subscriptions/run-now.ts';
+import {
+  type CostbotConfig,
+  loadConfig,
+  loadDotEnv,
+  slackChannel,
+  slackSecretsFromEnv,
+} from '../common/config.ts';
 import type { PeriodPreset, PostedState } from '../common/contract.ts';
+import type { Subscription } from '../common/subscription.ts';
 import { type Backend, createBackend } from './backend.ts';
 import { EXIT_SETUP, readAtStartup, runCli } from './cli.ts';
-import { digestRequest, runReport } from './report.ts';
+import { digestRequest, newRequestId, runReport } from './report.ts';
+import { notPostedReason, subscriptionFileStore } from './subscriptions.ts';
 import { terminalDelivery } from './terminal-slack.ts';
 
 const USAGE = `Usage: npm run digest -- [--period mtd|7d|30d|last-month] [--channel C…|#name] [--slack] [--serve]
+       npm run digest -- --subscription <id> [--slack] [--serve]
 
 Runs the cost digest once, now, through the same state machine definition that deploys.
   --period   window of the report (default mtd)
   --channel  channel to post to (default COSTBOT_DIGEST_CHANNEL)
+  --subscription
+             run that subscription of npm start (COSTBOT_LOCAL_DIR/subscriptions.json) now,
+             its channel, report and condition; when the condition does not hold, says why
+             nothing was posted
   --slack    post through Slack's Web API (SLACK_API_URL, bot token from the parameter store)
              instead of printing here
   --serve    local backend: keep the S3 server and the links endpoint up until Ctrl-C
@@ -26,8 +41,9 @@ Settings come from the environment: see README.md, "Settings".`;
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
-      period: { type: 'string', default: 'mtd' },
+      period: { type: 'string' },
       channel: { type: 'string' },
+      subscription: { type: 'string' },
       slack: { type: 'boolean', default: false },
       serve: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -37,15 +53,28 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  const period = values.period ?? 'mtd';
   const periods: PeriodPreset[] = ['mtd', '7d', '30d', 'last-month'];
-  if (!periods.includes(values.period as PeriodPreset)) {
+  if (!periods.includes(period as PeriodPreset)) {
     console.error(
-      `--period must be one of ${periods.join(', ')}; got "${values.period}" (--help lists the options).`,
+      `--period must be one of ${periods.join(', ')}; got "${period}" (--help lists the options).`,
+    );
+    return EXIT_SETUP;
+  }
+  if (values.subscription !== undefined && (values.period ?? values.channel) !== undefined) {
+    console.error(
+      '--subscription runs with its own channel and report: leave out --period and --channel.',
     );
     return EXIT_SETUP;
   }
   loadDotEnv();
   const config = loadConfig(process.env);
+  // The subscription, found before anything starts: an unknown id is one line.
+  const subscription =
+    values.subscription === undefined
+      ? undefined
+      : await findSubscription(config, values.subscription);
+  if (subscription === null) return EXIT_SETUP;
   // A channel given here is checked like COSTBOT_DIGEST_CHANNEL, before anything runs.
   const channel =
     values.channel === undefined
@@ -69,15 +98,20 @@ async function main(): Promise<number> {
       ...(config.linksUrl ? [names.linkKey] : []),
     ]),
   );
-  const request = digestRequest(channel, values.period as PeriodPreset);
+  const request = subscription
+    ? runNowRequest(subscription, newRequestId('digest'))
+    : digestRequest(channel, period as PeriodPreset);
   const result = await runReport(backend, request);
-  if (result.status === 'SUCCEEDED') {
+  const notPosted = notPostedReason(result);
+  if (notPosted !== null) {
+    console.log(`Not posted: ${notPosted}`);
+  } else if (result.status === 'SUCCEEDED') {
     const out = result.output as PostedState;
     console.log(await chartLines(backend, out));
   } else {
     console.error(`\nThe digest failed: ${result.error}: ${result.cause}`);
   }
-  if (backend.s3 && values.serve && result.status === 'SUCCEEDED') {
+  if (backend.s3 && values.serve && result.status === 'SUCCEEDED' && notPosted === null) {
     const links = backend.links ? ` and links from ${backend.links.url}` : '';
     console.log(`\nServing charts from ${backend.s3.endpoint}${links} — Ctrl-C to stop.`);
     await new Promise<void>((resolve) => {
@@ -87,6 +121,22 @@ async function main(): Promise<number> {
   }
   await backend.stop();
   return result.status === 'SUCCEEDED' ? 0 : 1;
+}
+
+/**
+ * The subscription `id` of the local subscription file, or null once the miss has been said
+ * (ids are unique across channels: each is derived from its own Slack request).
+ */
+async function findSubscription(config: CostbotConfig, id: string): Promise<Subscription | null> {
+  const store = subscriptionFileStore(config);
+  const found = (await store.all()).find((s) => s.id === id);
+  if (!found) {
+    console.error(
+      `No subscription "${id}" in ${store.path} (\`/aws-cost subscriptions\` on npm start lists a channel's).`,
+    );
+    return null;
+  }
+  return found;
 }
 
 /**

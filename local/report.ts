@@ -23,6 +23,14 @@ export function runReport(
   request: ReportRequest,
   options: { retryIntervalMs?: number } = {},
 ): Promise<ExecutionResult> {
-  const input: FetchState = { request };
+  return runInput(backend, { request }, options);
+}
+
+/** Runs any execution input: a request, or a scheduled run's state (`ScheduledRunState`). */
+export function runInput(
+  backend: Backend,
+  input: FetchState,
+  options: { retryIntervalMs?: number } = {},
+): Promise<ExecutionResult> {
   return runExecution(loadDefinition(), input, { handlers: backend.handlers, ...options });
 }

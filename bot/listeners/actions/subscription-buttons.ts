@@ -8,9 +8,8 @@
  * - "Run now": starts the subscription's report now, condition included, as its schedule would.
  */
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import type { ReportRequest } from '../../../common/contract.ts';
 import { explainThrown } from '../../../common/failure-explanation.ts';
-import { type Subscription, subscriptionInput } from '../../../common/subscription.ts';
+import type { Subscription } from '../../../common/subscription.ts';
 import { startReport } from '../../start-report.ts';
 import { type ReportStarter, slackRequestId } from '../../starter.ts';
 import {
@@ -22,6 +21,7 @@ import {
   type Reply,
   runStartedReply,
 } from '../../subscriptions/replies.ts';
+import { runNowRequest } from '../../subscriptions/run-now.ts';
 import type { SubscriptionDeps } from '../commands/subscriptions.ts';
 import { type ButtonValues, INVALID_BUTTON, parseButtonValue } from './values.ts';
 
@@ -115,12 +115,12 @@ export function createRunSubscriptionAction(deps: SubscriptionButtonDeps) {
       await tell(respond, notFoundReply(id));
       return;
     }
-    const request: ReportRequest = {
-      ...subscriptionInput(found).request,
+    const request = runNowRequest(
+      found,
       // One execution per click, whatever Slack retries: the action's own timestamp is unique.
-      requestId: slackRequestId('action', body.team?.id ?? '', body.user.id, action.action_ts),
-      userId: body.user.id,
-    };
+      slackRequestId('action', body.team?.id ?? '', body.user.id, action.action_ts),
+      body.user.id,
+    );
     if (await startReport({ starter: deps.starter, log: subscriptions.log }, request, respond)) {
       await tell(respond, runStartedReply(found));
     }
