@@ -69,6 +69,10 @@ export interface CostbotConfig {
   maxSubscriptionsPerChannel: number;
   /** Subscriptions in all channels. */
   maxSubscriptions: number;
+  /** The scheduler's role each subscription's schedule runs as (`aws` backend); null: none. */
+  schedulerRoleArn: string | null;
+  /** IANA time zone of a subscription that names none (the deployment's digest time zone). */
+  timeZone: string;
   /** Local bot and console port on 127.0.0.1. */
   port: number;
   logLevel: LogLevel;
@@ -495,6 +499,16 @@ export const SETTINGS = {
     'Subscriptions in all channels, 1..1000: far under EventBridge Scheduler\'s default quota of 10,000,000 schedules per account and Region (Scheduler User Guide, "Quotas"), and few enough to count (`ListSchedules`, 100 a page) within Slack\'s 3 s.',
     integer(1, 1000),
   ),
+  COSTBOT_SCHEDULER_ROLE_ARN: setting(
+    '',
+    "ARN of the role EventBridge Scheduler runs subscriptions' schedules as (may only start the state machine; `aws` backend; set by the deploy).",
+    optional(roleArn),
+  ),
+  COSTBOT_TIME_ZONE: setting(
+    'UTC',
+    "IANA time zone of a subscription that names none, e.g. `Europe/Paris` (set by the deploy from `scheduleTimeZone`, the digest's).",
+    timeZone,
+  ),
   PORT: setting('3000', 'Local bot and Slack console port on 127.0.0.1.', port),
   LOG_LEVEL: setting('info', '`debug`, `info`, `warn` or `error`.', oneOf(LOG_LEVELS)),
   COSTBOT_READER_ROLE_ARNS: setting(
@@ -702,6 +716,8 @@ export function loadConfig(env: Env = process.env): CostbotConfig {
     adminUsers: get('COSTBOT_ADMIN_USERS'),
     maxSubscriptionsPerChannel: get('COSTBOT_MAX_SUBSCRIPTIONS_PER_CHANNEL'),
     maxSubscriptions: get('COSTBOT_MAX_SUBSCRIPTIONS'),
+    schedulerRoleArn: get('COSTBOT_SCHEDULER_ROLE_ARN'),
+    timeZone: get('COSTBOT_TIME_ZONE'),
     port: get('PORT'),
     logLevel: get('LOG_LEVEL'),
     readerRoles: get('COSTBOT_READER_ROLE_ARNS'),
