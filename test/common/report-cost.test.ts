@@ -1,11 +1,18 @@
-/** The cost model behind each report's cost line and the doctor's monthly bill. */
+/** The cost model behind each report's cost line, the doctor's monthly bill and the bench. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  executionObservabilityDollars,
+  FREE_TIER,
+  fixedMonthlyCosts,
   PRICES,
   REPORT_LAMBDA_GB_SECONDS,
+  REPORT_TASK_STATES,
+  REPORT_TRANSITIONS,
   reportCost,
   reportCostLine,
+  STATE_MACHINE_LOG_EVENT_BYTES,
+  stateMachineLogEvents,
   tinyUsd,
 } from '../../common/report-cost.ts';
 
@@ -29,28 +36,77 @@ describe('Function: reportCost', () => {
     const single = reportCost(usage);
     const byAccount = reportCost({ ...usage, accounts: 10 });
     // Assess
-    assert.equal(single.transitions, 6);
-    assert.equal(byAccount.transitions, 26);
-    assert.equal(byAccount.lambdaInvocations, 15);
+    assert.equal(single.transitions, REPORT_TRANSITIONS);
+    assert.equal(byAccount.transitions, REPORT_TRANSITIONS + 20);
+    assert.equal(byAccount.lambdaInvocations, REPORT_TASK_STATES + 10);
     assert.equal(
       single.dollars.total,
       10 * PRICES.getMetricDataPerMetric +
-        6 * PRICES.transition +
-        5 * PRICES.lambdaRequest +
-        REPORT_LAMBDA_GB_SECONDS * PRICES.lambdaGbSecond,
+        REPORT_TRANSITIONS * PRICES.transition +
+        REPORT_TASK_STATES * PRICES.lambdaRequest +
+        REPORT_LAMBDA_GB_SECONDS * PRICES.lambdaGbSecond +
+        executionObservabilityDollars(REPORT_TRANSITIONS, REPORT_TASK_STATES),
     );
+  });
+
+  it("counts the execution's X-Ray trace and its state machine log", () => {
+    // Act
+    const cost = reportCost({ listMetrics: 0, getMetricData: 0, metrics: 0 });
+    // Assess
+    const events = 2 + 2 * REPORT_TRANSITIONS + 3 * REPORT_TASK_STATES;
+    assert.equal(
+      cost.dollars.tracingAndLogs,
+      PRICES.xrayTraceRecorded + events * STATE_MACHINE_LOG_EVENT_BYTES * PRICES.logsIngestedByte,
+    );
+    assert.ok(cost.dollars.tracingAndLogs > 0 && cost.dollars.tracingAndLogs < 0.00002);
+  });
+});
+
+describe('Function: stateMachineLogEvents', () => {
+  it('logs the execution, two events per state and three more per Lambda task', () => {
+    // Act, Assess: Route?, five tasks and a Choice; a bare Pass state.
+    assert.equal(stateMachineLogEvents(7, 5), 2 + 14 + 15);
+    assert.equal(stateMachineLogEvents(1, 0), 4);
+  });
+});
+
+describe('Function: fixedMonthlyCosts', () => {
+  it('bills a metric-math alarm per metric it reads, free within 10 alarm metrics', () => {
+    // Act
+    const [alarm, ...rest] = fixedMonthlyCosts({ alarmMetrics: 3, alarmTopicKey: false });
+    const [many] = fixedMonthlyCosts({
+      alarmMetrics: FREE_TIER.alarmMetrics + 1,
+      alarmTopicKey: false,
+    });
+    // Assess
+    assert.equal(rest.length, 0, 'no key without alarmTopicKey');
+    assert.equal(alarm?.listDollars, 3 * 0.1);
+    assert.equal(alarm?.afterFreeTierDollars, 0);
+    assert.match(alarm?.freeTier ?? '', /10 alarm metrics a month/);
+    assert.equal(many?.afterFreeTierDollars, many?.listDollars);
+  });
+
+  it('adds the topic key at $1 a month, which no free tier covers', () => {
+    // Act
+    const [, key] = fixedMonthlyCosts({ alarmMetrics: 3, alarmTopicKey: true });
+    // Assess
+    assert.equal(key?.listDollars, 1);
+    assert.equal(key?.afterFreeTierDollars, 1);
   });
 });
 
 describe('Function: reportCostLine', () => {
   it('names requests, metrics, transitions and the total', () => {
+    // Prepare
+    const usage = { listMetrics: 1, getMetricData: 1, metrics: 1 };
     // Act
-    const line = reportCostLine({ listMetrics: 1, getMetricData: 1, metrics: 1 });
+    const line = reportCostLine(usage);
     // Assess
     assert.equal(
       line,
-      'this report: 2 CloudWatch requests, 1 metric, 6 state transitions, about $0.00019',
+      `this report: 2 CloudWatch requests, 1 metric, ${REPORT_TRANSITIONS} state transitions, about ${tinyUsd(reportCost(usage).dollars.total)}`,
     );
+    assert.match(line, /about \$0\.000\d\d$/);
   });
 });
 
