@@ -55,7 +55,7 @@ export function billResults(ctx: CheckContext): CheckResult[] {
       id,
       title,
       status: 'ok',
-      detail: `About ${tinyUsd(runs * digest)} a month at list prices for ${which}, ${tinyUsd(digest)} each (${TYPICAL_DIGEST.metrics} metrics, Step Functions, Lambda). Each /aws-cost adds about ${tinyUsd(digest)}, or ${tinyUsd(reused)} when it reuses a billing read (COSTBOT_BILLING_CACHE_SECONDS).`,
+      detail: `About ${tinyUsd(runs * digest)} a month at list prices for ${which}, ${tinyUsd(digest)} each (${TYPICAL_DIGEST.metrics} metrics, Step Functions, Lambda, X-Ray, logs). Each /aws-cost adds about ${tinyUsd(digest)}, or ${tinyUsd(reused)} when it reuses a billing read (COSTBOT_BILLING_CACHE_SECONDS).`,
     },
   ];
 }
