@@ -4,7 +4,7 @@
  *
  * Flow (each Task's output is the next Task's input; the `request` rides along):
  *
- *   ReportRequest -> ByAccount? -> Fetch ----------------------------> Summarize -> Post? -> Chart (render + store) -> Sign -> Post
+ *   ReportRequest -> ByAccount? -> Fetch ----------------------------> Summarize -> ConditionMet? -> Chart (render + store) -> Sign -> Post
  *                        \-------> FetchAccounts (Map: FetchAccount) -/                \-> ConditionNotMet (gate.post false)
  *                      \________ any failure (Catch, ResultPath $.error) ________> ReportFailure -> Fail
  *

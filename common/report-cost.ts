@@ -7,7 +7,7 @@
  * What the stack costs whether or not reports run is apart: `fixedMonthlyCosts`.
  *
  *   reportCostLine({ listMetrics: 1, getMetricData: 1, metrics: 31 })
- *   // 'this report: 2 CloudWatch requests, 31 metrics, 6 state transitions, about $0.00049'
+ *   // 'this report: 2 CloudWatch requests, 31 metrics, 7 state transitions, about $0.00053'
  *
  * Prices marked FIELD-NOTES come from `../shared/FIELD-NOTES.md`; the rest are assumptions.
  */
@@ -111,7 +111,7 @@ export const REPORT_LAMBDA_GB_SECONDS = 1.7;
 
 /**
  * State transitions of a report through the single Fetch: the definition's path (Route?, Fetch,
- * Summarize, RenderAndStore, Sign, Post), checked by the bench's count.
+ * Summarize, ConditionMet?, RenderAndStore, Sign, Post), checked by the bench's count.
  */
 export const REPORT_TRANSITIONS = 7;
 

@@ -96,7 +96,7 @@ export interface SubscriptionRef {
 }
 
 /**
- * Summarize's verdict on a request's condition, at `$.gate`; the `Post?` Choice ends the
+ * Summarize's verdict on a request's condition, at `$.gate`; the `ConditionMet?` Choice ends the
  * execution in `ConditionNotMet` when `post` is false, before any chart is rendered.
  */
 export interface Gate {
@@ -273,7 +273,7 @@ export function describeCadence(c: Cadence): string {
 }
 
 /** `$250`, `$1,000,000`, `$99.50`. */
-function dollars(amount: number): string {
+export function dollars(amount: number): string {
   return Number.isInteger(amount) ? `$${amount.toLocaleString('en-US')}` : usd(amount);
 }
 

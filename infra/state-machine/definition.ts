@@ -4,8 +4,8 @@
  * input's `kind` and `responseUrl` decide where the Post step delivers.
  *
  *   Route? ─┬─ NameScheduledRun → UseScheduledRunName → ByAccount? ─┬─ (as below)
- *           ├─ FetchAccounts (Map ≤ 5: FetchAccount) ──────┬─→ Summarize → RenderAndStore → Sign → Post
- *           └─ Fetch ─────────────────────────────────────┘
+ *           ├─ FetchAccounts (Map ≤ 5: FetchAccount) ──────┬─→ Summarize → ConditionMet? ─┬─ RenderAndStore → Sign → Post
+ *           └─ Fetch ─────────────────────────────────────┘                              └─ ConditionNotMet
  *     └──── any error (Catch, ResultPath $.error) ────→ ReportFailure → ReportDelivered? ─┬─ Delivered
  *                                                                                      └─ Failed
  *
@@ -14,6 +14,10 @@
  * serve them all). At most 5 run at once: enough to keep a 100-account digest short, few
  * enough to stay far from CloudWatch's and STS's request rates. Every other request takes the
  * single Fetch, one batched read.
+ *
+ * A subscription's run posts only when its condition holds: Summarize judges it into `$.gate`
+ * and ConditionMet? ends the run in ConditionNotMet (a success, with the reason in its output)
+ * before a chart is rendered, stored or posted; without a condition the gate always passes.
  *
  * Retries live here, not in the SDK clients: throttling and outages of AWS and of Slack are
  * retried with jittered backoff; Slack's rate limit with waits longer than Slack usually asks
@@ -173,16 +177,19 @@ function failurePath(scope: Construct, post: IFunction): IChainable {
 }
 
 /**
- * A scheduled digest (input `{request, scheduledAt}`) is named after its scheduled time, so the
- * scheduler's duplicate deliveries of one run share one request id, hence one delivery record
- * and one post: `2026-11-23T09:00:00Z` → `digest-2026-11-23T090000Z` (ids take no `:`).
+ * A subscription's scheduled run (input `{request, scheduledAt}`, the request naming its
+ * subscription) is named after the subscription and its scheduled time, so the scheduler's
+ * duplicate deliveries of one run share one request id, hence one delivery record and one post,
+ * while two subscriptions firing at the same minute keep theirs apart: subscription `digest` at
+ * `2026-11-23T09:00:00Z` → `digest-2026-11-23T090000Z` (ids take no `:`).
  */
 function nameScheduledRun(scope: Construct, next: IChainable): IChainable {
   const parts = JsonPath.stringSplit(JsonPath.stringAt('$.scheduledAt'), ':');
   const name = new Pass(scope, STATES.nameRun, {
     parameters: {
       requestId: JsonPath.format(
-        'digest-{}{}{}',
+        '{}-{}{}{}',
+        JsonPath.stringAt('$.request.subscription.id'),
         JsonPath.arrayGetItem(parts, 0),
         JsonPath.arrayGetItem(parts, 1),
         JsonPath.arrayGetItem(parts, 2),
@@ -224,11 +231,18 @@ export function costReportDefinition(scope: Construct, fns: CostReportFunctions)
     task(scope, STATES.post, fns.post, 30, SLACK_TASK_RETRIES),
   ] as const;
   for (const state of [fetch, fetchAccounts, ...rest]) catchInto(state);
-  const [summarize, ...after] = rest;
-  after.reduce<LambdaInvoke>((previous, step) => {
-    previous.next(step);
-    return step;
-  }, summarize);
+  const [summarize, chart, sign, post] = rest;
+  chart.next(sign).next(post);
+  // A condition that does not hold ends the run before anything is rendered, stored or posted.
+  const notMet = new Succeed(scope, STATES.conditionNotMet, {
+    comment:
+      "The subscription's condition did not hold ($.gate.reason says why): nothing to render or post.",
+  });
+  summarize.next(
+    new Choice(scope, STATES.conditionMet)
+      .when(Condition.booleanEquals('$.gate.post', false), notMet)
+      .otherwise(chart),
+  );
   fetch.next(summarize);
   fetchAccounts.next(summarize);
 

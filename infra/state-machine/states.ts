@@ -16,6 +16,10 @@ export const STATES = {
   /** Inside the FetchAccounts Map; the fetch function serves it. */
   fetchAccount: 'FetchAccount',
   summarize: 'Summarize',
+  /** After Summarize: does the request's condition hold (`$.gate.post`)? Else ConditionNotMet. */
+  conditionMet: 'ConditionMet?',
+  /** A subscription's condition did not hold: the run ends here, nothing rendered or posted. */
+  conditionNotMet: 'ConditionNotMet',
   chart: 'RenderAndStore',
   sign: 'Sign',
   post: 'Post',

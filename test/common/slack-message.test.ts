@@ -396,7 +396,7 @@ describe('Function: reportMessage, what the report cost', () => {
     // Assess
     assert.match(
       contextTexts(m)[1] ?? '',
-      / · this report: 2 CloudWatch requests, 31 metrics, 6 state transitions, about \$0\.00049$/,
+      / · this report: 2 CloudWatch requests, 31 metrics, 7 state transitions, about \$0\.00053$/,
     );
   });
 

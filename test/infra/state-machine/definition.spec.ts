@@ -175,15 +175,16 @@ describe('state machine definition (synthesized from the CDK construct)', () => 
       assert.doesNotMatch(text, /\{%/, 'no JSONata {% … %} expressions');
     });
 
-    it('runs Route? → Fetch → Summarize → RenderAndStore → Sign → Post by default', () => {
+    it('runs Route? → Fetch → Summarize → ConditionMet? → RenderAndStore → Sign → Post by default', () => {
       // Act
       const path = walk((choice) => choice.Default as string);
 
-      // Assess
+      // Assess: 7 states, what REPORT_TRANSITIONS counts
       assert.deepEqual(path, [
         STATES.route,
         STATES.fetch,
         STATES.summarize,
+        STATES.conditionMet,
         STATES.chart,
         STATES.sign,
         STATES.post,
@@ -204,6 +205,7 @@ describe('state machine definition (synthesized from the CDK construct)', () => 
         STATES.route,
         STATES.fetchAccounts,
         STATES.summarize,
+        STATES.conditionMet,
         STATES.chart,
         STATES.sign,
         STATES.post,
@@ -244,7 +246,7 @@ describe('state machine definition (synthesized from the CDK construct)', () => 
       ]);
     });
 
-    it('takes the id from the scheduled time without its colons, and merges it into the request', () => {
+    it('names the run <subscription id>-<scheduled time without colons>, merged into the request', () => {
       // Act
       const name = state(STATES.nameRun);
       const use = state(STATES.useRunName);
@@ -253,12 +255,39 @@ describe('state machine definition (synthesized from the CDK construct)', () => 
       const part = (i: number) =>
         `States.ArrayGetItem(States.StringSplit($.scheduledAt, ':'), ${i})`;
       assert.deepEqual(name.Parameters, {
-        'requestId.$': `States.Format('digest-{}{}{}', ${part(0)}, ${part(1)}, ${part(2)})`,
+        'requestId.$': `States.Format('{}-{}{}{}', $.request.subscription.id, ${part(0)}, ${part(1)}, ${part(2)})`,
       });
       assert.equal(name.ResultPath, '$.scheduled');
       assert.deepEqual(use.Parameters, {
         'request.$': 'States.JsonMerge($.request, $.scheduled, false)',
       });
+    });
+  });
+
+  describe('the condition', () => {
+    it('ConditionMet? ends in ConditionNotMet when $.gate.post is false, before any chart', () => {
+      // Act
+      const choice = state(STATES.conditionMet);
+      const notMet = state(STATES.conditionNotMet);
+      const path = walk((c) =>
+        c === choice ? ((c.Choices as ChoiceRule[])[0]?.Next ?? 'none') : (c.Default as string),
+      );
+
+      // Assess
+      assert.equal(state(STATES.summarize).Next, STATES.conditionMet);
+      assert.deepEqual(choice.Choices, [
+        { Variable: '$.gate.post', BooleanEquals: false, Next: STATES.conditionNotMet },
+      ]);
+      assert.equal(choice.Default, STATES.chart);
+      assert.equal(notMet.Type, 'Succeed');
+      assert.match(String(notMet.Comment), /condition did not hold/);
+      assert.deepEqual(path, [
+        STATES.route,
+        STATES.fetch,
+        STATES.summarize,
+        STATES.conditionMet,
+        STATES.conditionNotMet,
+      ]);
     });
   });
 

@@ -1,5 +1,5 @@
 /**
- * The noise gate: Summarize's verdict on a subscription's condition, which the `Post?` Choice
+ * The noise gate: Summarize's verdict on a subscription's condition, which the `ConditionMet?` Choice
  * reads at `$.gate`. Pure. Every report gets a gate; without a condition it always posts.
  *
  *   evaluateGate({ kind: 'yesterday-above', dollars: 250 }, summary);
@@ -15,12 +15,7 @@ import type { Anomaly } from '../../../common/anomaly.ts';
 import { ANOMALY_PARAMETERS } from '../../../common/anomaly.ts';
 import type { CostSummary, Summary } from '../../../common/contract.ts';
 import { usd } from '../../../common/slack-message.ts';
-import type { Gate, WatchCondition } from '../../../common/subscription.ts';
-
-/** `$250` for whole dollars (as typed in `if yesterday > 250`), else `$250.50`. */
-function threshold(dollars: number): string {
-  return Number.isInteger(dollars) ? usd(dollars).replace(/\.00$/, '') : usd(dollars);
-}
+import { dollars, type Gate, type WatchCondition } from '../../../common/subscription.ts';
 
 /** `AmazonEC2 $182.10 yesterday against a median of $40.05` */
 export function describeAnomaly(anomaly: Anomaly, by: CostSummary['topBy']): string {
@@ -31,11 +26,11 @@ export function describeAnomaly(anomaly: Anomaly, by: CostSummary['topBy']): str
   return `${anomaly.name} ${usd(anomaly.yesterday)} yesterday ${against}`;
 }
 
-function yesterdayAbove(summary: CostSummary, dollars: number): Gate {
-  const limit = threshold(dollars);
+function yesterdayAbove(summary: CostSummary, above: number): Gate {
+  const limit = dollars(above);
   const y = summary.yesterday;
   if (!y) return { post: false, reason: `no figure for yesterday yet, so not above ${limit}` };
-  const post = y.amount > dollars;
+  const post = y.amount > above;
   return {
     post,
     reason: `yesterday ${usd(y.amount)} is ${post ? '' : 'not '}above ${limit}`,
@@ -67,7 +62,7 @@ function anomaly(summary: CostSummary): Gate {
     const { k, floorDollars, historyDays } = ANOMALY_PARAMETERS;
     return {
       post: false,
-      reason: `no anomaly: no ${summary.topBy} spent ${k} MADs and ${threshold(floorDollars)} above its ${historyDays}-day median yesterday`,
+      reason: `no anomaly: no ${summary.topBy} spent ${k} MADs and ${dollars(floorDollars)} above its ${historyDays}-day median yesterday`,
     };
   }
   const others = more.length > 0 ? ` (and ${more.length} more)` : '';

@@ -2,7 +2,7 @@
  * Summarize step handler: `{request, fetched}` (after Fetch) or `{request, perAccount}` (after
  * the FetchAccounts Map) → `{request, summary, gate}`: a cost report's figures, or a metric
  * chart's when the request names a metric, and the verdict on the request's condition (the
- * `Post?` Choice reads `gate.post`). Pure; drops the raw series.
+ * `ConditionMet?` Choice reads `gate.post`). Pure; drops the raw series.
  */
 import type {
   AccountFetched,
