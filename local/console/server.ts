@@ -288,7 +288,8 @@ export function createConsoleRouter(options: ConsoleOptions): {
     });
     const form = slashCommandBody(workspace, {
       command: COMMAND,
-      text,
+      // As Slack sends what was typed: & < > as entities (`if yesterday > 250` arrives as &gt;).
+      text: text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;'),
       channel: defaultChannel,
       responseUrl: response.url,
       triggerId: newTriggerId(),

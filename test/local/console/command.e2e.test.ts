@@ -51,6 +51,11 @@ describe('POST /local/command', () => {
     assert.match(got.form.trigger_id ?? '', /^\d+\.\d+\.[0-9a-f]+$/);
   });
 
+  it('escapes & < > in the typed text as Slack does', async () => {
+    await postJson(`${h.consoleUrl}/local/command`, { text: '/aws-cost if yesterday > 250 & <x>' });
+    assert.equal(h.received[0]?.form.text, 'if yesterday &gt; 250 &amp; &lt;x&gt;');
+  });
+
   it('gives every command its own response_url and trigger_id', async () => {
     await postJson(`${h.consoleUrl}/local/command`, { text: '/aws-cost' });
     await postJson(`${h.consoleUrl}/local/command`, { text: '/aws-cost' });
