@@ -277,13 +277,16 @@ export function dollars(amount: number): string {
   return Number.isInteger(amount) ? `$${amount.toLocaleString('en-US')}` : usd(amount);
 }
 
-/** `if yesterday > $250`, `if change > 20%`, `if anomaly`. */
+/**
+ * `if yesterday > $250`, `if change > 20%`, `if anomaly`, as mrkdwn: the `>` is written
+ * `&gt;`, as Slack asks of every `>` in text (it shows `>`).
+ */
 export function describeCondition(c: WatchCondition): string {
   switch (c.kind) {
     case 'yesterday-above':
-      return `if yesterday > ${dollars(c.dollars)}`;
+      return `if yesterday &gt; ${dollars(c.dollars)}`;
     case 'change-above':
-      return `if change > ${c.percent}%`;
+      return `if change &gt; ${c.percent}%`;
     case 'anomaly':
       return 'if anomaly';
   }
@@ -303,11 +306,12 @@ export function describeReport(r: SubscriptionReport): string {
 }
 
 /**
- * A subscription in one line of words, safe as mrkdwn (what a person typed is escaped).
+ * A subscription in one line of words, safe as mrkdwn (what a person typed is escaped, and
+ * the condition's `>` is `&gt;`).
  *
  * @example
  * describeSubscription(s);
- * // → 'weekdays at 09:30 Europe/Paris · 7-day report for AmazonEC2 · if yesterday > $250'
+ * // → 'weekdays at 09:30 Europe/Paris · 7-day report for AmazonEC2 · if yesterday &gt; $250'
  */
 export function describeSubscription(s: Subscription): string {
   const parts = [

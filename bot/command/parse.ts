@@ -13,7 +13,12 @@
  *             | 'chart' NAMESPACE METRIC DIM* [mperiod] [stat]  (mperiod, stat in either order)
  *             | 'digest'                                post the morning digest now
  *             | 'doctor'                                check the setup, reply with what to fix
+ *             | 'subscribe' when TIME [ZONE] report ['if' condition]  a report on a schedule
+ *             | 'subscriptions'                         the channel's subscriptions
+ *             | 'unsubscribe' ID                        remove one of them
  *             | 'help' ...                              help (any further words are ignored)
+ *   report   := [period] | 'service' NAME [period] | ('account' | 'accounts') IDS [period]
+ *               (a report's options, read by the same code)
  *   period   := '7d' | '30d' | 'mtd' | 'last-month' | 'lastmonth'      default 'mtd'
  *   mperiod  := '1h' | '3h' | '6h' | '12h' | '24h' | '3d' | '7d' | '14d' | '30d'  default '24h'
  *   NAME     := [A-Za-z0-9._-]{1,64}, one word, as AWS/Billing `ServiceName` (e.g. AmazonEC2)
@@ -28,6 +33,15 @@
  *               At most one dimension lists values or '*'.
  *   stat     := Sum (default) | Average | Maximum | Minimum | SampleCount | pNN | pNN.N
  *               (percentiles p0 .. p99.9, no leading zero); written back in CloudWatch's spelling
+ *   when     := 'daily' | 'weekdays' | 'weekly' DAY | 'monthly' 1..28 (every month has the day)
+ *   DAY      := mon | tue | wed | thu | fri | sat | sun, or the full name (monday, ...)
+ *   TIME     := H:MM or HH:MM, 00:00 .. 23:59, written back as HH:MM
+ *   ZONE     := a time zone Intl knows by IANA name (Europe/Paris, UTC), written back in Intl's
+ *               spelling (europe/paris → Europe/Paris); absent: the deployment's digest zone
+ *   condition:= 'yesterday' '>' DOLLARS | 'change' '>' PERCENT | 'anomaly'
+ *   DOLLARS  := [$]N, up to 2 decimals, thousands commas allowed; above 0, at most 1,000,000
+ *   PERCENT  := N[%], up to 2 decimals ('%' may be a word of its own); 1 .. 1000
+ *   ID       := [a-z0-9]{1,16}, any case, written back lowercase
  *
  * Decisions:
  * - Checked before any parsing, in this order: more than {@link MAX_LENGTH} UTF-16 code units;
@@ -45,6 +59,11 @@
  *   a period (starting with a digit or sign, or with `last`) get the unknown-period error, so
  *   `-7d` and `99999999999d` never reach any number parsing.
  * - Account names/aliases cannot be resolved offline, and the error says so.
+ * - A subscription's time zone is the word right after the time, unless that word starts the
+ *   report options (a period, `service`, `account`, `if`); a zone further on, or a schedule or
+ *   time said again, gets its own error. A condition's `>` arrives as `&gt;` (Slack escapes it)
+ *   and is decoded like any entity; `>=` and `<` are refused, as is anything after the
+ *   condition (a second `if` included).
  * - `service` and `account` do not combine. A service name may not look like a period (`8d`);
  *   a metric name may look like a statistic (`MyApp/Latency p99` is the metric `p99`) but not
  *   be a period word.
@@ -56,12 +75,16 @@ import {
   ACCOUNT_ID,
   DIMENSION_NAME,
   DIMENSION_VALUE,
+  MAX_CHANGE_PERCENT,
   MAX_DIMENSIONS,
   MAX_SPLIT_VALUES,
+  MAX_THRESHOLD_DOLLARS,
   METRIC_NAME,
+  MIN_CHANGE_PERCENT,
   NAMESPACE,
   PERCENTILE,
   SERVICE_NAME,
+  SUBSCRIPTION_ID,
 } from '../../common/contract-schema.ts';
 import {
   DEFAULT_METRIC_PERIOD,
@@ -69,7 +92,13 @@ import {
   METRIC_PERIOD_NAMES,
 } from '../../common/metric-period.ts';
 import { escapeMrkdwn } from '../../common/slack-message.ts';
-import type { Cadence, SubscriptionReport, WatchCondition } from '../../common/subscription.ts';
+import {
+  type Cadence,
+  MAX_MONTH_DAY,
+  type SubscriptionReport,
+  type WatchCondition,
+  type Weekday,
+} from '../../common/subscription.ts';
 
 export type ParsedCommand =
   | { kind: 'help' }
@@ -120,6 +149,9 @@ export const USAGE = [
   '• `/aws-cost chart AWS/Lambda Duration FunctionName=api 7d p99`: a chart of a CloudWatch metric: namespace, metric name, up to 30 `Name=Value` dimensions, then period (`1h`, `3h`, `6h`, `12h`, `24h` (the default), `3d`, `7d`, `14d`, `30d`) and statistic in either order (`Sum` by default, `Average`, `Maximum`, `Minimum`, `SampleCount` or a percentile such as `p50`, `p90`, `p99.9`)',
   '• `/aws-cost chart AWS/Lambda Errors FunctionName=api,worker 24h`: one line per value (up to 10); `FunctionName=*`: the 10 largest of every value CloudWatch has',
   '• `/aws-cost digest`: post the morning digest now',
+  "• `/aws-cost subscribe weekdays 09:00 Europe/Paris service AmazonEC2 7d if yesterday &gt; 250`: post a report to this channel on a schedule: `daily`, `weekdays`, `weekly mon` (any day), `monthly 15` (1 to 28), at `HH:MM` in an IANA time zone (the deployment's by default), with the options of a report; only `if yesterday &gt; 250` (dollars), `if change &gt; 20%` (against the 7-day average) or `if anomaly`, if given",
+  "• `/aws-cost subscriptions`: this channel's subscriptions, each with a Remove button",
+  '• `/aws-cost unsubscribe k3m9x2qa`: remove one by its id',
   '• `/aws-cost doctor`: check the setup (parameters, bucket, billing metrics, Slack) and say what to fix',
   '• `/aws-cost help`: this help',
 ].join('\n');
@@ -171,11 +203,16 @@ function quote(word: string): string {
   return `"${escapeMrkdwn(cut)}"`;
 }
 
-function fail(error: string): ParseResult {
+type Failure = { ok: false; error: string };
+type ReportCommand = Extract<ParsedCommand, { kind: 'report' }>;
+/** What the report options parse to: a report, as a subscription's report options too. */
+type ReportResult = { ok: true; command: ReportCommand } | Failure;
+
+function fail(error: string): Failure {
   return { ok: false, error };
 }
 
-function ok(command: ParsedCommand): ParseResult {
+function ok<C extends ParsedCommand>(command: C): { ok: true; command: C } {
   return { ok: true, command };
 }
 
@@ -273,7 +310,7 @@ function tail<P>(
 
 const unknownWord = (word: string) => `Unknown word ${quote(word)}.`;
 
-function parseService(rest: string[]): ParseResult {
+function parseService(rest: string[]): ReportResult {
   const [name, ...more] = rest;
   if (name === undefined) return fail('Name a service, e.g. "service AmazonEC2".');
   if (periodOf(name) || looksLikePeriod(name)) {
@@ -293,7 +330,7 @@ function parseService(rest: string[]): ParseResult {
   return ok({ kind: 'report', period: t.period, service: name });
 }
 
-function parseAccounts(rest: string[]): ParseResult {
+function parseAccounts(rest: string[]): ReportResult {
   const idWords: string[] = [];
   let i = 0;
   for (; i < rest.length; i++) {
@@ -442,6 +479,265 @@ function dimensionValues(
   return { ok: true, values: unique };
 }
 
+/** A command of one word: any other word is an error. */
+function alone(kind: 'digest' | 'doctor' | 'subscriptions', rest: string[]): ParseResult {
+  return rest[0] === undefined
+    ? ok({ kind })
+    : fail(`"${kind}" takes no other words; got ${quote(rest[0])}.`);
+}
+
+/** A cost report: nothing (month to date), a period, `service NAME`, `account(s) IDS`. */
+function parseReport(words: string[]): ReportResult {
+  const [first, ...rest] = words;
+  if (first === undefined) return ok({ kind: 'report', period: 'mtd' });
+  switch (first.toLowerCase()) {
+    case 'service':
+      return parseService(rest);
+    case 'account':
+    case 'accounts':
+      return parseAccounts(rest);
+  }
+  if (periodOf(first) || looksLikePeriod(first)) {
+    const t = tail(words, COST_TAIL, unknownWord);
+    if (!t.ok) return fail(t.error);
+    return ok({ kind: 'report', period: t.period });
+  }
+  return fail(unknownWord(first));
+}
+
+const CADENCE_HELP = `use daily, weekdays, weekly and a day, or monthly and a day from 1 to ${MAX_MONTH_DAY}`;
+const DAY_HELP = 'use mon, tue, wed, thu, fri, sat or sun';
+const MONTH_DAY_HELP = `monthly takes a day from 1 to ${MAX_MONTH_DAY} (every month has it)`;
+const TIME_HELP = 'HH:MM from 00:00 to 23:59';
+const ZONE_HELP = 'use an IANA name such as Europe/Paris';
+const CONDITION_HELP =
+  'use "if yesterday &gt; 250" (dollars), "if change &gt; 20%" (against the 7-day average) or "if anomaly"';
+
+const CADENCE_WORDS = new Set(['daily', 'weekdays', 'weekly', 'monthly']);
+const DAYS: Record<string, Weekday> = {
+  mon: 'mon',
+  monday: 'mon',
+  tue: 'tue',
+  tuesday: 'tue',
+  wed: 'wed',
+  wednesday: 'wed',
+  thu: 'thu',
+  thursday: 'thu',
+  fri: 'fri',
+  friday: 'fri',
+  sat: 'sat',
+  saturday: 'sat',
+  sun: 'sun',
+  sunday: 'sun',
+};
+const TIME_WORD = /^(\d{1,2}):(\d{2})$/;
+/** What an IANA name can look like; Intl decides whether it is one (not `+05:00`). */
+const ZONE_WORD = /^[A-Za-z][A-Za-z0-9_+/-]{0,63}$/;
+const DOLLARS = /^\$?((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?)$/;
+const PERCENT = /^(\d+(?:\.\d{1,2})?)(%?)$/;
+
+type Step<T> = { ok: true; value: T; rest: string[] } | Failure;
+
+/** `daily`, `weekdays`, `weekly DAY`, `monthly N`, and the words after it. */
+function cadenceOf(words: string[]): Step<Cadence> {
+  const [when, arg, ...more] = words;
+  if (when === undefined) {
+    return { ok: false, error: `Say when, e.g. "subscribe daily 09:00": ${CADENCE_HELP}.` };
+  }
+  if (TIME_WORD.test(when)) {
+    return { ok: false, error: `Say when before the time, e.g. "subscribe daily ${when}".` };
+  }
+  switch (when.toLowerCase()) {
+    case 'daily':
+      return { ok: true, value: { every: 'day' }, rest: words.slice(1) };
+    case 'weekdays':
+      return { ok: true, value: { every: 'weekday' }, rest: words.slice(1) };
+    case 'weekly': {
+      if (arg === undefined) return { ok: false, error: `weekly takes a day: ${DAY_HELP}.` };
+      const day = Object.hasOwn(DAYS, arg.toLowerCase()) ? DAYS[arg.toLowerCase()] : undefined;
+      if (day === undefined) return { ok: false, error: `Unknown day ${quote(arg)}: ${DAY_HELP}.` };
+      return { ok: true, value: { every: 'week', day }, rest: more };
+    }
+    case 'monthly': {
+      if (arg === undefined) {
+        return { ok: false, error: `${MONTH_DAY_HELP}, e.g. "monthly 15 09:00".` };
+      }
+      const day = /^\d{1,2}$/.test(arg) ? Number(arg) : 0;
+      if (day < 1 || day > MAX_MONTH_DAY) {
+        return { ok: false, error: `${MONTH_DAY_HELP}; got ${quote(arg)}.` };
+      }
+      return { ok: true, value: { every: 'month', day }, rest: more };
+    }
+  }
+  return { ok: false, error: `Unknown schedule ${quote(when)}: ${CADENCE_HELP}.` };
+}
+
+/** `H:MM` or `HH:MM` as `HH:MM`, or undefined. */
+function timeOf(word: string): string | undefined {
+  const m = TIME_WORD.exec(word);
+  if (!m) return undefined;
+  const [hour, minute] = [Number(m[1]), Number(m[2])];
+  if (hour > 23 || minute > 59) return undefined;
+  return `${String(hour).padStart(2, '0')}:${m[2]}`;
+}
+
+/** An IANA time zone in Intl's spelling (`europe/paris` → `Europe/Paris`), or undefined. */
+function zoneOf(word: string): string | undefined {
+  if (!ZONE_WORD.test(word)) return undefined;
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: word }).resolvedOptions().timeZone;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Words that start a subscription's report options or its condition, never a time zone. */
+function startsOptions(word: string): boolean {
+  const lower = word.toLowerCase();
+  return (
+    ['if', 'service', 'account', 'accounts'].includes(lower) ||
+    periodOf(word) !== undefined ||
+    // `+05:00` is a time zone, wrongly written; `8d` a period.
+    (looksLikePeriod(word) && !word.includes(':'))
+  );
+}
+
+/** A schedule or time given again after the time. */
+function repeated(word: string): string | undefined {
+  if (CADENCE_WORDS.has(word.toLowerCase())) return `The schedule is given twice (${quote(word)}).`;
+  if (TIME_WORD.test(word)) return `The time is given twice (${quote(word)}).`;
+  return undefined;
+}
+
+/** A schedule, time or time zone among the report options: said twice, or out of place. */
+function outOfPlace(word: string, zoneGiven: boolean): string | undefined {
+  const again = repeated(word);
+  if (again !== undefined || !word.includes('/') || zoneOf(word) === undefined) return again;
+  return zoneGiven
+    ? `The time zone is given twice (${quote(word)}).`
+    : `Put the time zone right after the time; got ${quote(word)}.`;
+}
+
+/** The words after `if`: `yesterday > N`, `change > N%`, `anomaly`. */
+function conditionOf(words: string[]): { ok: true; value: WatchCondition } | Failure {
+  // `yesterday>250` and `yesterday > 250` read alike.
+  const tokens = words.flatMap((word) => word.split(/(>=?)/)).filter((token) => token !== '');
+  const [subject, op, value, ...more] = tokens;
+  if (subject === undefined)
+    return { ok: false, error: `Say what to check after "if": ${CONDITION_HELP}.` };
+  const trailing = (word: string | undefined) =>
+    word === undefined
+      ? undefined
+      : word.toLowerCase() === 'if'
+        ? 'Give one condition; got a second "if".'
+        : `Nothing may follow the condition; got ${quote(word)}.`;
+  const lower = subject.toLowerCase();
+  if (lower === 'anomaly') {
+    const error = trailing(op);
+    return error ? { ok: false, error } : { ok: true, value: { kind: 'anomaly' } };
+  }
+  if (lower !== 'yesterday' && lower !== 'change') {
+    return { ok: false, error: `Unknown condition ${quote(subject)}: ${CONDITION_HELP}.` };
+  }
+  const example = lower === 'yesterday' ? '"if yesterday &gt; 250"' : '"if change &gt; 20%"';
+  if (op === undefined || value === undefined) {
+    return { ok: false, error: `Give the threshold, e.g. ${example}.` };
+  }
+  if (op !== '>') {
+    return {
+      ok: false,
+      error: `Conditions compare with &gt; only, e.g. ${example}; got ${quote(op)}.`,
+    };
+  }
+  if (lower === 'yesterday') {
+    const error = trailing(more[0]);
+    if (error) return { ok: false, error };
+    const m = DOLLARS.exec(value);
+    if (!m)
+      return { ok: false, error: `The amount ${quote(value)} is not dollars, e.g. 250 or $99.50.` };
+    const dollars = Number((m[1] as string).replaceAll(',', ''));
+    if (!(dollars > 0 && dollars <= MAX_THRESHOLD_DOLLARS)) {
+      return {
+        ok: false,
+        error: `The amount must be more than $0 and at most $${MAX_THRESHOLD_DOLLARS.toLocaleString('en-US')}; got ${quote(value)}.`,
+      };
+    }
+    return { ok: true, value: { kind: 'yesterday-above', dollars } };
+  }
+  // `20%` or `20 %`.
+  const spaced = !value.endsWith('%') && more[0] === '%';
+  const word = spaced ? `${value}%` : value;
+  const error = trailing(spaced ? more[1] : more[0]);
+  if (error) return { ok: false, error };
+  const m = PERCENT.exec(word);
+  if (!m) return { ok: false, error: `The change ${quote(word)} is not a percentage, e.g. 20%.` };
+  const percent = Number(m[1]);
+  if (percent < MIN_CHANGE_PERCENT || percent > MAX_CHANGE_PERCENT) {
+    return {
+      ok: false,
+      error: `The change must be from ${MIN_CHANGE_PERCENT}% to ${MAX_CHANGE_PERCENT}%; got ${quote(word)}.`,
+    };
+  }
+  return { ok: true, value: { kind: 'change-above', percent } };
+}
+
+/** `subscribe WHEN HH:MM [ZONE] [report options] [if CONDITION]`. */
+function parseSubscribe(words: string[]): ParseResult {
+  const cadence = cadenceOf(words);
+  if (!cadence.ok) return fail(cadence.error);
+  const [timeWord, ...afterTime] = cadence.rest;
+  if (timeWord === undefined) {
+    return fail(`Give the time as HH:MM after the schedule, e.g. "subscribe daily 09:00".`);
+  }
+  const time = timeOf(timeWord);
+  if (time === undefined) return fail(`Time ${quote(timeWord)} is not ${TIME_HELP}.`);
+
+  let options = afterTime;
+  let timeZone: string | undefined;
+  const zoneWord = afterTime[0];
+  if (zoneWord !== undefined && !startsOptions(zoneWord)) {
+    const again = repeated(zoneWord);
+    if (again !== undefined) return fail(again);
+    timeZone = zoneOf(zoneWord);
+    if (timeZone === undefined) return fail(`Unknown time zone ${quote(zoneWord)}: ${ZONE_HELP}.`);
+    options = afterTime.slice(1);
+  }
+
+  const at = options.findIndex((word) => word.toLowerCase() === 'if');
+  const reportWords = at < 0 ? options : options.slice(0, at);
+  for (const word of reportWords) {
+    const misplaced = outOfPlace(word, timeZone !== undefined);
+    if (misplaced) return fail(misplaced);
+  }
+  const report = parseReport(reportWords);
+  if (!report.ok) return report;
+  const { kind: _, ...what } = report.command;
+
+  const command: ParsedCommand = { kind: 'subscribe', cadence: cadence.value, time, report: what };
+  if (timeZone !== undefined) command.timeZone = timeZone;
+  if (at >= 0) {
+    const condition = conditionOf(options.slice(at + 1));
+    if (!condition.ok) return fail(condition.error);
+    command.condition = condition.value;
+  }
+  return ok(command);
+}
+
+/** `unsubscribe ID`. */
+function parseUnsubscribe(words: string[]): ParseResult {
+  const [id, more] = words;
+  if (id === undefined) {
+    return fail(
+      'Say which subscription to remove, e.g. "unsubscribe k3m9x2qa" ("subscriptions" lists them).',
+    );
+  }
+  if (!SUBSCRIPTION_ID.test(id.toLowerCase())) {
+    return fail(`Subscription ids are 1 to 16 letters and digits; got ${quote(id)}.`);
+  }
+  if (more !== undefined) return fail(`"unsubscribe" takes one id; got ${quote(more)}.`);
+  return ok({ kind: 'unsubscribe', id: id.toLowerCase() });
+}
+
 /** Parses the text of an `/aws-cost` command as Slack sends it. Never throws. */
 export function parseCommand(text: string): ParseResult {
   if (typeof text !== 'string') return fail('The command must be text.');
@@ -466,30 +762,20 @@ export function parseCommand(text: string): ParseResult {
   if (words.length > MAX_WORDS) return fail('Too many words.');
 
   const [first, ...rest] = words;
-  if (first === undefined) return ok({ kind: 'report', period: 'mtd' });
-  switch (first.toLowerCase()) {
+  const keyword = first?.toLowerCase();
+  switch (keyword) {
     case 'help':
       return ok({ kind: 'help' });
     case 'digest':
-      return rest[0] === undefined
-        ? ok({ kind: 'digest' })
-        : fail(`"digest" takes no other words; got ${quote(rest[0])}.`);
     case 'doctor':
-      return rest[0] === undefined
-        ? ok({ kind: 'doctor' })
-        : fail(`"doctor" takes no other words; got ${quote(rest[0])}.`);
-    case 'service':
-      return parseService(rest);
-    case 'account':
-    case 'accounts':
-      return parseAccounts(rest);
+    case 'subscriptions':
+      return alone(keyword, rest);
     case 'chart':
       return parseChart(rest);
+    case 'subscribe':
+      return parseSubscribe(rest);
+    case 'unsubscribe':
+      return parseUnsubscribe(rest);
   }
-  if (periodOf(first) || looksLikePeriod(first)) {
-    const t = tail(words, COST_TAIL, unknownWord);
-    if (!t.ok) return fail(t.error);
-    return ok({ kind: 'report', period: t.period });
-  }
-  return fail(unknownWord(first));
+  return parseReport(words);
 }

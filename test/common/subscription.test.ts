@@ -174,7 +174,7 @@ describe('Function: describeSubscription', () => {
         report: { period: '7d', service: 'AmazonEC2' },
         condition: { kind: 'yesterday-above', dollars: 250 },
       }),
-      expected: 'weekdays at 09:30 Europe/Paris · 7-day report for AmazonEC2 · if yesterday > $250',
+      expected: 'weekdays at 09:30 Europe/Paris · 7-day report for AmazonEC2 · if yesterday &gt; $250',
     },
     {
       name: 'weekly, one account, a change',
@@ -185,7 +185,7 @@ describe('Function: describeSubscription', () => {
         condition: { kind: 'change-above', percent: 20 },
       }),
       expected:
-        'every Tuesday at 09:00 America/New_York · 30-day report for account 123456789012 · if change > 20%',
+        'every Tuesday at 09:00 America/New_York · 30-day report for account 123456789012 · if change &gt; 20%',
     },
     {
       name: 'monthly, accounts with a service, cents, anomaly',
@@ -208,7 +208,7 @@ describe('Function: describeSubscription', () => {
         condition: { kind: 'yesterday-above', dollars: 1_000_000 },
       }),
       expected:
-        'monthly on the 22nd at 09:00 Europe/Paris · month-to-date report · if yesterday > $1,000,000',
+        'monthly on the 22nd at 09:00 Europe/Paris · month-to-date report · if yesterday &gt; $1,000,000',
     },
     {
       name: 'the 3rd, the 11th, cents and a decimal percent',
@@ -217,7 +217,7 @@ describe('Function: describeSubscription', () => {
         condition: { kind: 'yesterday-above', dollars: 99.5 },
       }),
       expected:
-        'monthly on the 3rd at 09:00 Europe/Paris · month-to-date report · if yesterday > $99.50',
+        'monthly on the 3rd at 09:00 Europe/Paris · month-to-date report · if yesterday &gt; $99.50',
     },
     {
       name: 'the 11th, a decimal percent',
@@ -226,7 +226,7 @@ describe('Function: describeSubscription', () => {
         condition: { kind: 'change-above', percent: 12.5 },
       }),
       expected:
-        'monthly on the 11th at 09:00 Europe/Paris · month-to-date report · if change > 12.5%',
+        'monthly on the 11th at 09:00 Europe/Paris · month-to-date report · if change &gt; 12.5%',
     },
     {
       name: 'what a person typed is escaped for mrkdwn',

@@ -695,6 +695,9 @@ describe('Constant: USAGE', () => {
       '/aws-cost digest',
       '/aws-cost doctor',
       '/aws-cost help',
+      '/aws-cost subscribe ',
+      '/aws-cost subscriptions',
+      '/aws-cost unsubscribe ',
       '`7d`',
       '`30d`',
       '`mtd`',
@@ -743,6 +746,9 @@ describe('Constant: USAGE', () => {
       'help',
       'report',
       'service',
+      'subscribe',
+      'subscriptions',
+      'unsubscribe',
     ]);
   });
 
