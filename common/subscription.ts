@@ -367,7 +367,10 @@ export function parseScheduleName(name: string): { channel: string; id: string }
  * the scheduler fills in on each run, and whose request carries the subscription's id,
  * condition and author, so the schedule is the whole record.
  */
-export function subscriptionInput(s: Subscription): ScheduledRunState {
+export function subscriptionInput(
+  // When is not part of the input: the stack's digest keeps whatever cron it was deployed with.
+  s: Omit<Subscription, 'cadence' | 'time' | 'timeZone'> & Partial<Subscription>,
+): ScheduledRunState {
   const subscription: SubscriptionRef = { id: s.id };
   if (s.condition) subscription.condition = s.condition;
   if (s.createdBy !== undefined) subscription.createdBy = s.createdBy;
