@@ -9,7 +9,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import type { Subscription } from '../../common/subscription.ts';
 import { REPO_ROOT } from '../../infra/paths.ts';
+import { SUBSCRIPTION_FILE, SubscriptionFileStore } from '../../local/subscription-file-store.ts';
 import { verifyPresignedUrl } from '../support/sigv4.ts';
 
 interface Run {
@@ -144,5 +146,63 @@ describe('npm run digest', () => {
     assert.equal(run.status, 2);
     assert.equal(run.stderr.trim().split('\n').length, 1, run.stderr);
     assert.match(run.stderr, /^--period must be one of mtd, 7d, 30d, last-month; got "fortnight"/);
+  });
+
+  describe('--subscription <id>', () => {
+    const base: Omit<Subscription, 'id'> = {
+      channel: 'C0LOCAL',
+      cadence: { every: 'day' },
+      time: '09:00',
+      timeZone: 'Europe/Paris',
+      report: { period: '7d', service: 'AmazonEC2' },
+    };
+    before(async () => {
+      const store = new SubscriptionFileStore(join(dir, SUBSCRIPTION_FILE));
+      await store.create({ ...base, id: 'always1' });
+      await store.create({
+        ...base,
+        id: 'never1',
+        condition: { kind: 'yesterday-above', dollars: 1_000_000 },
+      });
+    });
+
+    it('runs the subscription now and prints what it posted', async () => {
+      // Act
+      const run = await digest(dir, ['--subscription', 'always1']);
+
+      // Assess
+      assert.equal(run.status, 0, run.stderr);
+      assert.match(run.stdout, /AmazonEC2/);
+      assert.ok(chartUrl(run.stdout), run.stdout);
+    });
+
+    it('says why nothing was posted when its condition does not hold', async () => {
+      // Act
+      const run = await digest(dir, ['--subscription', 'never1']);
+
+      // Assess
+      assert.equal(run.status, 0, run.stderr);
+      assert.match(run.stdout, /^Not posted: yesterday \$[\d,.]+ is not above \$1,000,000$/m);
+      assert.equal(chartUrl(run.stdout), undefined, 'no chart was made');
+    });
+
+    it('refuses an unknown id in one line with status 2', async () => {
+      // Act
+      const run = await digest(dir, ['--subscription', 'nope']);
+
+      // Assess
+      assert.equal(run.status, 2);
+      assert.equal(run.stderr.trim().split('\n').length, 1, run.stderr);
+      assert.match(run.stderr, /^No subscription "nope" in .*subscriptions\.json/);
+    });
+
+    it('refuses --period with it (the subscription has its own) in one line with status 2', async () => {
+      // Act
+      const run = await digest(dir, ['--subscription', 'always1', '--period', '30d']);
+
+      // Assess
+      assert.equal(run.status, 2);
+      assert.match(run.stderr.trim(), /^--subscription runs with its own channel and report/);
+    });
   });
 });
