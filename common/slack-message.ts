@@ -3,6 +3,7 @@
  * gives the same message, so it is tested without Slack.
  */
 import type { KnownBlock } from '@slack/types';
+import { ANOMALY_PARAMETERS, type Anomaly } from './anomaly.ts';
 import { consoleUrl } from './cloudwatch-console.ts';
 import type {
   AmountChange,
@@ -17,6 +18,7 @@ import type {
 } from './contract.ts';
 import { neighbourPeriods, periodLabel, resolutionLabel } from './metric-period.ts';
 import { type ReportUsage, reportCostLine } from './report-cost.ts';
+import type { Gate } from './subscription.ts';
 
 export interface SlackMessage {
   /** Notification and screen-reader text. */
@@ -170,6 +172,53 @@ function costNote(usage: ReportUsage | undefined): string {
   return usage ? ` · ${reportCostLine(usage)}` : '';
 }
 
+/** Anomalous lines listed in a message; the rest are counted. */
+export const MAX_ANOMALY_LINES = 5;
+
+/** `AmazonEC2 $182.10 yesterday, median $40.05 ± $2.97 (MAD) of the 28 days before: +$142.05` */
+function anomalyLine(anomaly: Anomaly): string {
+  const name = escapeMrkdwn(anomaly.name);
+  const days = ANOMALY_PARAMETERS.historyDays;
+  return anomaly.kind === 'new'
+    ? `:warning: ${name} ${usd(anomaly.yesterday)} yesterday, new: nothing spent in the ${days} days before`
+    : `:warning: ${name} ${usd(anomaly.yesterday)} yesterday, median ${usd(anomaly.median)} ± ${usd(anomaly.mad)} (MAD) of the ${days} days before: +${usd(anomaly.excess)}`;
+}
+
+/** The anomalous lines, what they spent and against what baseline; none without any. */
+function anomalyBlocks(summary: CostSummary): KnownBlock[] {
+  const { anomalies } = summary;
+  if (anomalies.length === 0) return [];
+  const more = anomalies.length - MAX_ANOMALY_LINES;
+  const lines = [
+    ...anomalies.slice(0, MAX_ANOMALY_LINES).map(anomalyLine),
+    ...(more > 0 ? [`and ${more} more`] : []),
+  ];
+  const what = summary.topBy === 'account' ? 'accounts' : 'services';
+  return [
+    {
+      type: 'section',
+      text: { type: 'mrkdwn', text: `*Unusual spend yesterday (${what})*\n${lines.join('\n')}` },
+    },
+  ];
+}
+
+/** Why a subscription's report posted, when it posts only on a condition. */
+function conditionBlocks(request: ReportRequest, gate: Gate | undefined): KnownBlock[] {
+  const subscription = request.subscription;
+  if (!subscription?.condition || !gate?.post) return [];
+  return [
+    {
+      type: 'context',
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: `Posted by subscription ${escapeMrkdwn(subscription.id)} because ${escapeMrkdwn(gate.reason)}`,
+        },
+      ],
+    },
+  ];
+}
+
 export function reportMessage(input: {
   request: ReportRequest;
   summary: CostSummary;
@@ -177,6 +226,8 @@ export function reportMessage(input: {
   link: SignedLink;
   /** When stable links are on: the image and "Open chart" use it, and no "Refresh link". */
   stableLink?: StableLink;
+  /** Summarize's verdict on the request's condition: a conditioned report says why it posted. */
+  gate?: Gate;
 }): SlackMessage {
   const { request, summary } = input;
   const link = input.stableLink ?? input.link;
@@ -199,17 +250,22 @@ export function reportMessage(input: {
       `*Month-end forecast*\n${usd(summary.forecast.monthEnd)} (at ${usd(summary.forecast.dailyRate)}/day)`,
     );
   }
+  const anomalous = new Set(summary.anomalies.map((anomaly) => anomaly.name));
   const topLines = summary.top.map(
     (item, i) =>
-      `${i + 1}. ${escapeMrkdwn(item.name)}: ${usd(item.amount)} (${(item.share * 100).toFixed(0)}%)`,
+      `${i + 1}. ${escapeMrkdwn(item.name)}: ${usd(item.amount)} (${(item.share * 100).toFixed(0)}%)${
+        anomalous.has(item.name) ? ' :warning:' : ''
+      }`,
   );
   const heading = summary.topBy === 'account' ? 'Top accounts' : 'Top services';
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: title(request, summary).slice(0, 150) } },
+    ...conditionBlocks(request, input.gate),
     {
       type: 'section',
       fields: fields.map((text) => ({ type: 'mrkdwn' as const, text })),
     },
+    ...anomalyBlocks(summary),
     {
       type: 'section',
       text: {
@@ -230,9 +286,15 @@ export function reportMessage(input: {
   });
   blocks.push(...reportActions(input.chart.key, request, summary.period.preset, !input.stableLink));
   // Notification text is mrkdwn too: a service name must not become a mention there either.
+  const named = summary.anomalies.slice(0, MAX_ANOMALY_LINES).map((a) => escapeMrkdwn(a.name));
+  const others = summary.anomalies.length - named.length;
+  const unusual =
+    named.length > 0
+      ? ` Unusual yesterday: ${named.join(', ')}${others > 0 ? ` and ${others} more` : ''}.`
+      : '';
   const text = `${escapeMrkdwn(title(request, summary))}: ${usd(summary.monthToDate)} month to date${
     y ? `, ${usd(y.amount)} yesterday` : ''
-  }.`;
+  }.${unusual}`;
   return { text, blocks };
 }
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { KnownBlock } from '@slack/types';
+import type { Anomaly } from '../../common/anomaly.ts';
 import type { CostSummary, ReportRequest, SignedLink, StoredChart } from '../../common/contract.ts';
 import {
   escapeMrkdwn,
@@ -506,5 +507,106 @@ describe('Function: escapeMrkdwn', () => {
 
     // Assess
     assert.equal(escaped, 'a &amp; b &lt;c&gt; *d* _e_');
+  });
+});
+
+describe('Function: reportMessage (anomalies and conditions)', () => {
+  const EC2: Anomaly = {
+    name: 'AmazonEC2',
+    kind: 'spike',
+    yesterday: 182.1,
+    median: 40.05,
+    mad: 2.97,
+    excess: 142.05,
+    baselineDays: 28,
+  };
+
+  /** The section listing the anomalous lines, if any. */
+  function unusualText(m: SlackMessage): string | undefined {
+    return blocksOf(m, 'section')
+      .map((b) => b.text?.text ?? '')
+      .find((t) => t.startsWith('*Unusual spend yesterday'));
+  }
+
+  it('lists each anomalous line with what it spent against what baseline, and marks it in the top list', () => {
+    // Prepare
+    const bedrock: Anomaly = { ...EC2, name: 'AmazonBedrock', kind: 'new', yesterday: 9.5 };
+
+    // Act
+    const m = message({ summary: { anomalies: [EC2, bedrock] } });
+
+    // Assess
+    assert.equal(
+      unusualText(m),
+      '*Unusual spend yesterday (services)*\n' +
+        ':warning: AmazonEC2 $182.10 yesterday, median $40.05 ± $2.97 (MAD) of the 28 days before: +$142.05\n' +
+        ':warning: AmazonBedrock $9.50 yesterday, new: nothing spent in the 28 days before',
+    );
+    assert.match(mrkdwnTexts(m).join('\n'), /1\. AmazonEC2: \$1,500\.00 \(75%\) :warning:/);
+    assert.match(
+      mrkdwnTexts(m).join('\n'),
+      /2\. AWSLambda: \$400\.31 \(20%\)\n/,
+      'a steady line is not marked',
+    );
+    assert.match(m.text, / Unusual yesterday: AmazonEC2, AmazonBedrock\.$/);
+  });
+
+  it('says nothing unusual when no line is anomalous', () => {
+    // Act
+    const m = message();
+
+    // Assess
+    assert.equal(unusualText(m), undefined);
+    assert.doesNotMatch(mrkdwnTexts(m).join('\n'), /:warning:|Unusual/);
+  });
+
+  it('lists five anomalous lines and counts the rest, names escaped', () => {
+    // Prepare
+    const many = Array.from({ length: 7 }, (_, i) => ({ ...EC2, name: `<!here>${i}` }));
+
+    // Act
+    const m = message({ summary: { anomalies: many, topBy: 'account' } });
+
+    // Assess
+    const text = unusualText(m) ?? '';
+    assert.match(text, /^\*Unusual spend yesterday \(accounts\)\*/);
+    assert.equal(text.split('\n').length, 1 + 5 + 1);
+    assert.match(text, /\nand 2 more$/);
+    assert.doesNotMatch(mrkdwnTexts(m).join('\n'), /<!here>/);
+    assert.match(m.text, /and 2 more\.$/);
+  });
+
+  it('says why a subscription with a condition posted, right under the title', () => {
+    // Prepare
+    const gate = {
+      post: true,
+      reason: 'AmazonEC2 $182.10 yesterday against a median of $40.05: anomaly',
+    };
+    const conditioned = reportMessage({
+      request: request({
+        kind: 'digest',
+        subscription: { id: 'k3m9x2qa', condition: { kind: 'anomaly' } },
+      }),
+      summary: summary({ anomalies: [EC2] }),
+      chart: CHART,
+      link: link(),
+      gate,
+    });
+    const unconditioned = reportMessage({
+      request: request({ kind: 'digest', subscription: { id: 'digest' } }),
+      summary: summary(),
+      chart: CHART,
+      link: link(),
+      gate: { post: true, reason: 'no condition' },
+    });
+
+    // Assess
+    const second = conditioned.blocks[1];
+    assert.equal(second?.type, 'context');
+    assert.equal(
+      contextTexts(conditioned)[0],
+      'Posted by subscription k3m9x2qa because AmazonEC2 $182.10 yesterday against a median of $40.05: anomaly',
+    );
+    assert.doesNotMatch(mrkdwnTexts(unconditioned).join('\n'), /Posted by subscription/);
   });
 });
