@@ -2,9 +2,10 @@
  * 2. Cold start per Lambda bundle. Each entry is bundled with esbuild exactly as the stack's
  * NodejsFunction does (infra/constructs/costbot-function.ts: ESM, minified, keepNames, the
  * `require` banner, module-first main fields, AWS SDK bundled), then imported by fresh Node
- * processes that build the handler, as Lambda's init phase does. The bot's init reads its
- * secrets through a local fake of the Parameters and Secrets extension, and its first
- * `/aws-cost` is answered through a local fake of Step Functions: both on 127.0.0.1.
+ * processes that build the handler, as Lambda's init phase does. The bot's and the links
+ * function's inits read their secrets through a local fake of the Parameters and Secrets
+ * extension; the bot's first `/aws-cost` is answered through a local fake of Step Functions,
+ * and the links function's first stable link is redirected: all on 127.0.0.1.
  */
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -13,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
+import { generateLinkKey, linkKeyBytes, mintLinkToken } from '../common/link-token.ts';
 import type { FunctionName } from '../common/report-cost.ts';
 import { botBundleAliases } from '../infra/bot-bundle.ts';
 import { lambdaBuildOptions } from '../infra/bundling.ts';
@@ -34,11 +36,21 @@ const HEAVY = [
   '@cloud-copilot/iam-simulate',
 ];
 
+/** What a cold function's first request must answer, checked in the child. */
+interface Expectation {
+  status: number;
+  /** Where to look: a response header, or the body when unset. */
+  header?: string;
+  includes: string;
+}
+
 interface BundleSpec {
   label: string;
   fn: FunctionName;
   entry: string;
   alias?: Record<string, string>;
+  /** The first request after init (a fresh event per run) and its expected answer. */
+  firstRequest?: { event: (run: number) => unknown; expect: Expectation };
 }
 
 export interface BundleResult {
@@ -58,7 +70,7 @@ export interface BundleResult {
   /** Whole fresh process (spawn to exit), ms, median. */
   processMs: number;
   rssMb: number;
-  /** Bot only: the first signed `/aws-cost` after init, ms per run. */
+  /** Bot and links: the first request after init (a signed `/aws-cost`, a stable link), ms per run. */
   firstRequestMs?: number[];
 }
 
@@ -69,8 +81,14 @@ export interface BundlesResult {
 }
 
 const SIGNING_SECRET = 'bench-lambda-signing-secret-0123';
+const LINK_KEY = generateLinkKey();
 const SESSION_TOKEN = 'bench-session-token';
 const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:costbot';
+
+const ACK: BundleSpec['firstRequest'] = {
+  event: (run) => functionUrlEvent(run),
+  expect: { status: 200, includes: 'Working on it' },
+};
 
 function specs(): BundleSpec[] {
   const step = (fn: FunctionName, dir = fn): BundleSpec => ({
@@ -79,18 +97,28 @@ function specs(): BundleSpec[] {
     entry: `workflows/steps/${dir}/lambda.ts`,
   });
   return [
-    { label: 'bot (stack options)', fn: 'bot', entry: 'bot/lambda.ts' },
+    { label: 'bot (stack options)', fn: 'bot', entry: 'bot/lambda.ts', firstRequest: ACK },
     {
       label: 'bot + infra/bot-bundle.ts aliases',
       fn: 'bot',
       entry: 'bot/lambda.ts',
       alias: botBundleAliases(REPO_ROOT),
+      firstRequest: ACK,
     },
     step('fetch'),
     step('summarize'),
     step('chart'),
     step('sign'),
     step('post'),
+    {
+      label: 'links',
+      fn: 'links',
+      entry: 'workflows/links/lambda.ts',
+      firstRequest: {
+        event: (run) => linkEvent(run),
+        expect: { status: 302, header: 'location', includes: 'X-Amz-Signature=' },
+      },
+    },
   ];
 }
 
@@ -129,6 +157,9 @@ async function startFakeAws() {
   const parameters: Record<string, string> = {
     '/costbot/slack/bot-token': 'xoxb-bench-lambda-token',
     '/costbot/slack/signing-secret': SIGNING_SECRET,
+    '/costbot/links/hmac-key': LINK_KEY,
+    '/costbot/signer/access-key-id': 'AKIAIOSFODNN7EXAMPLE',
+    '/costbot/signer/secret-access-key': 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
   };
   const seen = { parameters: 0, startExecution: 0 };
   const server = createServer((req, res) => {
@@ -192,8 +223,8 @@ function lambdaEnv(fn: FunctionName, port: number): NodeJS.ProcessEnv {
   };
 }
 
-/** What the fresh process runs: import the bundle, then (bot) answer one signed command. */
-function coldStartScript(bundle: string, event: unknown): string {
+/** What the fresh process runs: import the bundle, then answer its first request, if any. */
+function coldStartScript(bundle: string, event: unknown, expect?: Expectation): string {
   return `
 const t0 = performance.now();
 const mod = await import(${JSON.stringify(bundle)});
@@ -201,16 +232,33 @@ const importMs = performance.now() - t0;
 if (typeof mod.handler !== 'function') throw new Error('no handler exported');
 let firstRequestMs;
 const event = ${JSON.stringify(event)};
+const expect = ${JSON.stringify(expect ?? null)};
 if (event) {
   const t1 = performance.now();
   const res = await mod.handler(event, {});
   firstRequestMs = performance.now() - t1;
-  if (res.statusCode !== 200 || !String(res.body).includes('Working on it')) {
-    throw new Error('bad ack: ' + JSON.stringify(res));
+  const seen = expect.header ? res.headers?.[expect.header] : res.body;
+  if (res.statusCode !== expect.status || !String(seen).includes(expect.includes)) {
+    throw new Error('unexpected answer: ' + JSON.stringify(res));
   }
 }
 console.log(JSON.stringify({ importMs, firstRequestMs, rss: process.memoryUsage().rss }));
 `;
+}
+
+/** A Function URL event opening a stable link to a chart, minted now with the fake's key. */
+function linkEvent(run: number) {
+  const token = mintLinkToken(linkKeyBytes(LINK_KEY, 'bench'), {
+    objectKey: `charts/2026/11/23/bench-${run}.png`,
+    expiresAt: new Date(Date.now() + 86_400_000),
+  });
+  return {
+    version: '2.0',
+    rawPath: `/${token}`,
+    headers: {},
+    requestContext: { http: { method: 'GET', path: `/${token}` } },
+    isBase64Encoded: false,
+  };
 }
 
 /** A Function URL event carrying a signed `/aws-cost`, signed now (Bolt refuses old ones). */
@@ -244,9 +292,9 @@ export async function benchBundles(options: { runs: number }): Promise<BundlesRe
       const assets = spec.fn === 'chart' ? Object.values(renderAssetPaths({})) : [];
       const runs: { importMs: number; firstRequestMs?: number; rss: number; wallMs: number }[] = [];
       for (let run = 0; run < options.runs; run++) {
-        const event = spec.fn === 'bot' ? functionUrlEvent(run) : null;
+        const event = spec.firstRequest?.event(run) ?? null;
         const child = await runChild(
-          ['--input-type=module', '-e', coldStartScript(outfile, event)],
+          ['--input-type=module', '-e', coldStartScript(outfile, event, spec.firstRequest?.expect)],
           { env: lambdaEnv(spec.fn, fake.port), cwd: join(out, String(index)), timeoutMs: 30_000 },
         );
         const line = child.stdout.trim().split('\n').pop() ?? '';
@@ -269,7 +317,7 @@ export async function benchBundles(options: { runs: number }): Promise<BundlesRe
         importMs: runs.map((r) => r.importMs),
         processMs: median(runs.map((r) => r.wallMs)),
         rssMb: median(runs.map((r) => r.rss)) / 1_000_000,
-        ...(spec.fn === 'bot'
+        ...(spec.firstRequest
           ? { firstRequestMs: runs.map((r) => r.firstRequestMs ?? Number.NaN) }
           : {}),
       });

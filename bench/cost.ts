@@ -3,7 +3,9 @@
  * synthesized state machine with SDK clients whose middleware records every request and whose
  * request handler answers from the fake billing data (`fake-billing.ts`). Beside it, on the
  * same data, the two designs people use instead: GetMetricStatistics per series and day, and
- * Cost Explorer.
+ * Cost Explorer. Then what else the stack turns on: each execution's X-Ray trace and state
+ * machine log, the links function's views of each chart, the schedule's invocations, the
+ * charts kept in the bucket, and the fixed monthly costs (the failure alarm, its topic's key).
  */
 import {
   CloudWatchClient,
@@ -21,18 +23,27 @@ import { loadConfig } from '../common/config.ts';
 import type { ReportRequest } from '../common/contract.ts';
 import { MAX_ACCOUNTS } from '../common/contract-schema.ts';
 import { addDays, dayStart, daysBetween, requiredFetchWindow } from '../common/dates.ts';
+import { createLinkSigner, signDepsFromConfig } from '../common/link-signer.ts';
+import { generateLinkKey, linkKeyBytes, mintLinkToken } from '../common/link-token.ts';
 import { SsmParameterReader } from '../common/parameters.ts';
 import {
   cloudWatchDollars,
+  type FixedCost,
+  FREE_TIER,
   type FunctionName,
+  fixedMonthlyCosts,
   LAMBDA_MEMORY_MB,
   lambdaSeconds,
   PRICES,
   REPORT_TRANSITIONS,
+  type StackCostSettings,
+  stateMachineLogBytes,
+  TRACES_PER_EXECUTION,
 } from '../common/report-cost.ts';
 import { loadDefinition } from '../infra/state-machine/asl.ts';
 import { RecordingSlack } from '../local/recording-slack.ts';
 import { runExecution } from '../local/runner.ts';
+import { createLinksHandler, linksDepsFromConfig } from '../workflows/links/handler.ts';
 import { createChartHandler } from '../workflows/steps/chart/handler.ts';
 import type { CacheStore } from '../workflows/steps/fetch/billing-cache.ts';
 import { selectBillingQueries } from '../workflows/steps/fetch/fetch.ts';
@@ -52,7 +63,7 @@ import {
   s3PutHandler,
 } from './fake-aws.ts';
 import { FakeBilling, type MetricQuery } from './fake-billing.ts';
-import { COST_EXPLORER_ROWS_PER_PAGE, FREE_TIER, TEAM } from './prices.ts';
+import { COST_EXPLORER_ROWS_PER_PAGE, LINK_VIEWS_PER_CHART, TEAM } from './prices.ts';
 import { AS_OF, countingLogger, STEP_STATES, type StepState, stepTimings } from './support.ts';
 
 const REGION = 'us-east-1';
@@ -84,10 +95,35 @@ export interface ReportCount {
   lambdaInvocations: number;
   lambdaGbSeconds: number;
   logBytes: number;
+  /** What the state machine logs at its level (ALL, no execution data), modelled per event. */
+  stateMachineLogBytes: number;
+  xrayTraces: number;
+  /** EventBridge Scheduler invocations: one per scheduled run (the digest), none per command. */
+  schedulerInvocations: number;
   stepMs: Record<StepState, number>;
-  dollars: Record<'cloudwatch' | 's3' | 'kms' | 'stepFunctions' | 'lambda' | 'logs', number> & {
+  dollars: Record<
+    'cloudwatch' | 's3' | 'kms' | 'stepFunctions' | 'lambda' | 'logs' | 'xray' | 'scheduler',
+    number
+  > & {
     total: number;
   };
+}
+
+/** One view of a chart's stable link: a cold links function's init and first redirect. */
+export interface LinkViewCount {
+  ssmRequests: number;
+  /** SecureString values read: the HMAC key at init, the signer's two to presign. */
+  ssmValues: number;
+  lambdaGbSeconds: number;
+  logBytes: number;
+  dollars: Record<'lambda' | 'kms' | 'logs', number> & { total: number };
+}
+
+/** One AWS free tier as the team's month uses it. */
+export interface FreeTierUse {
+  what: string;
+  used: number;
+  free: number;
 }
 
 /** CloudWatch requests of one day of the team's reports, and what they cost. */
@@ -131,6 +167,12 @@ export interface CostScenario {
   /** Data-source requests only, per report (the rest of the pipeline is the same). */
   dataDollars: { ours: number; getMetricStatistics: number; costExplorer: number };
   reuse: ReuseCount;
+  linkView: LinkViewCount;
+  /** Charts kept in the bucket at steady state (the team's reports × the retention). */
+  storage: { retentionDays: number; bytes: number; dollars: number };
+  fixed: FixedCost[];
+  /** The team's month against each always-free tier the reports and the views draw on. */
+  freeTiers: FreeTierUse[];
   /** Per month for the team: our whole report, and each design's data-source requests. */
   monthly: {
     oursTotal: number;
@@ -139,6 +181,14 @@ export interface CostScenario {
     oursDataReused: number;
     oursTotalReused: number;
     oursTotalReusedFreeTiers: number;
+    /** The links function's views of the month's charts, at list prices and after free tiers. */
+    linkViews: number;
+    linkViewsFreeTiers: number;
+    /** Everything that grows with use (reports, views, storage) and the fixed costs. */
+    allList: number;
+    allFreeTiers: number;
+    fixedList: number;
+    fixedFreeTiers: number;
     /** GetMetricStatistics requests a month (with its ListMetrics): free under 1M. */
     getMetricStatisticsRequests: number;
     getMetricStatistics: number;
@@ -146,7 +196,9 @@ export interface CostScenario {
   };
 }
 
+const LINK_KEY = generateLinkKey();
 const PARAMETER_VALUES: Record<string, string> = {
+  '/costbot/links/hmac-key': LINK_KEY,
   '/costbot/signer/access-key-id': 'AKIAIOSFODNN7EXAMPLE',
   '/costbot/signer/secret-access-key': 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
   '/costbot/slack/bot-token': 'xoxb-bench-token-0000',
@@ -304,6 +356,7 @@ async function countReport(
   );
   if (isCommand) lambdaGbSeconds += gbSeconds('bot', cold.bot + cold.botFirstRequest);
   const lambdaInvocations = taskStates + (isCommand ? 1 : 0);
+  const schedulerInvocations = isCommand ? 0 : 1;
 
   const count = {
     listMetrics: log.requests('CloudWatch', 'ListMetrics'),
@@ -318,6 +371,9 @@ async function countReport(
     lambdaInvocations,
     lambdaGbSeconds,
     logBytes: logs.bytes,
+    stateMachineLogBytes: stateMachineLogBytes(timings.transitions, taskStates),
+    xrayTraces: TRACES_PER_EXECUTION,
+    schedulerInvocations,
     stepMs: timings.steps,
   };
   const dollars = {
@@ -326,10 +382,74 @@ async function countReport(
     kms: count.ssmValues * PRICES.kmsDecrypt + count.ssmRequests * PRICES.ssmRequest,
     stepFunctions: count.transitions * PRICES.transition,
     lambda: lambdaInvocations * PRICES.lambdaRequest + lambdaGbSeconds * PRICES.lambdaGbSecond,
-    logs: count.logBytes * PRICES.logsIngestedByte,
+    logs: (count.logBytes + count.stateMachineLogBytes) * PRICES.logsIngestedByte,
+    xray: count.xrayTraces * PRICES.xrayTraceRecorded,
+    scheduler: schedulerInvocations * PRICES.schedulerInvocation,
   };
   const total = Object.values(dollars).reduce((a, b) => a + b, 0);
   return { ...count, dollars: { ...dollars, total } };
+}
+
+/**
+ * One view of a chart's stable link, every view priced cold (an upper bound): the links
+ * handler as its Lambda entry builds it, on the counting clients, reads the HMAC key, then
+ * answers a fresh token with a redirect. Its time is the bundle's measured init and first
+ * redirect (section 2).
+ */
+async function countLinkView(world: FakeBilling, cold: ColdStarts): Promise<LinkViewCount> {
+  const config = loadConfig({ LOG_LEVEL: 'info' });
+  const log = new CallLog();
+  const logs = { bytes: 0 };
+  const clients = countedClients(world, log);
+  // One reader, as the function's: the HMAC key at init, the signer's parameters per redirect.
+  const parameters = clients.parameters();
+  const deps = await linksDepsFromConfig(config, {}, parameters, {
+    signLink: createLinkSigner({
+      ...signDepsFromConfig(config, {}, parameters),
+      signingClient: (credentials) => clients.s3(credentials),
+    }),
+    now: () => AS_OF,
+  });
+  const handler = createLinksHandler({
+    ...deps,
+    log: countingLogger({ component: 'links' }, logs),
+  });
+  const token = mintLinkToken(linkKeyBytes(LINK_KEY, 'bench'), {
+    objectKey: `${config.chartPrefix}2026/11/23/bench.png`,
+    expiresAt: new Date(AS_OF.getTime() + 86_400_000),
+  });
+  const answer = await handler({
+    rawPath: `/${token}`,
+    requestContext: { http: { method: 'GET' } },
+  });
+  if (answer.statusCode !== 302) throw new Error(`link view: ${answer.statusCode}`);
+  const memory = LAMBDA_MEMORY_MB.links;
+  const count = {
+    ssmRequests: log.requests('SSM', 'GetParameters'),
+    ssmValues: log.units('SSM', 'GetParameters'),
+    lambdaGbSeconds: (memory / 1024) * lambdaSeconds(cold.links, memory),
+    logBytes: logs.bytes,
+  };
+  const dollars = {
+    lambda: PRICES.lambdaRequest + count.lambdaGbSeconds * PRICES.lambdaGbSecond,
+    kms: count.ssmValues * PRICES.kmsDecrypt,
+    logs: count.logBytes * PRICES.logsIngestedByte,
+  };
+  return { ...count, dollars: { ...dollars, total: dollars.lambda + dollars.kms + dollars.logs } };
+}
+
+/**
+ * What the stack turns on by the month, read from infra when the cost is counted (not at
+ * start-up: it loads aws-cdk-lib): the metrics the failure alarm's math reads, and whether the
+ * topic gets a KMS key by default.
+ */
+export async function stackCostSettings(): Promise<StackCostSettings> {
+  const { FAILURE_EXPRESSION } = await import('../infra/constructs/failure-alarm.ts');
+  const { INFRA_DEFAULTS } = await import('../infra/config.ts');
+  // The expression's names that are not functions: `FILL(failed, 0) + …` reads `failed`, ….
+  const names = [...FAILURE_EXPRESSION.matchAll(/\b([A-Za-z]\w*)\b(?!\s*\()/g)].map((m) => m[1]);
+  const metrics = new Set(names);
+  return { alarmMetrics: metrics.size, alarmTopicKey: INFRA_DEFAULTS.alarmTopicKey };
 }
 
 /**
@@ -480,46 +600,89 @@ async function countReuse(world: FakeBilling): Promise<ReuseCount> {
   };
 }
 
+/** What the team's month uses of each priced thing, summed over reports and views. */
+interface MonthUsage {
+  listMetrics: number;
+  metrics: number;
+  transitions: number;
+  lambdaRequests: number;
+  lambdaGbSeconds: number;
+  kmsRequests: number;
+  logBytes: number;
+  xrayTraces: number;
+  schedulerInvocations: number;
+  /** S3 has no always-free tier: requests and storage, in dollars. */
+  s3Dollars: number;
+}
+
+/** The usage's always-free tiers: what is used of each, and what is free. */
+function freeTierUses(usage: MonthUsage): FreeTierUse[] {
+  return [
+    {
+      what: 'Step Functions state transitions',
+      used: usage.transitions,
+      free: FREE_TIER.transitions,
+    },
+    {
+      what: 'CloudWatch ListMetrics requests',
+      used: usage.listMetrics,
+      free: FREE_TIER.cloudWatchRequests,
+    },
+    { what: 'Lambda requests', used: usage.lambdaRequests, free: FREE_TIER.lambdaRequests },
+    { what: 'Lambda GB-seconds', used: usage.lambdaGbSeconds, free: FREE_TIER.lambdaGbSeconds },
+    {
+      what: 'KMS requests (SecureString reads)',
+      used: usage.kmsRequests,
+      free: FREE_TIER.kmsRequests,
+    },
+    { what: 'CloudWatch Logs bytes ingested', used: usage.logBytes, free: FREE_TIER.logsBytes },
+    { what: 'X-Ray traces recorded', used: usage.xrayTraces, free: FREE_TIER.xrayTracesRecorded },
+    {
+      what: 'EventBridge Scheduler invocations',
+      used: usage.schedulerInvocations,
+      free: FREE_TIER.schedulerInvocations,
+    },
+  ];
+}
+
 /**
- * The month's bill after AWS's always-free tiers: what is left of each service's part once
- * its free allowance is used up (ListMetrics by its requests; GetMetricData is never free).
+ * The month's bill for this usage, at list prices or after AWS's always-free tiers: what is
+ * left of each service's part once its free allowance is used up (GetMetricData is never free).
  */
-function afterFreeTiers(
+function monthDollars(usage: MonthUsage, freeTiers: boolean): number {
+  const over = (used: number, free: number) => (freeTiers ? Math.max(0, used - free) : used);
+  return (
+    usage.metrics * PRICES.getMetricDataPerMetric +
+    over(usage.listMetrics, FREE_TIER.cloudWatchRequests) * PRICES.cloudWatchRequest +
+    over(usage.transitions, FREE_TIER.transitions) * PRICES.transition +
+    over(usage.lambdaRequests, FREE_TIER.lambdaRequests) * PRICES.lambdaRequest +
+    over(usage.lambdaGbSeconds, FREE_TIER.lambdaGbSeconds) * PRICES.lambdaGbSecond +
+    over(usage.kmsRequests, FREE_TIER.kmsRequests) * PRICES.kmsDecrypt +
+    over(usage.logBytes, FREE_TIER.logsBytes) * PRICES.logsIngestedByte +
+    over(usage.xrayTraces, FREE_TIER.xrayTracesRecorded) * PRICES.xrayTraceRecorded +
+    over(usage.schedulerInvocations, FREE_TIER.schedulerInvocations) * PRICES.schedulerInvocation +
+    usage.s3Dollars
+  );
+}
+
+/** The reports' month (billing reads as reused), and the same plus `views` link views. */
+function monthUsage(
   month: (pick: (c: ReportCount) => number) => number,
   reused: DayOfReads,
-): number {
-  const over = (used: number, free: number) => Math.max(0, used - free);
-  const listMetrics = over(reused.listMetrics * TEAM.daysPerMonth, FREE_TIER.cloudWatchRequests);
-  const cloudwatch =
-    reused.metrics * TEAM.daysPerMonth * PRICES.getMetricDataPerMetric +
-    listMetrics * PRICES.cloudWatchRequest;
-  const stepFunctions =
-    over(
-      month((c) => c.transitions),
-      FREE_TIER.transitions,
-    ) * PRICES.transition;
-  const lambda =
-    over(
-      month((c) => c.lambdaInvocations),
-      FREE_TIER.lambdaRequests,
-    ) *
-      PRICES.lambdaRequest +
-    over(
-      month((c) => c.lambdaGbSeconds),
-      FREE_TIER.lambdaGbSeconds,
-    ) *
-      PRICES.lambdaGbSecond;
-  const kms =
-    over(
-      month((c) => c.ssmValues),
-      FREE_TIER.kmsRequests,
-    ) * PRICES.kmsDecrypt;
-  const logs =
-    over(
-      month((c) => c.logBytes),
-      FREE_TIER.logsBytes,
-    ) * PRICES.logsIngestedByte;
-  return cloudwatch + stepFunctions + lambda + kms + logs + month((c) => c.dollars.s3);
+  views: { count: number; view: LinkViewCount },
+): MonthUsage {
+  return {
+    listMetrics: reused.listMetrics * TEAM.daysPerMonth,
+    metrics: reused.metrics * TEAM.daysPerMonth,
+    transitions: month((c) => c.transitions),
+    lambdaRequests: month((c) => c.lambdaInvocations) + views.count,
+    lambdaGbSeconds: month((c) => c.lambdaGbSeconds) + views.count * views.view.lambdaGbSeconds,
+    kmsRequests: month((c) => c.ssmValues) + views.count * views.view.ssmValues,
+    logBytes: month((c) => c.logBytes + c.stateMachineLogBytes) + views.count * views.view.logBytes,
+    xrayTraces: month((c) => c.xrayTraces),
+    schedulerInvocations: month((c) => c.schedulerInvocations),
+    s3Dollars: month((c) => c.dollars.s3),
+  };
 }
 
 /** Cost Explorer: GetCostAndUsage (DAILY, by SERVICE) paged, plus one GetCostForecast. */
@@ -538,11 +701,16 @@ function countCostExplorer(world: FakeBilling, request: ReportRequest) {
   };
 }
 
+/**
+ * One scenario's counts and the team's month. `chartBytes` is a chart's PNG (section 4), for
+ * the charts the bucket keeps; `stack` what the stack turns on by the month.
+ */
 export async function costScenario(
   accounts: number,
   services: number,
-  cold: ColdStarts,
+  inputs: { cold: ColdStarts; chartBytes: number; stack: StackCostSettings },
 ): Promise<CostScenario> {
+  const { cold } = inputs;
   const world = new FakeBilling({ accounts, services, now: AS_OF });
   const base = {
     requestId: `bench-${accounts}`,
@@ -577,6 +745,21 @@ export async function costScenario(
   const oursTotal = month((c) => c.dollars.total);
   const oursData = month((c) => c.dollars.cloudwatch);
   const oursDataReused = TEAM.daysPerMonth * reuse.after.dollars;
+  const linkView = await countLinkView(world, cold);
+  const views = month(() => LINK_VIEWS_PER_CHART);
+  const reports = monthUsage(month, reuse.after, { count: 0, view: linkView });
+  const withViews = monthUsage(month, reuse.after, { count: views, view: linkView });
+  // Steady state: every chart of the last `retentionDays` days is in the bucket.
+  const retentionDays = loadConfig({}).chartRetentionDays;
+  const storedBytes = month(() => 1) * (retentionDays / TEAM.daysPerMonth) * inputs.chartBytes;
+  const storage = {
+    retentionDays,
+    bytes: storedBytes,
+    dollars: storedBytes * PRICES.s3StoredByteMonth,
+  };
+  const fixed = fixedMonthlyCosts(inputs.stack);
+  const fixedList = fixed.reduce((sum, f) => sum + f.listDollars, 0);
+  const fixedFreeTiers = fixed.reduce((sum, f) => sum + f.afterFreeTierDollars, 0);
   return {
     accounts,
     services,
@@ -588,13 +771,23 @@ export async function costScenario(
     getMetricStatistics: gms,
     costExplorer: ce,
     reuse,
+    linkView,
+    storage,
+    fixed,
+    freeTiers: freeTierUses(withViews),
     dataDollars: { ours, getMetricStatistics: gms.dollars, costExplorer: ce.dollars },
     monthly: {
       oursTotal,
       oursData,
       oursDataReused,
       oursTotalReused: oursTotal - oursData + oursDataReused,
-      oursTotalReusedFreeTiers: afterFreeTiers(month, reuse.after),
+      oursTotalReusedFreeTiers: monthDollars(reports, true),
+      linkViews: views * linkView.dollars.total,
+      linkViewsFreeTiers: monthDollars(withViews, true) - monthDollars(reports, true),
+      allList: monthDollars(withViews, false) + storage.dollars + fixedList,
+      allFreeTiers: monthDollars(withViews, true) + storage.dollars + fixedFreeTiers,
+      fixedList,
+      fixedFreeTiers,
       getMetricStatisticsRequests: perMonth(
         gms.listMetrics + gms.requests,
         gms.listMetrics + gms.requests,

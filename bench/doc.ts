@@ -3,10 +3,16 @@
  * figure in the document comes from the run; the prose around them says what they mean.
  */
 
-import { FULL_VCPU_MB, LAMBDA_MEMORY_MB, PRICES } from '../common/report-cost.ts';
+import {
+  FREE_TIER,
+  FULL_VCPU_MB,
+  LAMBDA_MEMORY_MB,
+  PRICES,
+  STATE_MACHINE_LOG_EVENT_BYTES,
+} from '../common/report-cost.ts';
 import type { BundleResult } from './bundles.ts';
 import type { CostScenario, DayOfReads, ReportCount } from './cost.ts';
-import { COST_EXPLORER_ROWS_PER_PAGE, FREE_TIER, TEAM } from './prices.ts';
+import { COST_EXPLORER_ROWS_PER_PAGE, LINK_VIEWS_PER_CHART, TEAM } from './prices.ts';
 import type { BenchRun, ReportChildResult } from './results.ts';
 import { bytes, integer, median, ms, usd } from './stats.ts';
 import { AS_OF, STEP_STATES } from './support.ts';
@@ -48,6 +54,28 @@ function verdict(ok: boolean, near = false): string {
   return ok ? 'met' : near ? 'near' : 'missed';
 }
 
+/** A chart reply's cold run and warm median: the report, then its image through the link. */
+function chartReply(result: ReportChildResult) {
+  const [first, ...rest] = result.runs;
+  return {
+    coldMs: first?.wallMs ?? Number.NaN,
+    coldImageMs: first?.imageMs ?? Number.NaN,
+    warmMs: median(rest.map((r) => r.wallMs)),
+    warmImageMs: median(rest.map((r) => r.imageMs ?? Number.NaN)),
+    imageBytes: first?.imageBytes ?? 0,
+  };
+}
+
+/** The links function's bundle: init, and init plus its first redirect (a cold view). */
+function linksColdStart(run: BenchRun) {
+  const links = bundle(run, 'links');
+  const importMs = median(links.importMs);
+  return { links, importMs, viewMs: importMs + median(links.firstRequestMs ?? []) };
+}
+
+/** The issue's targets for the reports' month, at list prices and after free tiers. */
+const TARGET = { list: 0.17, freeTiers: 0.07 } as const;
+
 export function summaryRows(run: BenchRun): SummaryRow[] {
   const http = run.ackHttp;
   const stack = bundle(run, BOT_STACK);
@@ -61,6 +89,10 @@ export function summaryRows(run: BenchRun): SummaryRow[] {
   const applied = run.bundles.stackUsesBotAliases
     ? 'the stack passes them'
     : 'once the stack passes them';
+  const cold = linksColdStart(run);
+  const m = cost1.monthly;
+  const reportsMet =
+    m.oursTotalReused < TARGET.list && m.oursTotalReusedFreeTiers < TARGET.freeTiers;
   return [
     {
       item: '1a',
@@ -105,12 +137,29 @@ export function summaryRows(run: BenchRun): SummaryRow[] {
       verdict: verdict(stack.heavy.length === 0 && aliased.heavy.length === 0),
     },
     {
+      item: '2',
+      what: 'links function: bundle; import + init; with its first redirect',
+      result: `${bytes(cold.links.bytes)}; ${ms(cold.importMs)}; ${ms(cold.viewMs)}`,
+      target: '—',
+      verdict: '',
+    },
+    {
       item: '3',
       what: 'local report end to end, warm median (first run)',
       result: `${ms(report.wall)} (${ms(run.report.runs[0]?.wallMs ?? Number.NaN)})`,
       target: '—',
       verdict: '',
     },
+    ...run.chartReplies.map(({ text, result }) => {
+      const r = chartReply(result);
+      return {
+        item: '3b',
+        what: `\`/aws-cost ${text}\`, local: reply warm (cold); its image through the stable link`,
+        result: `${ms(r.warmMs)} (${ms(r.coldMs)}); ${ms(r.warmImageMs)} (${ms(r.coldImageMs)})`,
+        target: '—',
+        verdict: '',
+      };
+    }),
     {
       item: '4',
       what: 'chart PNG, 30 / 90 days, 6 series',
@@ -127,13 +176,19 @@ export function summaryRows(run: BenchRun): SummaryRow[] {
     },
     {
       item: '5',
-      what: `reuse of billing reads, ${cost1.accounts} account: GetMetricData reads a day; data / whole bill per month`,
-      result: `${cost1.reuse.before.getMetricData} → ${cost1.reuse.after.getMetricData}; ${usd(cost1.monthly.oursData)} → ${usd(cost1.monthly.oursDataReused)} / ${usd(cost1.monthly.oursTotal)} → ${usd(cost1.monthly.oursTotalReused)} (${usd(cost1.monthly.oursTotalReusedFreeTiers)} after free tiers)`,
-      target: 'whole bill < $0.17; < $0.07 after free tiers',
-      verdict:
-        cost1.monthly.oursTotalReused < 0.17 && cost1.monthly.oursTotalReusedFreeTiers < 0.07
-          ? 'met'
-          : 'NOT MET',
+      what: `reuse of billing reads, ${cost1.accounts} account: GetMetricData reads a day; data / reports' whole bill per month`,
+      result: `${cost1.reuse.before.getMetricData} → ${cost1.reuse.after.getMetricData}; ${usd(m.oursData)} → ${usd(m.oursDataReused)} / ${usd(m.oursTotal)} → ${usd(m.oursTotalReused)} (${usd(m.oursTotalReusedFreeTiers)} after free tiers)`,
+      target: `reports < ${usd(TARGET.list)}; < ${usd(TARGET.freeTiers)} after free tiers`,
+      verdict: reportsMet
+        ? 'met'
+        : `NOT MET (by ${usd(Math.max(0, m.oursTotalReused - TARGET.list))} / ${usd(Math.max(0, m.oursTotalReusedFreeTiers - TARGET.freeTiers))})`,
+    },
+    {
+      item: '5',
+      what: `everything, ${cost1.accounts} account, per month: reports + ${LINK_VIEWS_PER_CHART} link views a chart + chart storage + fixed (alarm${cost1.fixed.length > 1 ? ', key' : ''})`,
+      result: `${usd(m.oursTotalReused)} + ${usd(m.linkViews)} + ${usd(cost1.storage.dollars)} + ${usd(m.fixedList)} = ${usd(m.allList)} at list prices; ${usd(m.allFreeTiers)} after free tiers`,
+      target: '—',
+      verdict: '',
     },
     {
       item: '6',
@@ -160,14 +215,6 @@ export function reuseSection(scenarios: CostScenario[]): string[] {
   const requests = (d: DayOfReads) => d.listMetrics + d.getMetricData;
   const hours = r.maxAgeSeconds / 3600;
   const gmsFree = first.monthly.getMetricStatisticsRequests <= FREE_TIER.cloudWatchRequests;
-  const transitions =
-    TEAM.daysPerMonth *
-    (TEAM.digestsPerDay * first.digest.transitions +
-      TEAM.commandsPerDay * first.command.transitions);
-  const sfnFree =
-    transitions <= FREE_TIER.transitions
-      ? `Step Functions (${integer(transitions)} transitions a month, ${integer(FREE_TIER.transitions)} free)`
-      : null;
   return [
     '### Reuse of billing reads: before and after',
     '',
@@ -213,13 +260,198 @@ export function reuseSection(scenarios: CostScenario[]): string[] {
       ],
     ),
     '',
-    `A ListMetrics walk of more than one page (over 500 series: about 16 linked accounts × 30 services) is not reused: a page token is no stable key, and a stale token must not fail a report. ListMetrics is in CloudWatch's free tier. After free tiers, what is left is GetMetricData (never free), S3's PUTs (no always-free tier)${sfnFree ? '' : ` and the Step Functions transitions beyond the ${integer(FREE_TIER.transitions)} free (${integer(transitions)} a month here)`}; ${sfnFree ? `${sfnFree}, ` : ''}Lambda (${integer(FREE_TIER.lambdaRequests)} requests and ${integer(FREE_TIER.lambdaGbSeconds)} GB-seconds), KMS (${integer(FREE_TIER.kmsRequests)} requests) and CloudWatch Logs (5 GB) stay inside theirs at this volume. Free tiers are per account and shared with everything else in it: the list-price figure is the one to plan with.`,
+    `A ListMetrics walk of more than one page (over 500 series: about 16 linked accounts × 30 services) is not reused: a page token is no stable key, and a stale token must not fail a report. ListMetrics is in CloudWatch's free tier. Which free tiers the month draws on, and what is left after them, is in "Everything the stack turns on" below. Free tiers are per account and shared with everything else in it: the list-price figure is the one to plan with.`,
     '',
     '### Compared honestly',
     '',
     `- **GetMetricStatistics** as people write it makes ${first.getMetricStatistics.listMetrics + first.getMetricStatistics.requests} requests a report here, ${integer(first.monthly.getMetricStatisticsRequests)} a month for this team: ${gmsFree ? `inside CloudWatch's free tier of ${integer(FREE_TIER.cloudWatchRequests)} requests a month, which covers GetMetricStatistics and ListMetrics but never GetMetricData. **For a small team in an account with free tier to spare, that design is cheaper: $0 of data against our ${usd(first.monthly.oursDataReused)} a month with reuse.**` : 'beyond the free tier.'} At list prices (the free tier used up by other tools) it costs ${usd(first.monthly.getMetricStatistics)} a month against our ${usd(first.monthly.oursDataReused)}.`,
     '- Ours wins when the free tier is not there to spend, and on shape: one GetMetricData request reads up to 500 series, where GetMetricStatistics needs one request per series, so its requests, latency and exposure to throttling grow with the series read (a report over 50 accounts by service and account would be hundreds of requests a report), and GetMetricData returns the hourly freshness point in the same call.',
     `- **Cost Explorer** costs $0.01 a request and a page: at least ${usd(first.monthly.costExplorer)} a month for this team, about ${Math.round(first.monthly.costExplorer / Math.max(first.monthly.oursTotalReused, 1e-9))}× our whole bill with reuse. It wins only on what CloudWatch's billing metric lacks: amortized and net costs, tags and cost categories, 13 months of history.`,
+  ];
+}
+
+/** Section 3b: chart replies end to end, cold and warm, and their image through the link. */
+function chartRepliesSection(run: BenchRun): string[] {
+  const warmSteps = (r: ReportChildResult) => warm(r).steps;
+  return [
+    '### 3b. Chart replies, end to end, locally',
+    '',
+    "Each command in a fresh process, as the bot builds it from Slack's text (`parseCommand`, `commandRequest`), on the same local backend with the links endpoint on loopback: `runReport` to the reply delivered, then the reply's image loaded as Slack's image proxy loads it: the stable link (the links handler answers 302), then the presigned S3 URL it redirects to (s3rver), to the last byte of the PNG. The first run of each process is cold (modules, font, wasm); the metric chart reads the demo's 1-minute `AWS/Lambda` series of `api` and `worker`.",
+    '',
+    table(
+      [
+        'Command',
+        'Reply: first (cold)',
+        `Reply: median of the next ${Math.max(0, (run.chartReplies[0]?.result.runs.length ?? 1) - 1)}`,
+        ...STEP_STATES.map((s) => `${s} (warm)`),
+        'Image via the stable link: cold / warm',
+        'PNG',
+      ],
+      run.chartReplies.map(({ text, result }) => {
+        const r = chartReply(result);
+        const steps = warmSteps(result);
+        return [
+          `\`/aws-cost ${text}\``,
+          ms(r.coldMs),
+          `**${ms(r.warmMs)}**`,
+          ...STEP_STATES.map((s) => ms(steps[s])),
+          `${ms(r.coldImageMs)} / ${ms(r.warmImageMs)}`,
+          bytes(r.imageBytes),
+        ];
+      }),
+    ),
+    '',
+    "Deployed, the reply adds what is local here: CloudWatch and SSM on the network, the functions' cold starts (section 2) and a Slack call; the image adds a cold links function when none is warm (section 2).",
+  ];
+}
+
+/** The first scenario (1 account): the one the issue's targets are about. */
+function last1(run: BenchRun): CostScenario {
+  const first = run.cost[0];
+  if (!first) throw new Error('no cost scenario');
+  return first;
+}
+
+/** The team's month of one figure of a report: the digests' and the commands'. */
+function perMonth(s: CostScenario, pick: (c: ReportCount) => number): number {
+  return (
+    TEAM.daysPerMonth *
+    (TEAM.digestsPerDay * pick(s.digest) + TEAM.commandsPerDay * pick(s.command))
+  );
+}
+
+/**
+ * Section 5's last part: what the stack turns on besides the reports' own requests (X-Ray,
+ * the state machine's log, the schedule, the links function, chart storage, the alarm), the
+ * month's whole bill, the free tiers it draws on, and the target's verdict with its reasons.
+ */
+export function stackSection(scenarios: CostScenario[], linksViewMs: number): string[] {
+  const [first] = scenarios;
+  if (!first) return [];
+  const m = first.monthly;
+  const reports = perMonth(first, () => 1);
+  const transitions = perMonth(first, (c) => c.transitions);
+  const sfnShare = perMonth(first, (c) => c.dollars.stepFunctions);
+  const perState = reports * PRICES.transition;
+  const reportsMissBy = m.oursTotalReused - TARGET.list;
+  const freeMissBy = m.oursTotalReusedFreeTiers - TARGET.freeTiers;
+  const hasKey = first.fixed.length > 1;
+  const views = reports * LINK_VIEWS_PER_CHART;
+  return [
+    '### Everything the stack turns on',
+    '',
+    `Besides each report's requests, the stack turns on X-Ray tracing of the state machine, its execution log at level ALL (without execution data), the digest's schedule, the links function behind every chart, the charts' storage and the failure alarm. The first four grow with use and are counted or modelled per report below (they are in the per-report tables above); the alarm costs the same every month.`,
+    '',
+    table(
+      ['', ...scenarios.map((s) => `${s.accounts} × ${s.services}`)],
+      [
+        [
+          'X-Ray traces a report (state machine tracing; the default sampling rule records every execution at this pace) → a month',
+          ...scenarios.map(
+            (s) =>
+              `${s.digest.xrayTraces} → ${integer(perMonth(s, (c) => c.xrayTraces))}, ${usd(perMonth(s, (c) => c.dollars.xray))}`,
+          ),
+        ],
+        [
+          `State machine log a report: events × ${STATE_MACHINE_LOG_EVENT_BYTES} bytes (modelled) → a month`,
+          ...scenarios.map(
+            (s) =>
+              `${bytes(s.command.stateMachineLogBytes)} → ${bytes(perMonth(s, (c) => c.stateMachineLogBytes))}`,
+          ),
+        ],
+        [
+          'EventBridge Scheduler invocations a month (one per digest)',
+          ...scenarios.map(
+            (s) =>
+              `${integer(perMonth(s, (c) => c.schedulerInvocations))}, ${usd(perMonth(s, (c) => c.dollars.scheduler))}`,
+          ),
+        ],
+        [
+          `Links function, one cold view (${ms(linksViewMs)} of init and first redirect): SecureString values read, GB-seconds → $`,
+          ...scenarios.map(
+            (s) =>
+              `${s.linkView.ssmValues}, ${s.linkView.lambdaGbSeconds.toFixed(3)} → ${usd(s.linkView.dollars.total)}`,
+          ),
+        ],
+        [
+          `Links function, ${LINK_VIEWS_PER_CHART} views a chart: ${integer(views)} views a month`,
+          ...scenarios.map((s) => usd(s.monthly.linkViews)),
+        ],
+        [
+          `Charts kept (${first.storage.retentionDays} days, ${integer((reports * first.storage.retentionDays) / TEAM.daysPerMonth)} charts) at steady state`,
+          ...scenarios.map((s) => `${bytes(s.storage.bytes)}, ${usd(s.storage.dollars)} a month`),
+        ],
+      ],
+    ),
+    '',
+    `Fixed costs a month, whatever the use (${hasKey ? 'with' : 'without'} a KMS key on the alarm topic${hasKey ? '' : ', the default'}):`,
+    '',
+    table(
+      ['Item', 'List price', 'After free tier', 'Free tier'],
+      [
+        ...first.fixed.map((f) => [
+          f.item,
+          usd(f.listDollars),
+          usd(f.afterFreeTierDollars),
+          f.freeTier,
+        ]),
+        [
+          'SNS topic of the alarm (publishes only when a report fails; e-mail when configured)',
+          '$0',
+          '$0',
+          `a topic is free; ${integer(FREE_TIER.snsEmails)} e-mails a month, then ${usd(PRICES.snsEmail * 100_000)} per 100,000`,
+        ],
+        ...(hasKey
+          ? []
+          : [
+              [
+                'KMS key of the alarm topic: off by default (CDK context `alarmTopicKey=true` adds it)',
+                `$0 (with it ${usd(PRICES.kmsKeyMonth)}; ${usd(2 * PRICES.kmsKeyMonth)} after its first yearly rotation, ${usd(3 * PRICES.kmsKeyMonth)} after the second)`,
+                '$0',
+                'none for keys',
+              ],
+            ]),
+      ],
+    ),
+    '',
+    `The month for ${first.accounts} account (${TEAM.digestsPerDay} digest and ${TEAM.commandsPerDay} commands a day, billing reads reused):`,
+    '',
+    table(
+      ['', 'List price', 'After always-free tiers'],
+      [
+        [
+          'Reports (everything above per report)',
+          usd(m.oursTotalReused),
+          usd(m.oursTotalReusedFreeTiers),
+        ],
+        [
+          `Links function (${LINK_VIEWS_PER_CHART} cold views a chart, assumed)`,
+          usd(m.linkViews),
+          usd(m.linkViewsFreeTiers),
+        ],
+        [
+          'Chart storage (S3, no always-free tier)',
+          usd(first.storage.dollars),
+          usd(first.storage.dollars),
+        ],
+        [`Fixed (alarm${hasKey ? ', key' : ''})`, usd(m.fixedList), usd(m.fixedFreeTiers)],
+        ['**Whole month**', `**${usd(m.allList)}**`, `**${usd(m.allFreeTiers)}**`],
+      ],
+    ),
+    '',
+    'Free tiers the month draws on (reports and views together; S3 and GetMetricData have none):',
+    '',
+    table(
+      ['Free tier (a month)', 'Used', 'Free', 'Billed beyond it'],
+      first.freeTiers.map((f) => [
+        f.what,
+        integer(f.used),
+        integer(f.free),
+        f.used > f.free ? integer(f.used - f.free) : 'none',
+      ]),
+    ),
+    '',
+    `**The issue's target for the reports: under ${usd(TARGET.list)} a month at list prices and under ${usd(TARGET.freeTiers)} after free tiers.** ${reportsMissBy < 0 ? `Met at list prices (${usd(m.oursTotalReused)})` : `Missed at list prices by ${usd(reportsMissBy)} (${usd(m.oursTotalReused)})`}; ${freeMissBy < 0 ? `met after free tiers (${usd(m.oursTotalReusedFreeTiers)})` : `missed after free tiers by ${usd(freeMissBy)} (${usd(m.oursTotalReusedFreeTiers)})`}. Step Functions is ${usd(sfnShare)} of the list figure (${Math.round((100 * sfnShare) / m.oursTotalReused)}%): ${integer(transitions)} transitions a month, ${first.digest.transitions} a report; each state on a report's path costs ${usd(perState)} a month for this team, and the month passes the ${integer(FREE_TIER.transitions)} free transitions once a report enters more than ${Math.floor(FREE_TIER.transitions / reports)} states. The data is at its floor with reuse (${usd(m.oursDataReused)}); Lambda, priced as CPU-bound at every memory size below one vCPU, costs the same GB-seconds whatever memory the functions get, so their sizes offer no saving in this model.`,
   ];
 }
 
@@ -247,11 +479,19 @@ function costRows(scenarios: CostScenario[], pick: (s: CostScenario) => ReportCo
       'Lambda invocations / GB-seconds',
       (c) => `${c.lambdaInvocations} / ${c.lambdaGbSeconds.toFixed(2)}`,
     ),
-    line('Log bytes written by the code', (c) => integer(c.logBytes)),
+    line(
+      'Log bytes: the code / the state machine (modelled)',
+      (c) => `${integer(c.logBytes)} / ${integer(c.stateMachineLogBytes)}`,
+    ),
+    line(
+      'X-Ray traces / Scheduler invocations',
+      (c) => `${c.xrayTraces} / ${c.schedulerInvocations}`,
+    ),
     line('**$ CloudWatch**', (c) => usd(c.dollars.cloudwatch)),
     line('$ Step Functions', (c) => usd(c.dollars.stepFunctions)),
     line('$ Lambda', (c) => usd(c.dollars.lambda)),
     line('$ S3 + KMS + logs', (c) => usd(c.dollars.s3 + c.dollars.kms + c.dollars.logs)),
+    line('$ X-Ray + Scheduler', (c) => usd(c.dollars.xray + c.dollars.scheduler)),
     line('**$ per report**', (c) => `**${usd(c.dollars.total)}**`),
   ];
 }
@@ -335,7 +575,7 @@ export function renderDocument(run: BenchRun): string {
     '',
     '## 2. Cold start per Lambda bundle',
     '',
-    "Each entry is bundled with the esbuild API using the options of `infra/constructs/costbot-function.ts` (platform node, target node22, format ESM, `mainFields: [module, main]`, minify, keepNames, the `require` banner, no source map). **The AWS SDK is bundled, not taken from the runtime**, as the stack decides (`bundleAwsSDK: true`): the code runs against the locked SDK version it was tested with, at the price of the SDK code in each bundle (column SDK: with `@aws-sdk/*` external each bundle would be that much smaller). Then fresh `node` processes import the bundle and build the handler, as Lambda's init does; the bot's init reads its two Slack secrets from a loopback fake of the Parameters and Secrets extension (`PARAMETERS_SECRETS_EXTENSION_HTTP_PORT`, `AWS_SESSION_TOKEN`), and its first signed `/aws-cost` is answered, StartExecution going to a loopback fake of Step Functions.",
+    "Each entry is bundled with the esbuild API using the options of `infra/constructs/costbot-function.ts` (platform node, target node22, format ESM, `mainFields: [module, main]`, minify, keepNames, the `require` banner, no source map). **The AWS SDK is bundled, not taken from the runtime**, as the stack decides (`bundleAwsSDK: true`): the code runs against the locked SDK version it was tested with, at the price of the SDK code in each bundle (column SDK: with `@aws-sdk/*` external each bundle would be that much smaller). Then fresh `node` processes import the bundle and build the handler, as Lambda's init does; the bot's init reads its two Slack secrets from a loopback fake of the Parameters and Secrets extension (`PARAMETERS_SECRETS_EXTENSION_HTTP_PORT`, `AWS_SESSION_TOKEN`), and its first signed `/aws-cost` is answered, StartExecution going to a loopback fake of Step Functions. The links function's init reads its HMAC key from the same fake, and its first request is a stable link minted with that key, answered with a redirect to a presigned URL (the signer's two parameters read from the fake, the URL signed locally).",
     '',
     table(
       [
@@ -359,6 +599,8 @@ export function renderDocument(run: BenchRun): string {
     ),
     '',
     `The bot's first \`/aws-cost\` after init (signature check, ack, StartExecution on loopback): ${ms(median(aliased.firstRequestMs ?? []))} median with the aliases, ${ms(median(stack.firstRequestMs ?? []))} without. Cold start plus first request is the time a first command waits: ${ms(median(aliased.importMs) + median(aliased.firstRequestMs ?? []))} here on a full core; Lambda gives the bot's 512 MB ${(512 / FULL_VCPU_MB).toFixed(2)} of a vCPU, so expect up to ${(FULL_VCPU_MB / 512).toFixed(1)}× that, still well inside 3 s.`,
+    '',
+    `The links function's first redirect after init (token check, the signer's parameters read, presigning): ${ms(median(bundle(run, 'links').firstRequestMs ?? []))} median; with its init, a chart view that finds no warm links function waits ${ms(linksColdStart(run).viewMs)} here on a full core, up to ${(FULL_VCPU_MB / LAMBDA_MEMORY_MB.links).toFixed(1)}× that at its ${LAMBDA_MEMORY_MB.links} MB. A warm one answers from its cached parameters (5 minutes).`,
     '',
     `Heavy packages (${['echarts', 'zrender', 'aws-cdk-lib', '@resvg/resvg-wasm'].join(', ')}…) in the bot bundle: ${stack.heavy.length + aliased.heavy.length === 0 ? '**none**' : [...stack.heavy, ...aliased.heavy].join(', ')}.`,
     '',
@@ -392,6 +634,8 @@ export function renderDocument(run: BenchRun): string {
     ),
     '',
     "The first run pays the chart's cold start (font, wasm, resvg before WebAssembly tiers it up); in Lambda that is the chart function's cold start, not the bot's, so Slack's 3 s does not apply to it. Sign and Post are local here (s3rver presigning, a recording delivery); deployed they add an SSM read (cached 5 min) and a Slack call.",
+    '',
+    ...chartRepliesSection(run),
     '',
     '## 4. Chart rendering',
     '',
@@ -482,10 +726,14 @@ export function renderDocument(run: BenchRun): string {
     '',
     ...reuseSection(run.cost),
     '',
+    ...stackSection(run.cost, linksColdStart(run).viewMs),
+    '',
     '### Prices and assumptions',
     '',
     `- From \`../shared/FIELD-NOTES.md\`: GetMetricData $${(PRICES.getMetricDataPerMetric * 1000).toFixed(2)} per 1,000 metrics requested (up to 500 queries per call); GetMetricStatistics and ListMetrics $${(PRICES.cloudWatchRequest * 1000).toFixed(2)} per 1,000 requests; Step Functions Standard $${(PRICES.transition * 1000).toFixed(3)} per 1,000 state transitions (one per state entered, counted from the event log); Cost Explorer $${PRICES.costExplorerRequest.toFixed(2)} per request, each page counting.`,
-    `- Assumed (us-east-1 list prices, free tiers ignored): Lambda arm64 $${PRICES.lambdaGbSecond} per GB-second and $${(PRICES.lambdaRequest * 1_000_000).toFixed(2)} per million requests; S3 PUT $${(PRICES.s3Put * 1000).toFixed(3)} per 1,000; SSM standard-throughput GetParameters free, one KMS Decrypt ($${(PRICES.kmsDecrypt * 10_000).toFixed(2)} per 10,000) per SecureString value read; CloudWatch Logs ingestion $0.50 per GB of what the code logs (Lambda's own START/END/REPORT lines not counted); EventBridge Scheduler's one invocation a day and StartExecution itself cost nothing measurable; chart storage (~${bytes(run.chart.charts[0]?.pngBytes ?? 0)} per report) is left out.`,
+    `- Assumed (us-east-1 list prices, free tiers ignored): Lambda arm64 $${PRICES.lambdaGbSecond} per GB-second and $${(PRICES.lambdaRequest * 1_000_000).toFixed(2)} per million requests; S3 PUT $${(PRICES.s3Put * 1000).toFixed(3)} per 1,000; SSM standard-throughput GetParameters free, one KMS Decrypt ($${(PRICES.kmsDecrypt * 10_000).toFixed(2)} per 10,000) per SecureString value read; CloudWatch Logs ingestion $0.50 per GB of what the code logs and of the state machine's log (Step Functions' logs are vended logs, whose first tier is the same $0.50; Lambda's own START/END/REPORT lines not counted); X-Ray $${(PRICES.xrayTraceRecorded * 1_000_000).toFixed(2)} per million traces recorded and $${(PRICES.xrayTraceRetrieved * 1_000_000).toFixed(2)} per million retrieved or scanned (retrieval happens only when someone opens the traces, not counted); EventBridge Scheduler $${(PRICES.schedulerInvocation * 1_000_000).toFixed(2)} per million invocations; a standard-resolution alarm $${PRICES.alarmMetricMonth.toFixed(2)} per metric it reads a month (a metric-math alarm pays for each metric of its expression); a customer managed KMS key $${PRICES.kmsKeyMonth.toFixed(2)} a month; S3 Standard $${(PRICES.s3StoredByteMonth * 1e9).toFixed(3)} per GB-month, each chart ~${bytes(run.chart.charts[0]?.pngBytes ?? 0)} (the 30-day chart of section 4); StartExecution itself and Function URL requests cost nothing beyond the Lambda request.`,
+    `- Always-free tiers, a month (per account, shared with everything else in it): Step Functions ${integer(FREE_TIER.transitions)} transitions; CloudWatch ${integer(FREE_TIER.cloudWatchRequests)} API requests (not GetMetricData) and ${FREE_TIER.alarmMetrics} alarm metrics; Lambda ${integer(FREE_TIER.lambdaRequests)} requests and ${integer(FREE_TIER.lambdaGbSeconds)} GB-seconds; KMS ${integer(FREE_TIER.kmsRequests)} requests; CloudWatch Logs ${FREE_TIER.logsBytes / 1e9} GB; X-Ray ${integer(FREE_TIER.xrayTracesRecorded)} traces recorded and ${integer(FREE_TIER.xrayTracesRetrieved)} retrieved or scanned; EventBridge Scheduler ${integer(FREE_TIER.schedulerInvocations)} invocations; SNS ${integer(FREE_TIER.snsEmails)} e-mails. None for S3 (its free tier ends after 12 months) or KMS keys.`,
+    `- The state machine's log is modelled, not measured: at level ALL Step Functions logs ExecutionStarted and its end, each state's Entered and Exited, and each Lambda task's Scheduled, Started and Succeeded; without execution data such a record is ${STATE_MACHINE_LOG_EVENT_BYTES} bytes on average (\`common/report-cost.ts\`). The links function's views are assumed: ${LINK_VIEWS_PER_CHART} a chart over its life (Slack's image proxy when the message is posted and when its cache lapses, people opening "Open chart"), each priced cold, an upper bound.`,
     `- Lambda memory as the stack sets it: ${Object.entries(LAMBDA_MEMORY_MB)
       .map(([fn, mb]) => `${fn} ${mb} MB`)
       .join(
@@ -523,6 +771,7 @@ export function renderDocument(run: BenchRun): string {
     `2. **Local reports: ${ms(run.report.validateMs)} less per report (validating the definition, measured in this run).** The local runner built a new aws-local-stepfunctions \`StateMachine\` for every execution, which validates the whole definition first; it now keeps one per definition (\`local/runner.ts\`).`,
     "3. Tried and not kept (measured on 2026-11-22 before this document's run): importing the link signer lazily in `bot/lambda.ts` made the aliased bundle larger (779 KB → 929 KB, esbuild keeps the whole lazily imported module graph) and its import no faster; Bolt's `convoStore: false` changed the CPU per ack by less than the noise (0.55 → 0.54 ms).",
     `4. Not changed, and why: the ack p99 under ${http.concurrent.connections} back-to-back clients is queueing on two shared cores (see 1), not work per command (${ms(http.cpuMsPerAck)} of CPU); the chart's first render (${ms(run.chart.firstMs)}) is resvg running before WebAssembly tier-up, paid once per chart-Lambda cold start, off Slack's 3 s path; reading and validating the definition (${ms(run.report.synthMs)}) happens once at \`npm start\`.`,
+    `5. **The cost model covers what the stack turns on (issue 13).** Each report now also carries its X-Ray trace (${usd(perMonth(last1(run), (c) => c.dollars.xray))} a month for the team) and its state machine log (${usd(perMonth(last1(run), (c) => c.stateMachineLogBytes * PRICES.logsIngestedByte))}, modelled); each digest a Scheduler invocation; each chart its link views (${usd(last1(run).monthly.linkViews)}, assumed) and its storage (${usd(last1(run).storage.dollars)}); the month a fixed ${usd(last1(run).monthly.fixedList)} for the alarm (${usd(last1(run).monthly.fixedFreeTiers)} within CloudWatch's free alarm metrics). A report enters ${last1(run).digest.transitions} states, which costs ${usd(perMonth(last1(run), (c) => c.dollars.stepFunctions))} a month at list prices and, at ${integer(perMonth(last1(run), (c) => c.transitions))} transitions a month, ${perMonth(last1(run), (c) => c.transitions) > FREE_TIER.transitions ? 'passes' : 'stays within'} the ${integer(FREE_TIER.transitions)} free ones.`,
     '',
   );
   return `${parts.join('\n')}\n`;

@@ -12,7 +12,8 @@ export interface ReportChildResult {
   backendMs: number;
   synthMs: number;
   validateMs: number;
-  runs: (StepTimings & { wallMs: number })[];
+  /** With a command's text: the reply's image loaded through its stable link, ms and bytes. */
+  runs: (StepTimings & { wallMs: number; imageMs?: number; imageBytes?: number })[];
   peakRssMb: number;
   maxRssMb: number;
   baseRssMb: number;
@@ -39,6 +40,8 @@ export interface BenchRun {
   chart: ChartBench;
   cost: CostScenario[];
   report: ReportChildResult;
+  /** 3b: `/aws-cost` chart replies on the local backend, each in a fresh process. */
+  chartReplies: { text: string; result: ReportChildResult }[];
   scaleDigest: ReportChildResult;
   scaleByAccount: ReportChildResult;
   scaleAccounts: number;

@@ -16,7 +16,7 @@ import { ackInProcess, ackOverHttp } from './ack.ts';
 import { ackUnderConsoleLoad, formatConsoleLoad } from './ack-console.ts';
 import { benchBundles } from './bundles.ts';
 import { benchCharts } from './chart.ts';
-import { type ColdStarts, costScenario } from './cost.ts';
+import { type ColdStarts, costScenario, stackCostSettings } from './cost.ts';
 import { renderDocument, summaryRows } from './doc.ts';
 import type { BenchRun, ReportChildResult } from './results.ts';
 import { benchStart } from './start.ts';
@@ -49,6 +49,8 @@ const SETTINGS = quick
       startRuns: 5,
     };
 const SCALE_ACCOUNTS = 100;
+/** Issue 11's metric chart, and the cost chart, as typed in Slack. */
+const CHART_COMMANDS = ['chart AWS/Lambda Errors FunctionName=api,worker 24h', 'chart cost'];
 const COST_ACCOUNTS = [1, 10, 100];
 const COST_SERVICES = 30;
 
@@ -69,6 +71,7 @@ async function reportChild(options: {
   runs: number;
   accounts: number;
   byAccount: boolean;
+  command?: string;
 }): Promise<ReportChildResult> {
   const result = await runChild(
     ['--import', 'tsx', 'bench/report-child.ts', JSON.stringify(options)],
@@ -122,14 +125,37 @@ const cold: ColdStarts = {
   chart: importMs('chart') + Math.max(0, chart.firstMs - (chart.charts[0]?.medianMs ?? 0)),
   sign: importMs('sign'),
   post: importMs('post'),
+  // A view's cold links function: init (reads the HMAC key), then its first redirect.
+  links:
+    importMs('links') +
+    median(bundles.bundles.find((b) => b.label === 'links')?.firstRequestMs ?? []),
+};
+const costInputs = {
+  cold,
+  chartBytes: chart.charts[0]?.pngBytes ?? 0,
+  stack: await stackCostSettings(),
 };
 // The first scenario once more before measuring: the SDK's first requests in a process are slower.
-await costScenario(1, COST_SERVICES, cold);
+await costScenario(1, COST_SERVICES, costInputs);
 const cost = [];
-for (const accounts of COST_ACCOUNTS) cost.push(await costScenario(accounts, COST_SERVICES, cold));
+for (const accounts of COST_ACCOUNTS) {
+  cost.push(await costScenario(accounts, COST_SERVICES, costInputs));
+}
 
 section('3 report end to end');
 const report = await reportChild({ runs: SETTINGS.reportRuns, accounts: 3, byAccount: false });
+
+section('3b chart replies end to end');
+const chartReplies = [];
+for (const text of CHART_COMMANDS) {
+  const result = await reportChild({
+    runs: SETTINGS.reportRuns,
+    accounts: 3,
+    byAccount: false,
+    command: text,
+  });
+  chartReplies.push({ text, result });
+}
 
 section(`6 digest for ${SCALE_ACCOUNTS} accounts`);
 const scaleDigest = await reportChild({ runs: 2, accounts: SCALE_ACCOUNTS, byAccount: false });
@@ -158,6 +184,7 @@ const run: BenchRun = {
   chart,
   cost,
   report,
+  chartReplies,
   scaleDigest,
   scaleByAccount,
   scaleAccounts: SCALE_ACCOUNTS,
@@ -175,10 +202,12 @@ for (const r of rows) {
   );
 }
 process.stdout.write(`\n${Math.round(run.seconds)} s in all.\n`);
+// Rendered in every run, so a quick run also proves the document can be written from it.
+const document = renderDocument(run);
 if (quick) {
   process.stdout.write('--quick: docs/performance.md left as it was.\n');
 } else {
   const path = join(REPO_ROOT, 'docs/performance.md');
-  writeFileSync(path, renderDocument(run));
+  writeFileSync(path, document);
   process.stdout.write(`Wrote ${path}.\n`);
 }
