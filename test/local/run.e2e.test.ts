@@ -163,13 +163,14 @@ describe('local report runs', () => {
       recorded = [...slack.messages];
     });
 
-    it('succeeds after ByAccount?, Fetch, Summarize, RenderAndStore, Sign and Post, in that order', () => {
+    it('succeeds after Route?, Fetch, Summarize, ConditionMet?, RenderAndStore, Sign and Post, in that order', () => {
       // Assess
       assert.equal(result.status, 'SUCCEEDED', `${result.error}: ${result.cause}`);
       assert.deepEqual(entered(result.events), [
         STATES.route,
         STATES.fetch,
         STATES.summarize,
+        STATES.conditionMet,
         STATES.chart,
         STATES.sign,
         STATES.post,
@@ -389,6 +390,7 @@ describe('local report runs', () => {
           STATES.route,
           STATES.fetchAccounts,
           STATES.summarize,
+          STATES.conditionMet,
           STATES.chart,
           STATES.sign,
           STATES.post,
@@ -596,6 +598,7 @@ describe('a local run whose signer key is temporary', () => {
       STATES.route,
       STATES.fetch,
       STATES.summarize,
+      STATES.conditionMet,
       STATES.chart,
       STATES.sign,
       STATES.failure,
