@@ -93,7 +93,7 @@ function subscriptionBlocks(s: Subscription, now: Date): KnownBlock[] {
       type: 'section',
       text: {
         type: 'mrkdwn',
-        text: `*\`${s.id}\`* · ${describeSubscription(s)}\nNext run: ${next ?? 'none'} (${s.timeZone})`,
+        text: `\`${s.id}\` · ${describeSubscription(s)}\nNext run: ${next ?? 'none'} (${s.timeZone})`,
       },
     },
     {

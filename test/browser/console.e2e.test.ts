@@ -2,8 +2,8 @@
  * The local Slack console in a real browser, end to end: `startLocalBot` (bot, console and
  * local S3 on 127.0.0.1) driven through Debian's chromium with playwright-core. Type a
  * command, see the report with a chart that actually loads from S3 through its stable link
- * (the links endpoint's redirect to a presigned URL), with no "Refresh link" to need; a bad
- * period gets an ephemeral usage reply.
+ * (the links endpoint's redirect to a presigned URL), with no "Refresh link" to need; a
+ * subscription removed with its button; a bad period gets an ephemeral usage reply.
  *
  * Needs chromium (`apt-get install chromium`; CHROMIUM_PATH overrides /usr/bin/chromium).
  * Without it the test is skipped after a LOUD warning, unless CI=true: then it fails.
@@ -18,6 +18,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import { ACTION_IDS } from '../../common/slack-message.ts';
 import { loadDefinition } from '../../infra/state-machine/asl.ts';
 import { type LocalBot, startLocalBot } from '../../local/bot-server.ts';
 import { machineFor } from '../../local/runner.ts';
@@ -281,6 +282,41 @@ describe('the local Slack console in chromium', { skip: skip ?? false }, () => {
     assert.match(await next.innerText(), /AWS\/Lambda Errors/);
     assert.match(await next.innerText(), /7 days|3 days/);
     assert.ok((await imageLoads(next.getByTestId('chart-image'))) >= 200);
+  });
+
+  it('removes a subscription with its Remove button, the one clicked and no other', async () => {
+    // Prepare: two subscriptions; the second in the list is removed, so the button's own block
+    // (not the first button with that action id) must be the one sent.
+    const ids: string[] = [];
+    for (const line of ['subscribe daily 09:00 7d', 'subscribe weekly mon 08:00 UTC']) {
+      await send(page, `/aws-cost ${line}`);
+      const confirmation = page
+        .getByTestId('message')
+        .filter({ hasText: 'Subscribed this channel' })
+        .nth(ids.length);
+      await confirmation.waitFor();
+      const id = /Id: ([a-z0-9]+)/.exec(await confirmation.innerText())?.[1];
+      assert.ok(id, await confirmation.innerText());
+      ids.push(id);
+    }
+    const [kept, removed] = [...ids].sort();
+    await send(page, '/aws-cost subscriptions');
+    const list = page.getByTestId('message').filter({ hasText: 'Subscriptions in this channel' });
+    await list.waitFor();
+
+    // Act
+    await list.getByTestId(`button-${ACTION_IDS.removeSubscription}`).nth(1).click();
+
+    // Assess
+    const replaced = page
+      .getByTestId('message')
+      .filter({ hasText: `Removed subscription ${removed}` });
+    await replaced.waitFor();
+    assert.equal(await replaced.getAttribute('data-via'), 'ephemeral');
+    const text = await replaced.innerText();
+    assert.match(text, new RegExp(`^${kept} · (every Monday|daily) at`, 'm'));
+    assert.equal(text.match(/Remove$/gm)?.length, 1, text);
+    assert.equal(await list.count(), 1, 'the list was replaced in place, not added to');
   });
 
   it('answers /aws-cost 8d with a usage reply only the user sees', async () => {
