@@ -128,7 +128,7 @@ describe('Listener: subscriptionCommand (subscribe)', () => {
     const runs = instants.map((t) => formatInZone(t, 'America/New_York'));
     const text = acks[0]?.text ?? '';
     assert.match(text, /weekdays at 09:30 America\/New_York · 7-day report for AmazonEC2/);
-    assert.match(text, /if yesterday > \$250/);
+    assert.match(text, /if yesterday &gt; \$250/);
     assert.ok(text.includes(`\`${saved.id}\``), text);
     for (const run of runs) assert.ok(text.includes(run), text);
     assert.ok(text.includes(`/aws-cost unsubscribe ${saved.id}`), text);
