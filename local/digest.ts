@@ -15,6 +15,7 @@ import {
   slackSecretsFromEnv,
 } from '../common/config.ts';
 import type { PeriodPreset, PostedState } from '../common/contract.ts';
+import { utcDay } from '../common/dates.ts';
 import type { Subscription } from '../common/subscription.ts';
 import { type Backend, createBackend } from './backend.ts';
 import { EXIT_SETUP, readAtStartup, runCli } from './cli.ts';
@@ -22,8 +23,8 @@ import { digestRequest, newRequestId, runReport } from './report.ts';
 import { notPostedReason, subscriptionFileStore } from './subscriptions.ts';
 import { terminalDelivery } from './terminal-slack.ts';
 
-const USAGE = `Usage: npm run digest -- [--period mtd|7d|30d|last-month] [--channel C…|#name] [--slack] [--serve]
-       npm run digest -- --subscription <id> [--slack] [--serve]
+const USAGE = `Usage: npm run digest -- [--period mtd|7d|30d|last-month] [--channel C…|#name] [--as-of YYYY-MM-DD] [--slack] [--serve]
+       npm run digest -- --subscription <id> [--as-of YYYY-MM-DD] [--slack] [--serve]
 
 Runs the cost digest once, now, through the same state machine definition that deploys.
   --period   window of the report (default mtd)
@@ -32,6 +33,8 @@ Runs the cost digest once, now, through the same state machine definition that d
              run that subscription of npm start (COSTBOT_LOCAL_DIR/subscriptions.json) now,
              its channel, report and condition; when the condition does not hold, says why
              nothing was posted
+  --as-of    the report as of the start (00:00 UTC) of that day, so its "yesterday" is the day
+             before: reproduces any past day's report and its anomalies (default: now)
   --slack    post through Slack's Web API (SLACK_API_URL, bot token from the parameter store)
              instead of printing here
   --serve    local backend: keep the S3 server and the links endpoint up until Ctrl-C
@@ -44,6 +47,7 @@ async function main(): Promise<number> {
       period: { type: 'string' },
       channel: { type: 'string' },
       subscription: { type: 'string' },
+      'as-of': { type: 'string' },
       slack: { type: 'boolean', default: false },
       serve: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -61,6 +65,8 @@ async function main(): Promise<number> {
     );
     return EXIT_SETUP;
   }
+  const asOf = values['as-of'] === undefined ? undefined : startOfDay(values['as-of'], new Date());
+  if (asOf === null) return EXIT_SETUP;
   if (values.subscription !== undefined && (values.period ?? values.channel) !== undefined) {
     console.error(
       '--subscription runs with its own channel and report: leave out --period and --channel.',
@@ -101,7 +107,7 @@ async function main(): Promise<number> {
   const request = subscription
     ? runNowRequest(subscription, newRequestId('digest'))
     : digestRequest(channel, period as PeriodPreset);
-  const result = await runReport(backend, request);
+  const result = await runReport(backend, asOf ? { ...request, asOf } : request);
   const notPosted = notPostedReason(result);
   if (notPosted !== null) {
     console.log(`Not posted: ${notPosted}`);
@@ -121,6 +127,24 @@ async function main(): Promise<number> {
   }
   await backend.stop();
   return result.status === 'SUCCEEDED' ? 0 : 1;
+}
+
+/**
+ * `--as-of 2026-11-25` as the ISO time `2026-11-25T00:00:00.000Z`, or null once a date that is
+ * not a calendar day, or is after today (UTC), has been said in one line.
+ */
+function startOfDay(text: string, now: Date): string | null {
+  const start = /^\d{4}-\d{2}-\d{2}$/.test(text) ? new Date(`${text}T00:00:00.000Z`) : null;
+  // `2026-02-30` parses to March 2: a real day reads back the same.
+  if (!start || Number.isNaN(start.getTime()) || utcDay(start) !== text) {
+    console.error(`--as-of must be a day as YYYY-MM-DD, e.g. 2026-11-25; got "${text}".`);
+    return null;
+  }
+  if (text > utcDay(now)) {
+    console.error(`--as-of ${text} is after today (${utcDay(now)} UTC): there is no data yet.`);
+    return null;
+  }
+  return start.toISOString();
 }
 
 /**

@@ -205,4 +205,58 @@ describe('npm run digest', () => {
       assert.match(run.stderr.trim(), /^--subscription runs with its own channel and report/);
     });
   });
+
+  describe('--as-of <YYYY-MM-DD>', () => {
+    /** The demo's EC2 spike is three days before today (the real clock, as the command's). */
+    const today = new Date().toISOString().slice(0, 10);
+    const daysBefore = (n: number) =>
+      new Date(Date.parse(`${today}T00:00:00Z`) - n * 86_400_000).toISOString().slice(0, 10);
+
+    it('the day after the spike: the report flags EC2 against its baseline', async () => {
+      // Act
+      const run = await digest(dir, ['--as-of', daysBefore(2)]);
+
+      // Assess
+      assert.equal(run.status, 0, run.stderr);
+      assert.match(run.stdout, /Unusual spend yesterday \(services\)/);
+      assert.match(
+        run.stdout,
+        /AmazonEC2 \$[\d,.]+ yesterday, median \$[\d,.]+ ± \$[\d,.]+ \(MAD\) of the 28 days before: \+\$[\d,.]+/,
+      );
+      assert.match(run.stdout, new RegExp(`Yesterday \\(${daysBefore(3)}\\)`));
+    });
+
+    it('a steady day: the report flags nothing', async () => {
+      // Act
+      const run = await digest(dir, ['--as-of', daysBefore(10)]);
+
+      // Assess
+      assert.equal(run.status, 0, run.stderr);
+      assert.match(run.stdout, new RegExp(`Yesterday \\(${daysBefore(11)}\\)`));
+      assert.doesNotMatch(run.stdout, /Unusual/);
+    });
+
+    for (const [bad, says] of [
+      [
+        '2026-02-30',
+        /^--as-of must be a day as YYYY-MM-DD, e\.g\. 2026-11-25; got "2026-02-30"\.$/,
+      ],
+      ['yesterday', /^--as-of must be a day as YYYY-MM-DD/],
+      [
+        '2999-01-01',
+        /^--as-of 2999-01-01 is after today \(\d{4}-\d{2}-\d{2} UTC\): there is no data yet\.$/,
+      ],
+    ] as const) {
+      it(`refuses --as-of ${bad} in one line with status 2`, async () => {
+        // Act
+        const run = await digest(dir, ['--as-of', bad]);
+
+        // Assess
+        assert.equal(run.status, 2);
+        assert.equal(run.stderr.trim().split('\n').length, 1, run.stderr);
+        assert.match(run.stderr.trim(), says);
+        assert.equal(run.stdout, '');
+      });
+    }
+  });
 });
