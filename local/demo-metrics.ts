@@ -4,11 +4,12 @@
  *
  * Deterministic for a given clock: per-service daily spend with a weekday pattern and
  * ±10 % noise from a hash of (series, day), a spike in EC2 three days before the clock's day
- * (2.3 times its usual spend: the anomaly the report as of the day after flags, and no other
- * day's; `npm run digest -- --as-of <day>` reproduces either), a service that first appears on
- * the 10th of each month, and the billing metric's shape (cumulative month to date, reset on
- * the 1st, updated every 6 hours, so a day's last reading misses its last 6 hours and a quarter
- * of the spike shows on the next day's spend, as with the real metric).
+ * (2.3 times its usual spend: the anomaly the report as of the day after flags; steady days
+ * flag nothing; `npm run digest -- --as-of <day>` reproduces either), a service that first
+ * appears on the 10th of each month, and the billing metric's shape (cumulative month to date,
+ * reset on the 1st, updated every 6 hours: a day's last reading misses its last 6 hours, so a
+ * quarter of the spike lands on the next day's spend, as with the real metric, and the report
+ * after may flag that too).
  *
  * `AWS/Lambda` `Invocations`, `Errors` and `Duration` of two functions (`FunctionName` `api`
  * and `worker`) exist at 1-minute resolution for the last 15 days, up to the last complete
