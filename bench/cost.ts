@@ -20,7 +20,7 @@ import { loadSlackSecrets } from '../bot/secrets.ts';
 import { StepFunctionsStarter } from '../bot/starter.ts';
 import { s3Config } from '../common/aws-clients.ts';
 import { loadConfig } from '../common/config.ts';
-import type { ReportRequest } from '../common/contract.ts';
+import type { FetchState, ReportRequest, ScheduledRunState } from '../common/contract.ts';
 import { MAX_ACCOUNTS } from '../common/contract-schema.ts';
 import { addDays, dayStart, daysBetween, requiredFetchWindow } from '../common/dates.ts';
 import { createLinkSigner, signDepsFromConfig } from '../common/link-signer.ts';
@@ -36,10 +36,12 @@ import {
   lambdaSeconds,
   PRICES,
   REPORT_TRANSITIONS,
+  SCHEDULED_RUN_EXTRA_TRANSITIONS,
   type StackCostSettings,
   stateMachineLogBytes,
   TRACES_PER_EXECUTION,
 } from '../common/report-cost.ts';
+import { DIGEST_SUBSCRIPTION_ID } from '../common/subscription.ts';
 import { loadDefinition } from '../infra/state-machine/asl.ts';
 import { RecordingSlack } from '../local/recording-slack.ts';
 import { runExecution } from '../local/runner.ts';
@@ -338,7 +340,15 @@ async function countReport(
       log: countingLogger({ step: 'post' }, logs),
     }),
   };
-  const result = await runExecution(loadDefinition(), { request }, { handlers });
+  // A digest starts as the scheduler starts it: with its scheduled time, named before Fetch.
+  const input: FetchState | ScheduledRunState = isCommand
+    ? { request }
+    : {
+        request: { ...request, subscription: { id: DIGEST_SUBSCRIPTION_ID } },
+        // As the scheduler writes `<aws.scheduler.scheduled-time>`: whole seconds.
+        scheduledAt: `${AS_OF.toISOString().slice(0, 19)}Z`,
+      };
+  const result = await runExecution(loadDefinition(), input, { handlers });
   if (result.status !== 'SUCCEEDED' || delivery.messages.length !== 1) {
     throw new Error(`cost run: ${result.status} ${result.error ?? ''} ${result.cause ?? ''}`);
   }
@@ -726,13 +736,14 @@ export async function costScenario(
     userId: 'U0BENCH01',
   };
   const digest = await countReport(world, digestRequest, cold);
-  // Each report's cost line prices this path without running it: keep the two in step.
-  if (digest.transitions !== REPORT_TRANSITIONS) {
+  const command = await countReport(world, commandRequest, cold);
+  // Each report's cost line prices these paths without running them: keep the two in step.
+  const expected = REPORT_TRANSITIONS + SCHEDULED_RUN_EXTRA_TRANSITIONS;
+  if (command.transitions !== REPORT_TRANSITIONS || digest.transitions !== expected) {
     throw new Error(
-      `common/report-cost.ts: REPORT_TRANSITIONS is ${REPORT_TRANSITIONS}, the definition's path counts ${digest.transitions}`,
+      `common/report-cost.ts: REPORT_TRANSITIONS is ${REPORT_TRANSITIONS} and SCHEDULED_RUN_EXTRA_TRANSITIONS ${SCHEDULED_RUN_EXTRA_TRANSITIONS}; the definition's paths count ${command.transitions} for a command and ${digest.transitions} for a scheduled digest`,
     );
   }
-  const command = await countReport(world, commandRequest, cold);
   const byAccount = await countByAccount(world);
   const gms = await countGetMetricStatistics(world, digestRequest);
   const ce = countCostExplorer(world, digestRequest);

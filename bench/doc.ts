@@ -353,10 +353,10 @@ export function stackSection(scenarios: CostScenario[], linksViewMs: number): st
           ),
         ],
         [
-          `State machine log a report: events × ${STATE_MACHINE_LOG_EVENT_BYTES} bytes (modelled) → a month`,
+          `State machine log, a command / a digest: events × ${STATE_MACHINE_LOG_EVENT_BYTES} bytes (modelled) → a month`,
           ...scenarios.map(
             (s) =>
-              `${bytes(s.command.stateMachineLogBytes)} → ${bytes(perMonth(s, (c) => c.stateMachineLogBytes))}`,
+              `${bytes(s.command.stateMachineLogBytes)} / ${bytes(s.digest.stateMachineLogBytes)} → ${bytes(perMonth(s, (c) => c.stateMachineLogBytes))}`,
           ),
         ],
         [
@@ -451,7 +451,7 @@ export function stackSection(scenarios: CostScenario[], linksViewMs: number): st
       ]),
     ),
     '',
-    `**The issue's target for the reports: under ${usd(TARGET.list)} a month at list prices and under ${usd(TARGET.freeTiers)} after free tiers.** ${reportsMissBy < 0 ? `Met at list prices (${usd(m.oursTotalReused)})` : `Missed at list prices by ${usd(reportsMissBy)} (${usd(m.oursTotalReused)})`}; ${freeMissBy < 0 ? `met after free tiers (${usd(m.oursTotalReusedFreeTiers)})` : `missed after free tiers by ${usd(freeMissBy)} (${usd(m.oursTotalReusedFreeTiers)})`}. Step Functions is ${usd(sfnShare)} of the list figure (${Math.round((100 * sfnShare) / m.oursTotalReused)}%): ${integer(transitions)} transitions a month, ${first.digest.transitions} a report; each state on a report's path costs ${usd(perState)} a month for this team, and the month passes the ${integer(FREE_TIER.transitions)} free transitions once a report enters more than ${Math.floor(FREE_TIER.transitions / reports)} states. The data is at its floor with reuse (${usd(m.oursDataReused)}); Lambda, priced as CPU-bound at every memory size below one vCPU, costs the same GB-seconds whatever memory the functions get, so their sizes offer no saving in this model.`,
+    `**The issue's target for the reports: under ${usd(TARGET.list)} a month at list prices and under ${usd(TARGET.freeTiers)} after free tiers.** ${reportsMissBy < 0 ? `Met at list prices (${usd(m.oursTotalReused)})` : `Missed at list prices by ${usd(reportsMissBy)} (${usd(m.oursTotalReused)})`}; ${freeMissBy < 0 ? `met after free tiers (${usd(m.oursTotalReusedFreeTiers)})` : `missed after free tiers by ${usd(freeMissBy)} (${usd(m.oursTotalReusedFreeTiers)})`}. Step Functions is ${usd(sfnShare)} of the list figure (${Math.round((100 * sfnShare) / m.oursTotalReused)}%): ${integer(transitions)} transitions a month, ${first.command.transitions} a command and ${first.digest.transitions} a scheduled digest; each state on a report's path costs ${usd(perState)} a month for this team, and the month passes the ${integer(FREE_TIER.transitions)} free transitions once a report enters more than ${Math.floor(FREE_TIER.transitions / reports)} states. The data is at its floor with reuse (${usd(m.oursDataReused)}); Lambda, priced as CPU-bound at every memory size below one vCPU, costs the same GB-seconds whatever memory the functions get, so their sizes offer no saving in this model.`,
   ];
 }
 
@@ -656,7 +656,7 @@ export function renderDocument(run: BenchRun): string {
     '',
     `Counted, not read off the code: the report runs through the synthesized state machine with the step handlers the Lambda entries build, on SDK clients whose middleware records every request (one per HTTP attempt, with what it is billed by) and whose \`requestHandler\` answers from fake billing data in the service's own wire protocol. The fake payer account has N linked accounts × 30 services and publishes \`EstimatedCharges\` per total, per service, per account and per account × service (1 + 30 + N + 30·N series), as CloudWatch does. The digest and the default \`/aws-cost\` report by service; every Lambda is assumed cold (21 reports a day rarely meet a warm one), so each function reads its parameters once per report.`,
     '',
-    '### Digest (scheduled; no bot invocation)',
+    '### Digest (started as the scheduler starts it, so named before Fetch; no bot invocation)',
     '',
     table(
       [
@@ -771,7 +771,7 @@ export function renderDocument(run: BenchRun): string {
     `2. **Local reports: ${ms(run.report.validateMs)} less per report (validating the definition, measured in this run).** The local runner built a new aws-local-stepfunctions \`StateMachine\` for every execution, which validates the whole definition first; it now keeps one per definition (\`local/runner.ts\`).`,
     "3. Tried and not kept (measured on 2026-11-22 before this document's run): importing the link signer lazily in `bot/lambda.ts` made the aliased bundle larger (779 KB → 929 KB, esbuild keeps the whole lazily imported module graph) and its import no faster; Bolt's `convoStore: false` changed the CPU per ack by less than the noise (0.55 → 0.54 ms).",
     `4. Not changed, and why: the ack p99 under ${http.concurrent.connections} back-to-back clients is queueing on two shared cores (see 1), not work per command (${ms(http.cpuMsPerAck)} of CPU); the chart's first render (${ms(run.chart.firstMs)}) is resvg running before WebAssembly tier-up, paid once per chart-Lambda cold start, off Slack's 3 s path; reading and validating the definition (${ms(run.report.synthMs)}) happens once at \`npm start\`.`,
-    `5. **The cost model covers what the stack turns on (issue 13).** Each report now also carries its X-Ray trace (${usd(perMonth(last1(run), (c) => c.dollars.xray))} a month for the team) and its state machine log (${usd(perMonth(last1(run), (c) => c.stateMachineLogBytes * PRICES.logsIngestedByte))}, modelled); each digest a Scheduler invocation; each chart its link views (${usd(last1(run).monthly.linkViews)}, assumed) and its storage (${usd(last1(run).storage.dollars)}); the month a fixed ${usd(last1(run).monthly.fixedList)} for the alarm (${usd(last1(run).monthly.fixedFreeTiers)} within CloudWatch's free alarm metrics). A report enters ${last1(run).digest.transitions} states, which costs ${usd(perMonth(last1(run), (c) => c.dollars.stepFunctions))} a month at list prices and, at ${integer(perMonth(last1(run), (c) => c.transitions))} transitions a month, ${perMonth(last1(run), (c) => c.transitions) > FREE_TIER.transitions ? 'passes' : 'stays within'} the ${integer(FREE_TIER.transitions)} free ones.`,
+    `5. **The cost model covers what the stack turns on (issue 13).** Each report now also carries its X-Ray trace (${usd(perMonth(last1(run), (c) => c.dollars.xray))} a month for the team) and its state machine log (${usd(perMonth(last1(run), (c) => c.stateMachineLogBytes * PRICES.logsIngestedByte))}, modelled); each digest a Scheduler invocation; each chart its link views (${usd(last1(run).monthly.linkViews)}, assumed) and its storage (${usd(last1(run).storage.dollars)}); the month a fixed ${usd(last1(run).monthly.fixedList)} for the alarm (${usd(last1(run).monthly.fixedFreeTiers)} within CloudWatch's free alarm metrics). A command enters ${last1(run).command.transitions} states and a scheduled digest ${last1(run).digest.transitions} (three to name the run), which costs ${usd(perMonth(last1(run), (c) => c.dollars.stepFunctions))} a month at list prices and, at ${integer(perMonth(last1(run), (c) => c.transitions))} transitions a month, ${perMonth(last1(run), (c) => c.transitions) > FREE_TIER.transitions ? 'passes' : 'stays within'} the ${integer(FREE_TIER.transitions)} free ones.`,
     '',
   );
   return `${parts.join('\n')}\n`;

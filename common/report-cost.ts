@@ -115,6 +115,12 @@ export const REPORT_LAMBDA_GB_SECONDS = 1.7;
  */
 export const REPORT_TRANSITIONS = 7;
 
+/**
+ * A scheduled run (the digest, every subscription) is named first: NameScheduledRun,
+ * UseScheduledRunName and ByAccount? before Fetch, three more transitions, checked by the bench.
+ */
+export const SCHEDULED_RUN_EXTRA_TRANSITIONS = 3;
+
 /** Lambda tasks on that path: Fetch, Summarize, RenderAndStore, Sign, Post. */
 export const REPORT_TASK_STATES = 5;
 
@@ -156,6 +162,8 @@ export interface ReportUsage {
   metrics: number;
   /** A report by account: how many accounts the `FetchAccounts` Map read. */
   accounts?: number;
+  /** Started by the scheduler (the digest, a subscription): named before Fetch. */
+  scheduled?: boolean;
 }
 
 /** CloudWatch's charge for these requests: ListMetrics per request, GetMetricData per metric. */
@@ -189,11 +197,13 @@ export function executionObservabilityDollars(transitions: number, taskStates: n
 /**
  * The report's cost: CloudWatch from the counts (ListMetrics is priced as a request, every
  * metric as GetMetricData), Step Functions, Lambda, X-Ray and the state machine's log from the
- * path (by account: the Map state and one FetchAccount invocation, two transitions, per account).
+ * path (by account: the Map state and one FetchAccount invocation, two transitions, per account;
+ * a scheduled run: its naming states). The scheduler's invocation is not counted (14M free).
  */
 export function reportCost(usage: ReportUsage): ReportCost {
   const accounts = usage.accounts ?? 0;
-  const transitions = REPORT_TRANSITIONS + 2 * accounts;
+  const transitions =
+    REPORT_TRANSITIONS + (usage.scheduled ? SCHEDULED_RUN_EXTRA_TRANSITIONS : 0) + 2 * accounts;
   const taskStates = REPORT_TASK_STATES + accounts;
   const lambdaInvocations = taskStates;
   const cloudwatch = cloudWatchDollars(usage);

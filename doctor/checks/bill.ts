@@ -12,8 +12,16 @@ import { type ReportUsage, reportCost, tinyUsd } from '../../common/report-cost.
 import type { CheckResult } from '../types.ts';
 import type { CheckContext } from './context.ts';
 
-/** A typical digest's read: one ListMetrics page, one GetMetricData of the total and 30 services. */
-export const TYPICAL_DIGEST: ReportUsage = { listMetrics: 1, getMetricData: 1, metrics: 31 };
+/**
+ * A typical digest, as the scheduler starts it: one ListMetrics page, one GetMetricData of the
+ * total and 30 services.
+ */
+export const TYPICAL_DIGEST: ReportUsage = {
+  listMetrics: 1,
+  getMetricData: 1,
+  metrics: 31,
+  scheduled: true,
+};
 /** A report answered from a reused billing read: no CloudWatch request. */
 const REUSED: ReportUsage = { listMetrics: 0, getMetricData: 0, metrics: 0 };
 const DAYS = 30;
@@ -49,13 +57,15 @@ export function billResults(ctx: CheckContext): CheckResult[] {
     }
   }
   const digest = reportCost(TYPICAL_DIGEST).dollars.total;
+  // A command reads the same, but is not named as a scheduled run.
+  const command = reportCost({ ...TYPICAL_DIGEST, scheduled: false }).dollars.total;
   const reused = reportCost(REUSED).dollars.total;
   return [
     {
       id,
       title,
       status: 'ok',
-      detail: `About ${tinyUsd(runs * digest)} a month at list prices for ${which}, ${tinyUsd(digest)} each (${TYPICAL_DIGEST.metrics} metrics, Step Functions, Lambda, X-Ray, logs). Each /aws-cost adds about ${tinyUsd(digest)}, or ${tinyUsd(reused)} when it reuses a billing read (COSTBOT_BILLING_CACHE_SECONDS).`,
+      detail: `About ${tinyUsd(runs * digest)} a month at list prices for ${which}, ${tinyUsd(digest)} each (${TYPICAL_DIGEST.metrics} metrics, Step Functions, Lambda, X-Ray, logs). Each /aws-cost adds about ${tinyUsd(command)}, or ${tinyUsd(reused)} when it reuses a billing read (COSTBOT_BILLING_CACHE_SECONDS).`,
     },
   ];
 }

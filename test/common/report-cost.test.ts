@@ -11,6 +11,7 @@ import {
   REPORT_TRANSITIONS,
   reportCost,
   reportCostLine,
+  SCHEDULED_RUN_EXTRA_TRANSITIONS,
   STATE_MACHINE_LOG_EVENT_BYTES,
   stateMachineLogEvents,
   tinyUsd,
@@ -47,6 +48,17 @@ describe('Function: reportCost', () => {
         REPORT_LAMBDA_GB_SECONDS * PRICES.lambdaGbSecond +
         executionObservabilityDollars(REPORT_TRANSITIONS, REPORT_TASK_STATES),
     );
+  });
+
+  it('adds the naming states of a scheduled run', () => {
+    // Prepare
+    const usage = { listMetrics: 1, getMetricData: 1, metrics: 31 };
+    // Act
+    const command = reportCost(usage);
+    const scheduled = reportCost({ ...usage, scheduled: true });
+    // Assess
+    assert.equal(scheduled.transitions, command.transitions + SCHEDULED_RUN_EXTRA_TRANSITIONS);
+    assert.ok(scheduled.dollars.total > command.dollars.total);
   });
 
   it("counts the execution's X-Ray trace and its state machine log", () => {
