@@ -15,11 +15,15 @@ import { ADMIN_REFUSAL, NOT_AVAILABLE } from '../../../../bot/subscriptions/repl
 import { formatInZone } from '../../../../common/cron.ts';
 import { ACTION_IDS } from '../../../../common/slack-message.ts';
 import { nextRuns, type Subscription, subscriptionId } from '../../../../common/subscription.ts';
+import { signedHeaders } from '../../../../local/console/signing.ts';
 import {
   type CommandFields,
+  functionUrlEvent,
   MemorySubscriptionStore,
   memoryLogger,
+  SIGNING_SECRET,
   slashCommandForm,
+  startLambdaBot,
 } from '../../support.ts';
 
 type CommandArgs = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
@@ -326,5 +330,33 @@ describe('Listener: subscriptionCommand (subscriptions, unsubscribe)', () => {
     // Assess
     assert.equal(acks[0]?.text, ADMIN_REFUSAL);
     assert.equal(store.byName.size, 1);
+  });
+});
+
+describe('On Lambda (AwsLambdaReceiver): the answer is the response to Slack', () => {
+  it('subscribes in the default zone (COSTBOT_TIME_ZONE) and returns the confirmation as the ack', async () => {
+    // Prepare
+    const store = new MemorySubscriptionStore();
+    const { handler } = await startLambdaBot(
+      { COSTBOT_TIME_ZONE: 'Asia/Tokyo' },
+      { subscriptions: store },
+    );
+    const body = slashCommandForm({ text: 'subscribe monthly 1 08:00 last-month' });
+
+    // Act
+    const result = await handler(
+      functionUrlEvent(body, signedHeaders(SIGNING_SECRET, body), false),
+      {},
+    );
+
+    // Assess
+    assert.equal(result.statusCode, 200);
+    const ack = JSON.parse(result.body ?? '{}') as { response_type?: string; text?: string };
+    assert.equal(ack.response_type, 'ephemeral');
+    assert.match(
+      ack.text ?? '',
+      /^Subscribed this channel: monthly on the 1st at 08:00 Asia\/Tokyo/,
+    );
+    assert.equal([...store.byName.values()][0]?.timeZone, 'Asia/Tokyo');
   });
 });
