@@ -3,7 +3,8 @@
  * requests with SigV4; it signs them with the app's signing secret instead, and the bot
  * verifies that signature (Bolt) before doing anything. The role may start this state machine,
  * read the two Slack parameters and the signer's two (the "Refresh link" button re-signs a
- * chart link in the bot), nothing else: the report's work happens in the state machine.
+ * chart link in the bot), and manage the schedules of the `costbot` group (subscriptions),
+ * nothing else: the report's work happens in the state machine.
  */
 import { Duration } from 'aws-cdk-lib';
 import type { IRole } from 'aws-cdk-lib/aws-iam';
@@ -17,6 +18,7 @@ import { REPO_ROOT } from '../paths.ts';
 import { CostbotFunction } from './costbot-function.ts';
 import type { CostbotParameters } from './parameters.ts';
 import { acknowledgeKmsKeyWildcard } from './report-functions.ts';
+import type { Subscriptions } from './subscriptions.ts';
 
 /** Environment variable telling the bot which state machine to start. */
 export const STATE_MACHINE_ARN_ENV = 'COSTBOT_STATE_MACHINE_ARN' satisfies keyof typeof SETTINGS;
@@ -26,6 +28,10 @@ export interface SlackBotProps {
   entry: string;
   stateMachine: IStateMachine;
   parameters: CostbotParameters;
+  /** Where the bot creates, lists and removes subscriptions. */
+  subscriptions: Subscriptions;
+  /** IANA time zone of a subscription that names none (the digest's). */
+  timeZone: string;
   environment: Record<string, string>;
   /** Channel ids allowed to use `/aws-cost`; empty: all. */
   allowedChannels: string[];
@@ -57,6 +63,8 @@ export class SlackBot extends Construct {
         [STATE_MACHINE_ARN_ENV]: props.stateMachine.stateMachineArn,
         COSTBOT_ALLOWED_CHANNELS: props.allowedChannels.join(','),
         COSTBOT_ALLOWED_USERS: props.allowedUsers.join(','),
+        COSTBOT_SCHEDULER_ROLE_ARN: props.subscriptions.role.roleArn,
+        COSTBOT_TIME_ZONE: props.timeZone,
       } satisfies Partial<Record<keyof typeof SETTINGS, string>>,
       // Slack wants the ack within 3 s; more memory shortens the cold start.
       memorySize: 512,
@@ -69,6 +77,7 @@ export class SlackBot extends Construct {
       parametersExtension: props.parametersExtension,
     });
     props.stateMachine.grantStartExecution(bot.role);
+    props.subscriptions.grantManage(bot.role);
     const names = props.parameters.names;
     props.parameters.grantRead(bot.role, [
       names.slackBotToken,

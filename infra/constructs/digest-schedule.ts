@@ -1,26 +1,33 @@
 /**
- * The morning digest: an EventBridge Scheduler schedule (cron + IANA time zone, so "09:00"
- * follows daylight saving) that starts the state machine with a digest request and the run's
- * scheduled time (`<aws.scheduler.scheduled-time>`). The state machine names the request after
- * that time (`digest-2026-11-23T090000Z`): the same for every delivery of one scheduled run, so
- * when the scheduler delivers twice (it is at-least-once) both executions share one delivery
- * record and Slack gets one digest (docs/reliability.md, "Delivery").
+ * The morning digest: the subscription `digest` of the digest channel, created by the stack.
+ * Like every subscription it is one EventBridge Scheduler schedule in the `costbot` group (cron
+ * + IANA time zone, so "09:00" follows daylight saving), run as the scheduler's role, whose
+ * input is what `subscriptionInput()` gives any subscription (`common/subscription.ts`, the one
+ * source of truth): the state machine names the run after the scheduled time
+ * (`digest-2026-11-23T090000Z`), the same for every delivery of one scheduled run, so when the
+ * scheduler delivers twice (it is at-least-once) Slack gets one digest (docs/reliability.md,
+ * "Delivery").
+ *
+ * Named `<channel>.digest` when the channel is an id, the channel lists it and can remove it
+ * like its own. A `#name` cannot be part of a schedule name: the schedule is then named
+ * `digest` (no `.`, so it never collides with a subscription's name) and no channel lists it.
  */
-import { Duration, TimeZone } from 'aws-cdk-lib';
-import {
-  ContextAttribute,
-  type ISchedule,
-  Schedule,
-  ScheduleExpression,
-  ScheduleTargetInput,
-} from 'aws-cdk-lib/aws-scheduler';
-import { StepFunctionsStartExecution } from 'aws-cdk-lib/aws-scheduler-targets';
+import { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { ScheduledRunState } from '../../common/contract.ts';
+import {
+  DIGEST_SUBSCRIPTION_ID,
+  parseScheduleName,
+  SCHEDULE_RETRY,
+  subscriptionInput,
+} from '../../common/subscription.ts';
+import type { Subscriptions } from './subscriptions.ts';
 
 export interface DigestScheduleProps {
   stateMachine: IStateMachine;
+  /** The group and the role the schedule runs as. */
+  subscriptions: Subscriptions;
   /** Channel id or #name the digest posts to. */
   channel: string;
   /** e.g. `cron(0 9 ? * MON-FRI *)`. */
@@ -29,36 +36,45 @@ export interface DigestScheduleProps {
   timeZone: string;
 }
 
-/**
- * The execution input of a scheduled digest. `requestId` is a placeholder (the scheduler's id of
- * this delivery), replaced by the scheduled time's name before Fetch.
- */
+/** The digest's schedule input: the subscription `digest`'s, a month-to-date report. */
 export function digestInput(channel: string): ScheduledRunState {
-  return {
-    request: {
-      kind: 'digest',
-      requestId: ContextAttribute.executionId,
-      channel,
-      period: 'mtd',
-    },
-    scheduledAt: ContextAttribute.scheduledTime,
-  };
+  return subscriptionInput({ id: DIGEST_SUBSCRIPTION_ID, channel, report: { period: 'mtd' } });
+}
+
+/** `C0123ABCD.digest` for a channel id; `digest` for a `#name`, which no name may hold. */
+export function digestScheduleName(channel: string): string {
+  const name = `${channel}.${DIGEST_SUBSCRIPTION_ID}`;
+  return parseScheduleName(name) ? name : DIGEST_SUBSCRIPTION_ID;
 }
 
 export class DigestSchedule extends Construct {
-  readonly schedule: ISchedule;
+  readonly schedule: CfnSchedule;
+  /** The schedule's name in the `costbot` group. */
+  readonly name: string;
 
   constructor(scope: Construct, id: string, props: DigestScheduleProps) {
     super(scope, id);
-    this.schedule = new Schedule(this, 'Schedule', {
+    const { group, role } = props.subscriptions;
+    this.name = digestScheduleName(props.channel);
+    this.schedule = new CfnSchedule(this, 'Schedule', {
+      name: this.name,
+      groupName: group.scheduleGroupName,
       description: `costbot: morning digest to ${props.channel}`,
-      schedule: ScheduleExpression.expression(props.cron, TimeZone.of(props.timeZone)),
-      target: new StepFunctionsStartExecution(props.stateMachine, {
-        input: ScheduleTargetInput.fromObject(digestInput(props.channel)),
-        // A digest more than an hour late is noise; a retried start is a second digest.
-        maxEventAge: Duration.hours(1),
-        retryAttempts: 2,
-      }),
+      scheduleExpression: props.cron,
+      scheduleExpressionTimezone: props.timeZone,
+      flexibleTimeWindow: { mode: 'OFF' },
+      state: 'ENABLED',
+      target: {
+        arn: props.stateMachine.stateMachineArn,
+        roleArn: role.roleArn,
+        input: JSON.stringify(digestInput(props.channel)),
+        retryPolicy: {
+          maximumEventAgeInSeconds: SCHEDULE_RETRY.maxEventAgeSeconds,
+          maximumRetryAttempts: SCHEDULE_RETRY.retryAttempts,
+        },
+      },
     });
+    // The group is named, not referenced: CloudFormation must still create it first.
+    this.schedule.node.addDependency(group);
   }
 }

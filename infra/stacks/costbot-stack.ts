@@ -1,6 +1,7 @@
 /**
  * costbot in one account and region: the charts bucket, the five step functions and the state
- * machine that runs them, the Slack bot behind a Function URL, the morning digest schedule and
+ * machine that runs them, the Slack bot behind a Function URL, the `costbot` schedule group of
+ * subscriptions (the morning digest is one) and
  * the IAM user that signs chart links, the links function behind its own Function URL that
  * keeps chart images working (stable links), and the alarm that tells an operator (SNS, e-mail) when
  * reports fail. The stack only assembles; each construct owns one concern.
@@ -21,6 +22,7 @@ import { ChartLinks } from '../constructs/links.ts';
 import { acknowledgeStateMachineRole } from '../constructs/nag.ts';
 import { CostbotParameters } from '../constructs/parameters.ts';
 import { ReportFunctions } from '../constructs/report-functions.ts';
+import { Subscriptions } from '../constructs/subscriptions.ts';
 import { CostReportStateMachine } from '../state-machine/definition.ts';
 
 export interface CostbotStackProps extends StackProps {
@@ -53,6 +55,7 @@ export class CostbotStack extends Stack {
   readonly report: ReportFunctions;
   readonly stateMachine: StateMachine;
   readonly signer: ChartSigner;
+  readonly subscriptions: Subscriptions;
   readonly digest: DigestSchedule;
   readonly failures: FailureAlarm;
   readonly bot?: SlackBot;
@@ -135,8 +138,12 @@ export class CostbotStack extends Stack {
       ...(config.alarmEmail ? { email: config.alarmEmail } : {}),
       encrypt: config.alarmTopicKey,
     });
+    this.subscriptions = new Subscriptions(this, 'Subscriptions', {
+      stateMachine: this.stateMachine,
+    });
     this.digest = new DigestSchedule(this, 'Digest', {
       stateMachine: this.stateMachine,
+      subscriptions: this.subscriptions,
       channel: config.digestChannel,
       cron: config.scheduleCron,
       timeZone: config.scheduleTimeZone,
@@ -150,6 +157,8 @@ export class CostbotStack extends Stack {
         allowedUsers: config.allowedUsers,
         stateMachine: this.stateMachine,
         parameters: this.parameters,
+        subscriptions: this.subscriptions,
+        timeZone: config.scheduleTimeZone,
       });
       new CfnOutput(this, OUTPUTS.botUrl, {
         value: this.bot.url.url,

@@ -8,6 +8,12 @@ import type { CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { loadConfig } from '../../common/config.ts';
+import {
+  DIGEST_SUBSCRIPTION_ID,
+  SCHEDULE_GROUP,
+  subscriptionFromSchedule,
+  subscriptionInput,
+} from '../../common/subscription.ts';
 import { INFRA_DEFAULTS } from '../../infra/config.ts';
 import { STATE_MACHINE_ARN_ENV } from '../../infra/constructs/bot.ts';
 import { FAILURE_EXPRESSION } from '../../infra/constructs/failure-alarm.ts';
@@ -301,35 +307,99 @@ describe('Costbot stack', () => {
     });
   });
 
-  describe('digest schedule', () => {
-    it('starts the state machine on the cron, in the time zone, with a digest request', () => {
-      // Prepare
-      const input = {
-        request: {
-          kind: 'digest',
-          requestId: '<aws.scheduler.execution-id>',
-          channel: '#costs',
-          period: 'mtd',
+  describe('subscriptions: the costbot schedule group and the scheduler role', () => {
+    it('creates the group named costbot, deleted with the stack', () => {
+      // Act
+      const groups = template.findResources('AWS::Scheduler::ScheduleGroup');
+      // Assess
+      assert.deepEqual(
+        Object.values(groups).map((g) => [g.Properties.Name, g.DeletionPolicy]),
+        [[SCHEDULE_GROUP, 'Delete']],
+      );
+    });
+
+    it('runs schedules as a role only the scheduler, for this account and group, may assume', () => {
+      // Act
+      const trust =
+        template.toJSON().Resources[logicalId(stack.subscriptions.role)]?.Properties
+          .AssumeRolePolicyDocument;
+      // Assess
+      assert.deepEqual(trust.Statement, [
+        {
+          Action: 'sts:AssumeRole',
+          Effect: 'Allow',
+          Principal: { Service: 'scheduler.amazonaws.com' },
+          Condition: {
+            StringEquals: {
+              'aws:SourceAccount': { Ref: 'AWS::AccountId' },
+              'aws:SourceArn': {
+                'Fn::Join': [
+                  '',
+                  [
+                    'arn:',
+                    { Ref: 'AWS::Partition' },
+                    ':scheduler:',
+                    { Ref: 'AWS::Region' },
+                    ':',
+                    { Ref: 'AWS::AccountId' },
+                    `:schedule-group/${SCHEDULE_GROUP}`,
+                  ],
+                ],
+              },
+            },
+          },
         },
-        // The state machine names the run after it: a second delivery shares its record.
-        scheduledAt: '<aws.scheduler.scheduled-time>',
-      };
+      ]);
+    });
+
+    it("gives the bot the scheduler role's ARN and the digest's time zone", () => {
+      // Prepare
+      assert.ok(stack.bot);
+      // Act
+      const env = (
+        lambdaProps(stack.bot.function).Environment as { Variables: Record<string, unknown> }
+      ).Variables;
+      // Assess
+      assert.deepEqual(env.COSTBOT_SCHEDULER_ROLE_ARN, {
+        'Fn::GetAtt': [logicalId(stack.subscriptions.role), 'Arn'],
+      });
+      assert.equal(env.COSTBOT_TIME_ZONE, INFRA_DEFAULTS.scheduleTimeZone);
+    });
+  });
+
+  describe('digest schedule', () => {
+    it("is a schedule of the costbot group, with a subscription's input, run as the scheduler role", () => {
+      // Prepare: what the bot would give a subscription `digest` of #costs.
+      const input = subscriptionInput({
+        id: DIGEST_SUBSCRIPTION_ID,
+        channel: '#costs',
+        report: { period: 'mtd' },
+      });
       // Act
       const schedules = template.findResources('AWS::Scheduler::Schedule');
       // Assess
       assert.equal(Object.keys(schedules).length, 1);
       template.hasResourceProperties('AWS::Scheduler::Schedule', {
+        // `#costs` cannot be in a schedule name: `digest` (no dot) collides with no subscription.
+        Name: 'digest',
+        GroupName: SCHEDULE_GROUP,
         ScheduleExpression: 'cron(0 9 ? * MON-FRI *)',
         ScheduleExpressionTimezone: 'UTC',
         FlexibleTimeWindow: { Mode: 'OFF' },
+        State: 'ENABLED',
         Target: {
           Arn: { Ref: logicalId(stack.stateMachine) },
+          RoleArn: { 'Fn::GetAtt': [logicalId(stack.subscriptions.role), 'Arn'] },
           Input: JSON.stringify(input),
+          RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 2 },
         },
       });
+      assert.deepEqual(input.request.subscription, { id: 'digest' });
+      const [schedule] = Object.values(schedules);
+      assert.ok(schedule?.DependsOn?.includes(logicalId(stack.subscriptions.group)));
     });
 
-    it('follows the configured channel, cron and time zone', () => {
+    it('in a channel given by id, is the subscription <channel>.digest that channel lists', () => {
       // Prepare
       const { costbot } = buildTestApp({
         withBot: false,
@@ -338,12 +408,24 @@ describe('Costbot stack', () => {
         scheduleTimeZone: 'Europe/Paris',
       });
       // Act
-      const other = Template.fromStack(costbot);
-      // Assess
-      other.hasResourceProperties('AWS::Scheduler::Schedule', {
-        ScheduleExpression: 'cron(30 8 ? * MON *)',
-        ScheduleExpressionTimezone: 'Europe/Paris',
-        Target: { Input: Match.stringLikeRegexp('"channel":"C0123ABCD"') },
+      const [schedule] = Object.values(
+        Template.fromStack(costbot).findResources('AWS::Scheduler::Schedule'),
+      );
+      const props = schedule?.Properties;
+      const listed = subscriptionFromSchedule({
+        name: props.Name,
+        expression: props.ScheduleExpression,
+        timeZone: props.ScheduleExpressionTimezone,
+        input: props.Target.Input,
+      });
+      // Assess: read back as the SchedulerStore reads every schedule of the group.
+      assert.deepEqual(listed, {
+        id: DIGEST_SUBSCRIPTION_ID,
+        channel: 'C0123ABCD',
+        cadence: { every: 'week', day: 'mon' },
+        time: '08:30',
+        timeZone: 'Europe/Paris',
+        report: { period: 'mtd' },
       });
     });
   });

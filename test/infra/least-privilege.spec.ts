@@ -9,6 +9,8 @@ import { before, describe, it } from 'node:test';
 import { App, type CfnElement, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
+import { SCHEDULE_GROUP } from '../../common/subscription.ts';
+import { SCHEDULER_SERVICE } from '../../infra/constructs/subscriptions.ts';
 import type { CostbotStack } from '../../infra/stacks/costbot-stack.ts';
 import { ReaderStack } from '../../infra/stacks/reader-stack.ts';
 import { arnOf, type CfnTemplate, type Pseudo, resolve } from './support/cfn.ts';
@@ -69,6 +71,7 @@ let readerTemplate: CfnTemplate;
 let stack: CostbotStack;
 let bucketArn: string;
 let stateMachineArn: string;
+let schedulerRoleArn: string;
 let parameterNames: CostbotStack['parameters']['names'];
 /** Trust policy of a reader role in account 222222222222 trusting this template's fetch role. */
 let readerTrust: PolicyDocument;
@@ -131,6 +134,7 @@ describe('Least privilege (IAM policy simulation of the synthesized stacks)', ()
     readerTemplate = Template.fromStack(built.reader).toJSON() as CfnTemplate;
     bucketArn = arnOf(template, logicalId(stack.charts.bucket), P);
     stateMachineArn = arnOf(template, logicalId(stack.stateMachine), P);
+    schedulerRoleArn = arnOf(template, logicalId(stack.subscriptions.role), P);
     parameterNames = stack.parameters.names;
     const fetchRoleArn = arnOf(template, logicalId(stack.report.roles.fetch), P);
     const readerApp = new App();
@@ -184,6 +188,17 @@ describe('Least privilege (IAM policy simulation of the synthesized stacks)', ()
     ...readParameter(parameterNames.slackBotToken),
     ...readParameter(parameterNames.slackSigningSecret),
   ];
+  /** A subscription's schedule in `group` (`<channel>.<id>`), and a group. */
+  const schedule = (group: string) =>
+    `arn:aws:scheduler:${REGION}:${ACCOUNT}:schedule/${group}/C0123ABCD.k3m9x2qa`;
+  const scheduleGroup = (group: string) =>
+    `arn:aws:scheduler:${REGION}:${ACCOUNT}:schedule-group/${group}`;
+  /** CreateSchedule passes the scheduler role (to the scheduler, unless told otherwise). */
+  const passSchedulerRole = (service: string = SCHEDULER_SERVICE): Request => ({
+    action: 'iam:PassRole',
+    resource: schedulerRoleArn,
+    context: { 'iam:PassedToService': service },
+  });
   /** The principal of a role the stack builds only with some settings (the defaults build it). */
   const synthesized = (what: string, role: IConstruct | undefined): Principal => {
     assert.ok(role, `${what} is synthesized`);
@@ -355,9 +370,38 @@ describe('Least privilege (IAM policy simulation of the synthesized stacks)', ()
         // The "Refresh link" button re-signs a chart link in the bot.
         ...readSigner(),
         decryptVia(VIA_SSM),
+        // Subscriptions: schedules of the costbot group, run as the scheduler role.
+        { action: 'scheduler:CreateSchedule', resource: schedule(SCHEDULE_GROUP) },
+        { action: 'scheduler:GetSchedule', resource: schedule(SCHEDULE_GROUP) },
+        { action: 'scheduler:DeleteSchedule', resource: schedule(SCHEDULE_GROUP) },
+        { action: 'scheduler:ListSchedules', resource: '*' },
+        passSchedulerRole(),
       ],
       denied: [
         ...common(),
+        // Another group's schedules, or the costbot group's elsewhere.
+        { action: 'scheduler:CreateSchedule', resource: schedule('default') },
+        { action: 'scheduler:CreateSchedule', resource: schedule('other') },
+        { action: 'scheduler:DeleteSchedule', resource: schedule('default') },
+        { action: 'scheduler:GetSchedule', resource: schedule('other') },
+        {
+          action: 'scheduler:CreateSchedule',
+          resource: schedule(SCHEDULE_GROUP).replace(REGION, 'us-east-1'),
+        },
+        // What it never does: change a schedule in place, or touch the group itself.
+        { action: 'scheduler:UpdateSchedule', resource: schedule(SCHEDULE_GROUP) },
+        { action: 'scheduler:CreateScheduleGroup', resource: scheduleGroup(SCHEDULE_GROUP) },
+        { action: 'scheduler:DeleteScheduleGroup', resource: scheduleGroup(SCHEDULE_GROUP) },
+        { action: 'scheduler:TagResource', resource: scheduleGroup(SCHEDULE_GROUP) },
+        // Passing another role, or the scheduler role to another service (or to none named).
+        {
+          action: 'iam:PassRole',
+          resource: `arn:aws:iam::${ACCOUNT}:role/costbot-admin`,
+          context: { 'iam:PassedToService': SCHEDULER_SERVICE },
+        },
+        passSchedulerRole('lambda.amazonaws.com'),
+        passSchedulerRole('states.amazonaws.com'),
+        { action: 'iam:PassRole', resource: schedulerRoleArn },
         { action: 'states:StartExecution', resource: OTHER_STATE_MACHINE },
         assumeReader(),
         { action: 'states:StartSyncExecution', resource: stateMachineArn },
@@ -456,29 +500,21 @@ describe('Least privilege (IAM policy simulation of the synthesized stacks)', ()
   );
 
   proves(
-    'digest schedule role',
-    () => {
-      const role = Object.entries(template.Resources).find(
-        ([, r]) =>
-          r.Type === 'AWS::IAM::Role' &&
-          JSON.stringify(r.Properties).includes('scheduler.amazonaws.com'),
-      );
-      assert.ok(role, 'the scheduler role exists');
-      return {
-        id: role[0],
-        arn: arnOf(template, role[0], P),
-        policies: identityPolicies(template, role[0], P),
-      };
-    },
+    'scheduler role (subscriptions and the digest run as it)',
+    () => principal(stack.subscriptions.role),
     () => ({
       allowed: [{ action: 'states:StartExecution', resource: stateMachineArn }],
       denied: [
         ...IAM_ACTIONS,
         { action: 'states:StartExecution', resource: OTHER_STATE_MACHINE },
+        { action: 'states:StartSyncExecution', resource: stateMachineArn },
         {
           action: 'lambda:InvokeFunction',
           resource: arnOf(template, logicalId(stack.report.functions.post), P),
         },
+        { action: 'scheduler:CreateSchedule', resource: schedule(SCHEDULE_GROUP) },
+        { action: 'scheduler:DeleteSchedule', resource: schedule(SCHEDULE_GROUP) },
+        passSchedulerRole(),
       ],
     }),
   );
@@ -590,13 +626,13 @@ describe('Least privilege (IAM policy simulation of the synthesized stacks)', ()
         ...Object.values(stack.report.roles).map((r) => logicalId(r)),
         logicalId(stack.stateMachine.role),
         logicalId(stack.signer.user),
+        logicalId(stack.subscriptions.role),
         ...(stack.bot ? [logicalId(stack.bot.role)] : []),
         ...(stack.links ? [logicalId(stack.links.role)] : []),
       ]);
       // Act
       const untested = Object.entries(template.Resources)
         .filter(([, r]) => r.Type === 'AWS::IAM::Role' || r.Type === 'AWS::IAM::User')
-        .filter(([, r]) => !JSON.stringify(r.Properties ?? {}).includes('scheduler.amazonaws.com'))
         .map(([id]) => id)
         .filter((id) => !tested.has(id));
       // Assess
@@ -608,6 +644,8 @@ describe('Least privilege (IAM policy simulation of the synthesized stacks)', ()
       const allowedOnStar = new Set([
         'cloudwatch:GetMetricData',
         'cloudwatch:ListMetrics',
+        // No resource type in the Service Authorization Reference; GroupName scopes the call.
+        'scheduler:ListSchedules',
         // Step Functions logging and tracing (CDK's, for the state machine role).
         'logs:CreateLogDelivery',
         'logs:GetLogDelivery',
