@@ -167,6 +167,6 @@ describe('Function: createSummarizeHandler', () => {
 
     // Assess
     assert.deepEqual(out.gate, { post: false, reason: 'yesterday $10.00 is not above $250' });
-    assert.deepEqual(out.summary.anomalies, []);
+    assert.deepEqual((out.summary as CostSummary).anomalies, []);
   });
 });
