@@ -353,6 +353,38 @@ describe('startLocalBot with a port in use', () => {
   }
 });
 
+describe('startLocalBot with a subscriptions.json it cannot read', () => {
+  const dir = suiteDir('costbot-subscriptions-file-');
+
+  it('names the file, leaves it as it was and the S3 port free', async () => {
+    // Prepare
+    const s3Port = await closedPort();
+    const file = join(dir(), 'subscriptions.json');
+    await writeFile(file, '{"schedules": "not a list"}\n');
+    const env = {
+      COSTBOT_LOCAL_DIR: dir(),
+      PORT: '0',
+      COSTBOT_LOCAL_S3_PORT: String(s3Port),
+      COSTBOT_LOCAL_LINKS_PORT: '0',
+      LOG_LEVEL: 'warn',
+    };
+
+    // Act
+    const refused = await startLocalBot(env).catch((e: unknown) => e);
+
+    // Assess
+    assert.ok(refused instanceof LocalFileError, String(refused));
+    assert.ok(refused.message.includes(file), refused.message);
+    assert.equal(await readFile(file, 'utf8'), '{"schedules": "not a list"}\n');
+    const again = createServer();
+    await new Promise<void>((resolve, reject) => {
+      again.once('error', reject);
+      again.listen(s3Port, '127.0.0.1', resolve);
+    });
+    await new Promise((resolve) => again.close(resolve));
+  });
+});
+
 describe('npm start and npm run digest, spawned', () => {
   // `nobody` must reach its own test directories below this one.
   const dir = suiteDir('costbot-cli-', 0o755);
