@@ -20,7 +20,7 @@ import type { Backend } from './backend.ts';
 import { runInput } from './report.ts';
 import type { ExecutionResult } from './runner.ts';
 import { SUBSCRIPTION_FILE, SubscriptionFileStore } from './subscription-file-store.ts';
-import { SubscriptionScheduler } from './subscription-scheduler.ts';
+import { type SchedulerClock, SubscriptionScheduler } from './subscription-scheduler.ts';
 
 type Env = Record<string, string | undefined>;
 
@@ -54,7 +54,7 @@ export async function startSubscriptions(
   env: Env,
   backend: Backend,
   log: Logger,
-  options: { retryIntervalMs?: number } = {},
+  options: { retryIntervalMs?: number; clock?: SchedulerClock } = {},
 ): Promise<LocalSubscriptions | undefined> {
   if (config.backend === 'aws') {
     const store = schedulerStoreFromConfig(config, env);
@@ -65,7 +65,7 @@ export async function startSubscriptions(
   const scheduler = new SubscriptionScheduler({
     store,
     run: (state, subscription) => {
-      const run = runInput(backend, state, options)
+      const run = runInput(backend, state, { retryIntervalMs: options.retryIntervalMs })
         .then((result) => {
           const reason = notPostedReason(result);
           log.info('scheduled run ended', {
@@ -79,6 +79,7 @@ export async function startSubscriptions(
       return run;
     },
     log,
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   await scheduler.start();
   return {
