@@ -174,7 +174,8 @@ describe('Function: describeSubscription', () => {
         report: { period: '7d', service: 'AmazonEC2' },
         condition: { kind: 'yesterday-above', dollars: 250 },
       }),
-      expected: 'weekdays at 09:30 Europe/Paris · 7-day report for AmazonEC2 · if yesterday &gt; $250',
+      expected:
+        'weekdays at 09:30 Europe/Paris · 7-day report for AmazonEC2 · if yesterday &gt; $250',
     },
     {
       name: 'weekly, one account, a change',
