@@ -95,6 +95,11 @@ export interface InfraConfig {
   allowedChannels: string[];
   /** User ids allowed to use `/aws-cost` (COSTBOT_ALLOWED_USERS); empty: all. */
   allowedUsers: string[];
+  /** User ids who may subscribe, unsubscribe and remove (COSTBOT_ADMIN_USERS); empty: all. */
+  adminUsers: string[];
+  /** COSTBOT_MAX_SUBSCRIPTIONS_PER_CHANNEL and COSTBOT_MAX_SUBSCRIPTIONS of the bot. */
+  maxSubscriptionsPerChannel: number;
+  maxSubscriptions: number;
   /** Prefix of the four SSM parameter names, e.g. `/costbot` → `/costbot/slack/bot-token`. */
   parameterPrefix: string;
   /** Add the AWS Parameters and Secrets Lambda Extension to functions that read parameters. */
@@ -126,6 +131,9 @@ export const INFRA_DEFAULTS = {
   linksReservedConcurrency: 5,
   allowedChannels: [] as string[],
   allowedUsers: [] as string[],
+  adminUsers: [] as string[],
+  maxSubscriptionsPerChannel: Number(SETTINGS.COSTBOT_MAX_SUBSCRIPTIONS_PER_CHANNEL.default),
+  maxSubscriptions: Number(SETTINGS.COSTBOT_MAX_SUBSCRIPTIONS.default),
   parameterPrefix: '/costbot',
   parametersExtension: true,
   alarmTopicKey: false,
@@ -230,6 +238,12 @@ export function loadInfraConfig(
     linksReservedConcurrency: read('linksReservedConcurrency', integer(1, 1000)),
     allowedChannels: read('allowedChannels', slackChannelIds),
     allowedUsers: read('allowedUsers', slackUserIds),
+    adminUsers: read('adminUsers', slackUserIds),
+    maxSubscriptionsPerChannel: read(
+      'maxSubscriptionsPerChannel',
+      SETTINGS.COSTBOT_MAX_SUBSCRIPTIONS_PER_CHANNEL.kind,
+    ),
+    maxSubscriptions: read('maxSubscriptions', SETTINGS.COSTBOT_MAX_SUBSCRIPTIONS.kind),
     parameterPrefix: read('parameterPrefix', ssmParameterPath),
     parametersExtension: read('parametersExtension', boolean),
     alarmTopicKey: read('alarmTopicKey', boolean),

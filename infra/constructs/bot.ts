@@ -37,6 +37,11 @@ export interface SlackBotProps {
   allowedChannels: string[];
   /** User ids allowed to use `/aws-cost`; empty: all. */
   allowedUsers: string[];
+  /** User ids who may subscribe, unsubscribe and remove subscriptions; empty: all. */
+  adminUsers: string[];
+  /** Subscriptions a channel, and all channels, may have. */
+  maxSubscriptionsPerChannel: number;
+  maxSubscriptions: number;
   logRetention: RetentionDays;
   architecture: Architecture;
   parametersExtension: boolean;
@@ -63,6 +68,9 @@ export class SlackBot extends Construct {
         [STATE_MACHINE_ARN_ENV]: props.stateMachine.stateMachineArn,
         COSTBOT_ALLOWED_CHANNELS: props.allowedChannels.join(','),
         COSTBOT_ALLOWED_USERS: props.allowedUsers.join(','),
+        COSTBOT_ADMIN_USERS: props.adminUsers.join(','),
+        COSTBOT_MAX_SUBSCRIPTIONS_PER_CHANNEL: String(props.maxSubscriptionsPerChannel),
+        COSTBOT_MAX_SUBSCRIPTIONS: String(props.maxSubscriptions),
         COSTBOT_SCHEDULER_ROLE_ARN: props.subscriptions.role.roleArn,
         COSTBOT_TIME_ZONE: props.timeZone,
       } satisfies Partial<Record<keyof typeof SETTINGS, string>>,

@@ -123,6 +123,13 @@ describe('Schema: one rule per kind of value, for the environment and CDK contex
     { env: 'COSTBOT_DIGEST_CHANNEL', key: 'digestChannel', bad: 'costs' },
     { env: 'COSTBOT_ALLOWED_CHANNELS', key: 'allowedChannels', bad: 'U0123ABCD' },
     { env: 'COSTBOT_ALLOWED_USERS', key: 'allowedUsers', bad: 'alice' },
+    { env: 'COSTBOT_ADMIN_USERS', key: 'adminUsers', bad: 'alice' },
+    {
+      env: 'COSTBOT_MAX_SUBSCRIPTIONS_PER_CHANNEL',
+      key: 'maxSubscriptionsPerChannel',
+      bad: '21',
+    },
+    { env: 'COSTBOT_MAX_SUBSCRIPTIONS', key: 'maxSubscriptions', bad: '0' },
     {
       env: 'COSTBOT_READER_ROLE_ARNS',
       key: 'readerRoleArns',

@@ -365,6 +365,24 @@ describe('Costbot stack', () => {
       });
       assert.equal(env.COSTBOT_TIME_ZONE, INFRA_DEFAULTS.scheduleTimeZone);
     });
+
+    it('gives the bot the subscription admins and limits (none, 10 a channel, 200 in all)', () => {
+      // Prepare
+      assert.ok(stack.bot);
+      // Act
+      const env = (
+        lambdaProps(stack.bot.function).Environment as { Variables: Record<string, unknown> }
+      ).Variables;
+      // Assess
+      assert.deepEqual(
+        [
+          env.COSTBOT_ADMIN_USERS,
+          env.COSTBOT_MAX_SUBSCRIPTIONS_PER_CHANNEL,
+          env.COSTBOT_MAX_SUBSCRIPTIONS,
+        ],
+        ['', '10', '200'],
+      );
+    });
   });
 
   describe('digest schedule', () => {
