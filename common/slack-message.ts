@@ -53,6 +53,11 @@ export function escapeMrkdwn(text: string): string {
   return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 }
 
+/** What {@link escapeMrkdwn} escaped, back as plain text (for places outside Slack). */
+export function plainText(mrkdwn: string): string {
+  return mrkdwn.replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&');
+}
+
 export function usd(amount: number): string {
   const sign = amount < 0 ? '-' : '';
   return `${sign}$${Math.abs(amount).toLocaleString('en-US', {

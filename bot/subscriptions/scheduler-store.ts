@@ -22,6 +22,7 @@ import {
   type ScheduleSummary,
 } from '@aws-sdk/client-scheduler';
 import { awsCall, classifyAwsError } from '../../common/aws-errors.ts';
+import { plainText } from '../../common/slack-message.ts';
 import {
   cronExpression,
   DIGEST_SUBSCRIPTION_ID,
@@ -83,7 +84,8 @@ export class SchedulerStore implements SubscriptionStore {
   }
 
   async create(subscription: Subscription): Promise<{ created: boolean }> {
-    const description = `costbot: ${describeSubscription(subscription)}`;
+    // The console shows the description as plain text, not mrkdwn.
+    const description = `costbot: ${plainText(describeSubscription(subscription))}`;
     try {
       await this.client.send(
         new CreateScheduleCommand({

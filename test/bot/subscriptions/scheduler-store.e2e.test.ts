@@ -114,7 +114,11 @@ describe('SchedulerStore against moto_server', () => {
       MaximumRetryAttempts: 2,
     });
     assert.deepEqual(JSON.parse(schedule.Target?.Input ?? ''), subscriptionInput(WEEKDAYS_PARIS));
-    assert.match(schedule.Description ?? '', /^costbot: weekdays at 09:30 Europe\/Paris/);
+    // Plain text in the console: no mrkdwn escapes.
+    assert.equal(
+      schedule.Description,
+      'costbot: weekdays at 09:30 Europe/Paris · 7-day report for AmazonEC2 · if yesterday > $250',
+    );
   });
 
   it("lists the channel's subscriptions, read back whole, and no other channel's", async (t) => {
