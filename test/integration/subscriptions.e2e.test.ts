@@ -137,6 +137,8 @@ describe('Subscriptions on npm start with COSTBOT_BACKEND=aws, against moto_serv
     const ack = await command('subscribe weekdays 09:30 service AmazonEC2 7d if yesterday > 250');
 
     // Assess
+    t.diagnostic(`one /aws-cost subscribe (list, count, create): ${Math.round(ack.ms)} ms`);
+    assert.ok(ack.ms < 3000, `${Math.round(ack.ms)} ms`);
     first = idOf(ack.text);
     assert.match(ack.text, /^Subscribed this channel: weekdays at 09:30 Europe\/Paris/);
     const schedule = await scheduler.send(
