@@ -3,7 +3,8 @@
  * Slack console on one port of 127.0.0.1. The console speaks Slack's protocol to the bot
  * (signed slash commands and interactions, a Web API, response_urls), so every request
  * takes the production code path; reports run in-process through the synthesized state
- * machine on the configured backend.
+ * machine on the configured backend. Subscriptions live in COSTBOT_LOCAL_DIR and fire
+ * in-process (`subscriptions.ts`), or in EventBridge Scheduler with COSTBOT_BACKEND=aws.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
