@@ -58,6 +58,8 @@ describe('Function: loadConfig', () => {
       localS3Port: 4568,
       slackApiUrl: 'https://slack.com/api/',
       stateMachineArn: null,
+      schedulerRoleArn: null,
+      timeZone: 'UTC',
       allowedChannels: [],
       allowedUsers: [],
       adminUsers: [],
@@ -108,6 +110,8 @@ describe('Function: loadConfig', () => {
       SLACK_API_URL: 'http://127.0.0.1:3999/api',
       COSTBOT_STATE_MACHINE_ARN:
         'arn:aws:states:us-east-1:123456789012:stateMachine:costbot-report',
+      COSTBOT_SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/costbot-scheduler',
+      COSTBOT_TIME_ZONE: 'Europe/Paris',
       COSTBOT_ALLOWED_CHANNELS: 'C0123ABCD, G0456EFGH',
       COSTBOT_ALLOWED_USERS: 'U0123ABCD',
       COSTBOT_ADMIN_USERS: 'U0ADMIN01',
@@ -150,6 +154,8 @@ describe('Function: loadConfig', () => {
       // A trailing slash is added so relative method names resolve below it.
       slackApiUrl: 'http://127.0.0.1:3999/api/',
       stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:costbot-report',
+      schedulerRoleArn: 'arn:aws:iam::123456789012:role/costbot-scheduler',
+      timeZone: 'Europe/Paris',
       allowedChannels: ['C0123ABCD', 'G0456EFGH'],
       allowedUsers: ['U0123ABCD'],
       adminUsers: ['U0ADMIN01'],
