@@ -114,8 +114,11 @@ export interface SubscriptionStore {
   create(subscription: Subscription): Promise<{ created: boolean }>;
   /** The channel's subscriptions, by id. */
   list(channel: string): Promise<Subscription[]>;
-  /** How many exist in all channels (for the overall limit). */
-  count(): Promise<number>;
+  /**
+   * How many exist in `channel`, or in all channels without one (for the limits): names only,
+   * cheaper than {@link list}, which reads each whole.
+   */
+  count(channel?: string): Promise<number>;
   /** Removes the channel's subscription `id`; false when it had none by that id. */
   remove(channel: string, id: string): Promise<boolean>;
 }

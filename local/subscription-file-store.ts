@@ -87,8 +87,9 @@ export class SubscriptionFileStore implements SubscriptionStore {
       .sort((a, b) => a.id.localeCompare(b.id));
   }
 
-  async count(): Promise<number> {
-    return (await this.read()).subscriptions.length;
+  async count(channel?: string): Promise<number> {
+    const all = await this.all();
+    return channel === undefined ? all.length : all.filter((s) => s.channel === channel).length;
   }
 
   remove(channel: string, id: string): Promise<boolean> {

@@ -79,7 +79,9 @@ export class SchedulerStore implements SubscriptionStore {
     private readonly options: SchedulerStoreOptions,
   ) {
     this.groupName = options.groupName ?? SCHEDULE_GROUP;
-    this.concurrency = options.concurrency ?? 5;
+    // A channel's whole list (at most 20) in two rounds of GetSchedule: the list is answered
+    // within Slack's 3 s.
+    this.concurrency = options.concurrency ?? 10;
     this.pageSize = options.pageSize ?? 100;
   }
 
@@ -120,13 +122,7 @@ export class SchedulerStore implements SubscriptionStore {
   }
 
   async list(channel: string): Promise<Subscription[]> {
-    // `<channel>.`: scheduleName checks the channel, so nothing else becomes a prefix.
-    const prefix = scheduleName(channel, DIGEST_SUBSCRIPTION_ID).replace(/[^.]+$/, '');
-    const names = (await this.summaries(prefix, this.options.maxPerChannel))
-      .map((s) => s.Name ?? '')
-      // Also filtered here: the prefix is the service's filter, and one that ignored it would
-      // hand this channel another channel's subscriptions.
-      .filter((name) => parseScheduleName(name)?.channel === channel);
+    const names = await this.namesIn(channel, this.options.maxPerChannel);
     const found = await mapLimited(
       names.slice(0, this.options.maxPerChannel),
       this.concurrency,
@@ -137,8 +133,23 @@ export class SchedulerStore implements SubscriptionStore {
       .sort((a, b) => a.id.localeCompare(b.id));
   }
 
-  async count(): Promise<number> {
+  async count(channel?: string): Promise<number> {
+    if (channel !== undefined)
+      return (await this.namesIn(channel, Number.POSITIVE_INFINITY)).length;
     return (await this.summaries(undefined, Number.POSITIVE_INFINITY)).length;
+  }
+
+  /** Names of the channel's schedules, from ListSchedules alone. */
+  private async namesIn(channel: string, atMost: number): Promise<string[]> {
+    // `<channel>.`: scheduleName checks the channel, so nothing else becomes a prefix.
+    const prefix = scheduleName(channel, DIGEST_SUBSCRIPTION_ID).replace(/[^.]+$/, '');
+    return (
+      (await this.summaries(prefix, atMost))
+        .map((s) => s.Name ?? '')
+        // Also filtered here: the prefix is the service's filter, and one that ignored it would
+        // hand this channel another channel's subscriptions.
+        .filter((name) => parseScheduleName(name)?.channel === channel)
+    );
   }
 
   async remove(channel: string, id: string): Promise<boolean> {

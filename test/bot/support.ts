@@ -550,9 +550,10 @@ export class MemorySubscriptionStore implements SubscriptionStore {
     return [...this.byName.values()].filter((s) => s.channel === channel);
   }
 
-  async count(): Promise<number> {
-    this.record('count');
-    return this.byName.size;
+  async count(channel?: string): Promise<number> {
+    this.record(channel === undefined ? 'count' : `count ${channel}`);
+    const all = [...this.byName.values()];
+    return channel === undefined ? all.length : all.filter((s) => s.channel === channel).length;
   }
 
   async remove(channel: string, id: string): Promise<boolean> {

@@ -104,6 +104,8 @@ describe('SubscriptionFileStore', () => {
       assert.deepEqual(listed, [DAILY, WEEKLY]);
       assert.deepEqual(await store.list('C0OTHER'), [ELSEWHERE]);
       assert.equal(await store.count(), 3);
+      assert.equal(await store.count('C0LOCAL'), 2);
+      assert.equal(await store.count('C0NONE'), 0);
       assert.equal((await store.all()).length, 3);
     });
 

@@ -2,7 +2,7 @@
  * `/aws-cost subscribe …`, `/aws-cost subscriptions` and `/aws-cost unsubscribe <id>`: each
  * asks the subscription store, then acks with the answer (ephemeral). The store calls come
  * before the ack, so on Lambda they count against Slack's 3 s: the store's client is built with
- * short timeouts (`bot/lambda.ts`), `subscribe` asks for the channel's list and the total at
+ * short timeouts (`bot/lambda.ts`), `subscribe` counts the channel's and all (names only) at
  * once, and the rest is pure (`bot/subscriptions/replies.ts`).
  *
  * A retried `subscribe` (Slack resends after 3 s) carries the same team and trigger id, so it
@@ -67,12 +67,16 @@ async function subscribe(
     ...(parsed.condition ? { condition: parsed.condition } : {}),
     createdBy: command.user_id,
   };
-  const [existing, total] = await Promise.all([store.list(command.channel_id), store.count()]);
-  // A retry of a request that was saved: confirmed again, not counted against the limits.
-  const saved = existing.find((s) => s.id === subscription.id);
-  if (saved) return subscribedReply(saved, now);
-  const refusal = limitRefusal({ channel: existing.length, total }, deps.limits);
-  if (refusal) return { text: refusal };
+  // Names only (one ListSchedules each, at once), then the create: two round trips before
+  // the ack, not a GetSchedule per subscription of the channel.
+  const [inChannel, total] = await Promise.all([store.count(command.channel_id), store.count()]);
+  const refusal = limitRefusal({ channel: inChannel, total }, deps.limits);
+  if (refusal) {
+    // A retry of a request that was saved, and filled the channel: confirmed again, not refused.
+    const saved = (await store.list(command.channel_id)).find((s) => s.id === subscription.id);
+    return saved ? subscribedReply(saved, now) : { text: refusal };
+  }
+  // created: false is a retried request (same team and trigger id): the same subscription.
   const { created } = await store.create(subscription);
   deps.log.info('subscription created', {
     id: subscription.id,

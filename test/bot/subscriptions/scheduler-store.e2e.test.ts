@@ -162,16 +162,21 @@ describe('SchedulerStore against moto_server', () => {
     assert.equal(count, 6);
   });
 
-  it('counts the subscriptions of every channel', async (t) => {
+  it('counts the subscriptions of every channel, and of one channel (its own only)', async (t) => {
     if (skipWithoutMoto(t)) return;
     // Prepare
     const s = store();
     assert.equal(await s.count(), 0);
     for (const sub of [WEEKDAYS_PARIS, MONTHLY_NEW_YORK, OTHER_CHANNEL]) await s.create(sub);
     // Act
-    const count = await s.count();
+    const [count, here, there, none] = [
+      await s.count(),
+      await s.count('C0123ABCD'),
+      await s.count(OTHER_CHANNEL.channel),
+      await s.count('C0NONE000'),
+    ];
     // Assess
-    assert.equal(count, 3);
+    assert.deepEqual([count, here, there, none], [3, 2, 1, 0]);
   });
 
   it('removes a subscription: the schedule is gone; removing it again is false', async (t) => {

@@ -146,29 +146,43 @@ describe('Listener: subscriptionCommand (subscribe)', () => {
 
     // Act
     await subscriptionCommand(first.args, SUBSCRIBE, deps(store));
+    const saved = structuredClone([...store.byName.values()]);
     await subscriptionCommand(retry.args, SUBSCRIBE, deps(store));
 
-    // Assess
-    assert.equal(store.byName.size, 1);
+    // Assess: the store kept the first (its create answered created: false to the retry).
+    assert.deepEqual([...store.byName.values()], saved);
     assert.deepEqual(retry.acks, first.acks);
-    assert.equal(store.calls.filter((c) => c.startsWith('create')).length, 1);
   });
 
-  it('confirms a retry the store reports as existing (created: false) in the same words', async () => {
-    // Prepare: the retry's list ran before the first request's create landed.
-    const store = new MemorySubscriptionStore();
+  it('confirms a retry whose first request filled the channel, instead of refusing it', async () => {
+    // Prepare: the first request took the channel's last place.
+    const store = new MemorySubscriptionStore(many(2));
+    const limits = { perChannel: 3, total: 5 };
     const first = commandArgs();
-    await subscriptionCommand(first.args, SUBSCRIBE, deps(store));
-    const late = new MemorySubscriptionStore([...store.byName.values()]);
-    late.list = async () => [];
+    await subscriptionCommand(first.args, SUBSCRIBE, deps(store, { limits }));
     const retry = commandArgs();
 
     // Act
-    await subscriptionCommand(retry.args, SUBSCRIBE, deps(late));
+    await subscriptionCommand(retry.args, SUBSCRIBE, deps(store, { limits }));
 
     // Assess
-    assert.equal(late.byName.size, 1);
+    assert.equal(store.byName.size, 3);
+    assert.match(first.acks[0]?.text ?? '', /^Subscribed this channel/);
     assert.deepEqual(retry.acks, first.acks);
+  });
+
+  it('asks the store for names only before creating: two counts at once, then the create', async () => {
+    // Prepare
+    const store = new MemorySubscriptionStore(many(2));
+    const { args } = commandArgs();
+
+    // Act
+    await subscriptionCommand(args, SUBSCRIBE, deps(store));
+
+    // Assess
+    assert.deepEqual(store.calls.slice(0, 2).sort(), ['count', `count ${CHANNEL}`].sort());
+    assert.match(store.calls[2] ?? '', /^create /);
+    assert.equal(store.calls.length, 3);
   });
 
   it('refuses someone not in COSTBOT_ADMIN_USERS before asking the store', async () => {
