@@ -47,10 +47,27 @@ function doctorDeps(deps: BotDeps): DoctorCommandDeps | undefined {
   const build = deps.doctor;
   if (!build) return undefined;
   return {
-    run: (slack) => {
+    run: (slack, channel) => {
       const clients = build(slack);
+      const store = deps.subscriptions;
       return runDoctor(
-        { ...clients, timeoutMs: clients.timeoutMs ?? BOT_CHECK_TIMEOUT_MS },
+        {
+          ...clients,
+          timeoutMs: clients.timeoutMs ?? BOT_CHECK_TIMEOUT_MS,
+          // This channel's subscriptions whole (one list), the others by count: names only.
+          ...(store
+            ? {
+                subscriptions: async () => {
+                  const [known, total] = await Promise.all([store.list(channel), store.count()]);
+                  return {
+                    known,
+                    where: 'in this channel',
+                    others: Math.max(0, total - known.length),
+                  };
+                },
+              }
+            : {}),
+        },
         { only: BOT_CHECKS, perspective: 'bot' },
       );
     },

@@ -24,6 +24,8 @@ import { REPO_ROOT } from '../infra/paths.ts';
 import { localDoctorDeps, localParameterFile } from '../local/doctor-deps.ts';
 import { ensureLocalDir, ensureParameterFile } from '../local/parameter-file.ts';
 import { startLocalS3 } from '../local/s3-server.ts';
+import { SUBSCRIPTION_FILE } from '../local/subscription-file-store.ts';
+import { subscriptionFileStore } from '../local/subscriptions.ts';
 import { sdkIdentityApi, sdkIdentityClients } from './aws.ts';
 import { awsDoctorDeps } from './deps.ts';
 import { formatTable } from './format.ts';
@@ -136,8 +138,15 @@ async function localDeps(
     if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
     s3Endpoint = `http://127.0.0.1:${config.localS3Port}`;
   }
+  const subscriptions = subscriptionFileStore(config);
   const deps: DoctorDeps = {
     ...localDoctorDeps(config, { s3Endpoint }),
+    // npm start's subscriptions, all of them: the local digest is not scheduled.
+    subscriptions: async () => ({
+      known: await subscriptions.all(),
+      where: `in ${SUBSCRIPTION_FILE}`,
+      others: 0,
+    }),
     identity: localIdentity(file, signer.accessKeyId || undefined),
     noSlackReason:
       'No Slack configured (local): the local console stands in for Slack while `npm start` runs; `/aws-cost doctor` there checks it.',

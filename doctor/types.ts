@@ -9,6 +9,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { CostbotConfig } from '../common/config.ts';
 import type { ParameterReader } from '../common/parameters.ts';
+import type { Subscription } from '../common/subscription.ts';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
@@ -31,6 +32,14 @@ export interface CheckResult {
   fix?: string;
   /** The statement that would allow a denied call, when the explainer could name one. */
   statement?: PolicyStatement;
+}
+
+/** What the bill knows of the subscriptions: some whole, the rest by count (priced as daily). */
+export interface KnownSubscriptions {
+  known: Subscription[];
+  /** Where the known ones are, in words: `in this channel`, `in subscriptions.json`. */
+  where: string;
+  others: number;
 }
 
 /** The groups of checks; the bot runs only some of them (see `BOT_CHECKS`). */
@@ -148,6 +157,11 @@ export interface DoctorDeps {
   readerRoles?: { arns: string[]; externalId?: string };
   /** The digest schedule, as deployed: `cron(...)` and an IANA time zone. */
   schedule?: { cron: string; timeZone: string };
+  /**
+   * The subscriptions whose runs the bill prices, when a store is at hand: those known whole
+   * (the asking channel's, or all of a local file), and how many more exist, known by count.
+   */
+  subscriptions?: () => Promise<KnownSubscriptions>;
   /** Days after which the signer key should be rotated. Default 90. */
   rotationDays?: number;
   /** Per-check time limit, so a dead endpoint cannot hang the doctor. Default 10 s. */

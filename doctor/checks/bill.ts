@@ -1,15 +1,17 @@
 /**
- * The bot's own bill: what the digests of the configured schedule will cost AWS over the next
- * 30 days at list prices (`common/report-cost.ts`), and what one `/aws-cost` adds, fresh or
- * answered from a reused billing read. A digest is priced as a typical payer account's: one
- * ListMetrics page and 31 metrics (the total and 30 services). Without a known schedule (the
- * bot does not see it) one digest a day is assumed, and said.
+ * The bot's own bill: what the scheduled reports (the subscriptions, or the configured digest
+ * schedule) will cost AWS over the next 30 days at list prices (`common/report-cost.ts`), and
+ * what one `/aws-cost` adds, fresh or answered from a reused billing read. A scheduled report is
+ * priced as a typical payer account's digest: one ListMetrics page and 31 metrics (the total and
+ * 30 services). From the bot, the asking channel's subscriptions are read whole and the others
+ * counted; without a store or a known schedule one digest a day is assumed, and said.
  */
 
 import { runTimes } from '../../common/cron.ts';
 import { CronError } from '../../common/errors.ts';
 import { type ReportUsage, reportCost, tinyUsd } from '../../common/report-cost.ts';
-import type { CheckResult } from '../types.ts';
+import { cronExpression } from '../../common/subscription.ts';
+import type { CheckResult, KnownSubscriptions } from '../types.ts';
 import type { CheckContext } from './context.ts';
 
 /**
@@ -41,21 +43,73 @@ export function runsWithin(cron: string, timeZone: string, from: Date): number {
   return runs;
 }
 
-export function billResults(ctx: CheckContext): CheckResult[] {
+/** How many scheduled reports the next `DAYS` days hold, and those reports in words. */
+interface Scheduled {
+  runs: number;
+  which: string;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** The deployed digest's runs, from its cron; one a day when it is not known or not readable. */
+function digestRuns(ctx: CheckContext): Scheduled {
+  const schedule = ctx.deps.schedule;
+  if (!schedule)
+    return { runs: DAYS, which: 'one digest a day assumed (the schedule is not known here)' };
+  try {
+    const runs = runsWithin(schedule.cron, schedule.timeZone, ctx.now);
+    return {
+      runs,
+      which: `${plural(runs, 'digest')} in the next ${DAYS} days (${schedule.cron} in ${schedule.timeZone})`,
+    };
+  } catch (error) {
+    if (!(error instanceof CronError)) throw error;
+    return {
+      runs: DAYS,
+      which: `one digest a day assumed (the schedule cannot be read: ${error.message})`,
+    };
+  }
+}
+
+/**
+ * The subscriptions' runs: each known one by its own schedule, the others as daily (an upper
+ * bound: none runs more than once a day). The stack's digest is one of them once deployed.
+ */
+function subscriptionRuns(ctx: CheckContext, subs: KnownSubscriptions): Scheduled {
+  const known = subs.known.reduce(
+    (sum, s) => sum + runsWithin(cronExpression(s), s.timeZone, ctx.now),
+    0,
+  );
+  const conditioned = subs.known.filter((s) => s.condition).length;
+  const parts = [
+    `${plural(subs.known.length, 'subscription')} ${subs.where} (${plural(known, 'run')})`,
+  ];
+  if (subs.others > 0) parts.push(`${subs.others} elsewhere counted as daily`);
+  if (conditioned > 0) {
+    parts.push(
+      `${conditioned} with a condition priced as if it always posts (a run whose condition does not hold stops before the chart)`,
+    );
+  }
+  return {
+    runs: known + subs.others * DAYS,
+    which: `the scheduled reports of the next ${DAYS} days: ${parts.join('; ')}`,
+  };
+}
+
+export async function billResults(ctx: CheckContext): Promise<CheckResult[]> {
   const id = 'bill.month';
   const title = "The bot's own AWS bill";
-  const schedule = ctx.deps.schedule;
-  let runs = DAYS;
-  let which = 'one digest a day assumed (the schedule is not known here)';
-  if (schedule) {
+  let scheduled = digestRuns(ctx);
+  if (ctx.deps.subscriptions) {
     try {
-      runs = runsWithin(schedule.cron, schedule.timeZone, ctx.now);
-      which = `${runs} digest${runs === 1 ? '' : 's'} in the next ${DAYS} days (${schedule.cron} in ${schedule.timeZone})`;
+      scheduled = subscriptionRuns(ctx, await ctx.call(ctx.deps.subscriptions()));
     } catch (error) {
-      if (!(error instanceof CronError)) throw error;
-      which = `one digest a day assumed (the schedule cannot be read: ${error.message})`;
+      return [ctx.cannotTell(id, title, error)];
     }
   }
+  const { runs, which } = scheduled;
   const digest = reportCost(TYPICAL_DIGEST).dollars.total;
   // A command reads the same, but is not named as a scheduled run.
   const command = reportCost({ ...TYPICAL_DIGEST, scheduled: false }).dollars.total;

@@ -13,6 +13,7 @@ import { ExpressReceiver } from '@slack/bolt';
 import { type BotDeps, createBotApp } from '../../bot/app.ts';
 import { CHECKING, doctorCommand } from '../../bot/listeners/commands/doctor.ts';
 import { loadConfig } from '../../common/config.ts';
+import type { Subscription } from '../../common/subscription.ts';
 import { botDoctorDeps } from '../../doctor/deps.ts';
 import { formatSlack } from '../../doctor/format.ts';
 import type { CheckResult } from '../../doctor/types.ts';
@@ -21,6 +22,7 @@ import { localDoctorDeps } from '../../local/doctor-deps.ts';
 import { ensureParameterFile } from '../../local/parameter-file.ts';
 import { type LocalS3, startLocalS3 } from '../../local/s3-server.ts';
 import {
+  MemorySubscriptionStore,
   memoryBoltLogger,
   memoryLogger,
   RecordingStarter,
@@ -124,7 +126,11 @@ describe('/aws-cost doctor over HTTP', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  async function startBot(env: Record<string, string>, doctor?: BotDeps['doctor']) {
+  async function startBot(
+    env: Record<string, string>,
+    doctor?: BotDeps['doctor'],
+    subscriptions?: BotDeps['subscriptions'],
+  ) {
     const starter = new RecordingStarter();
     const logger = memoryBoltLogger();
     const receiver = new ExpressReceiver({
@@ -142,6 +148,7 @@ describe('/aws-cost doctor over HTTP', () => {
         doctor:
           doctor ??
           ((api) => botDoctorDeps(localDoctorDeps(config, { s3Endpoint: s3.endpoint }), api)),
+        ...(subscriptions ? { subscriptions } : {}),
       },
       { botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET },
       { receiver, logger },
@@ -218,6 +225,45 @@ describe('/aws-cost doctor over HTTP', () => {
       /Link-signing key|Next morning digest|Reader role/,
       'deployer checks are not run from the bot',
     );
+  });
+
+  it("prices the asking channel's subscriptions whole and the other channels' by count", async () => {
+    // Prepare: one weekday subscription here, two in another channel.
+    slack.reset();
+    const mine: Subscription = {
+      id: 'mine0001',
+      channel: 'C0COSTS01',
+      cadence: { every: 'weekday' },
+      time: '09:00',
+      timeZone: 'Europe/Paris',
+      report: { period: 'mtd' },
+    };
+    const store = new MemorySubscriptionStore([
+      mine,
+      { ...mine, id: 'other001', channel: 'C0OTHER01' },
+      { ...mine, id: 'other002', channel: 'C0OTHER01' },
+    ]);
+    const bot = await startBot(
+      { COSTBOT_DIGEST_CHANNEL: 'C0COSTS01' },
+      (slackApi) => healthyDeps({ slack: () => slackApi }),
+      store,
+    );
+
+    // Act
+    await bot.send('doctor', slack.responseUrl('doctor-bill'));
+    await slack.waitForMessages(1);
+    await bot.close();
+
+    // Assess
+    const text = postedText(
+      slack.messages[0] ?? { method: '', token: undefined, params: {}, at: 0 },
+    );
+    assert.match(
+      text,
+      /for the scheduled reports of the next 30 days: 1 subscription in this channel \(2[12] runs\); 2 elsewhere counted as daily/,
+      text,
+    );
+    assert.deepEqual(store.calls.sort(), ['count', 'list C0COSTS01']);
   });
 
   it('checks the local backend by default: the parameter file, the S3 server, the demo metrics, Slack', async () => {

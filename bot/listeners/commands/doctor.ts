@@ -20,8 +20,11 @@ export const BOT_CHECK_TIMEOUT_MS = 1_200;
 export const CHECKING = 'Checking… (parameters, bucket, billing metrics, Slack)';
 
 export interface DoctorCommandDeps {
-  /** Runs the bot's checks with this Slack client. Called only after the ack. */
-  run: (slack: SlackApi) => Promise<CheckResult[]>;
+  /**
+   * Runs the bot's checks with this Slack client, for the channel asking (its subscriptions
+   * are what the bill check reads whole). Called only after the ack.
+   */
+  run: (slack: SlackApi, channel: string) => Promise<CheckResult[]>;
   log: Logger;
 }
 
@@ -41,7 +44,7 @@ export async function doctorCommand(
 ): Promise<void> {
   await ack({ response_type: 'ephemeral', text: CHECKING });
   try {
-    const results = await deps.run(listenerSlackApi(client));
+    const results = await deps.run(listenerSlackApi(client), command.channel_id);
     deps.log.info('doctor ran', {
       user: command.user_id,
       channel: command.channel_id,
