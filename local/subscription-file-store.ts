@@ -19,6 +19,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { LocalFileError } from '../common/errors.ts';
+import { plainText } from '../common/slack-message.ts';
 import {
   cronExpression,
   describeSubscription,
@@ -74,7 +75,7 @@ export class SubscriptionFileStore implements SubscriptionStore {
         name,
         expression: cronExpression(subscription),
         timeZone: subscription.timeZone,
-        description: describeSubscription(subscription),
+        description: plainText(describeSubscription(subscription)),
         input: subscriptionInput(subscription),
       };
       return { result: { created: true }, next: { schedules: [...file.schedules, entry] } };

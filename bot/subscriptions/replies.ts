@@ -143,7 +143,7 @@ export function listReply(
   const sorted = [...subscriptions].sort((a, b) => a.id.localeCompare(b.id));
   const title = `${head}*Subscriptions in this channel* (${sorted.length} of at most ${options.limit})`;
   return {
-    text: `${head}${sorted.length} subscriptions in this channel: ${sorted.map((s) => s.id).join(', ')}`,
+    text: `${head}${sorted.length} subscription${sorted.length === 1 ? '' : 's'} in this channel: ${sorted.map((s) => s.id).join(', ')}`,
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text: title } },
       // Two blocks each: 20 subscriptions (the highest limit) and the title stay under Slack's 50.

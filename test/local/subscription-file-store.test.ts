@@ -56,6 +56,10 @@ describe('SubscriptionFileStore', () => {
       assert.equal(file.schedules[0].name, 'C0LOCAL.k3m9x2qa');
       assert.equal(file.schedules[0].expression, 'cron(0 9 * * ? *)');
       assert.equal(file.schedules[0].timeZone, 'Europe/Paris');
+      assert.equal(
+        file.schedules[0].description,
+        'daily at 09:00 Europe/Paris · month-to-date report · if anomaly',
+      );
       assert.deepEqual(file.schedules[0].input, subscriptionInput(DAILY));
       assert.equal((await stat(path)).mode & 0o777, 0o600);
       assert.deepEqual(await readdir(dir), [SUBSCRIPTION_FILE]);

@@ -17,6 +17,15 @@ import type { Subscription } from '../../../common/subscription.ts';
 /** Slack's limit on blocks in one message. */
 const MAX_BLOCKS = 50;
 
+const DAILY: Subscription = {
+  id: 'daily001',
+  channel: 'C0123ABCD',
+  cadence: { every: 'day' },
+  time: '09:00',
+  timeZone: 'UTC',
+  report: { period: 'mtd' },
+};
+
 describe('Function: mayManage', () => {
   it('lets everyone manage without admins, and only the admins with them', () => {
     assert.equal(mayManage([], 'U0ANY0001'), true);
@@ -72,6 +81,19 @@ describe('Function: listReply', () => {
       ids,
       subscriptions.map((s) => subscriptionBlockId(s.id)),
     );
+  });
+
+  it('counts in its notification text, one or many', () => {
+    // Prepare
+    const one = DAILY;
+    // Act
+    const single = listReply([one], new Date('2026-11-23T06:00:00Z'), { limit: 10 }).text;
+    const two = listReply([one, { ...one, id: 'second01' }], new Date('2026-11-23T06:00:00Z'), {
+      limit: 10,
+    }).text;
+    // Assess
+    assert.match(single, new RegExp(`^1 subscription in this channel: ${one.id}$`));
+    assert.match(two, /^2 subscriptions in this channel: /);
   });
 
   it('says how to add one when the channel has none', () => {
