@@ -4,7 +4,7 @@
  * Every test starts from a reset moto and the same seed, minus what it breaks.
  */
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it, type TestContext } from 'node:test';
+import { after, before, beforeEach, describe, it } from 'node:test';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import {
   CreateAccessKeyCommand,
@@ -19,7 +19,7 @@ import { DeleteParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk
 import { doctorCli } from '../../doctor/cli.ts';
 import type { CheckResult } from '../../doctor/types.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '../faults/slack-api.ts';
-import { type MotoServer, motoEnv, startMoto } from '../support/moto.ts';
+import { type MotoServer, motoEnv, skipWithoutMoto, startMoto } from '../support/moto.ts';
 import { byId } from './support.ts';
 
 const ACCOUNT = '123456789012';
@@ -125,12 +125,6 @@ async function doctor(
   return { code, results: out ? (JSON.parse(out) as CheckResult[]) : [], err };
 }
 
-function skipWithoutMoto(t: TestContext): boolean {
-  if (moto) return false;
-  t.skip('moto_server is not installed');
-  return true;
-}
-
 describe('npm run doctor against moto_server', () => {
   before(async () => {
     moto = await startMoto();
@@ -159,7 +153,7 @@ describe('npm run doctor against moto_server', () => {
   });
 
   it('passes a healthy setup, checking every parameter, the key, billing, bucket and Slack', async (t) => {
-    if (skipWithoutMoto(t)) return;
+    if (skipWithoutMoto(t, moto)) return;
     // Prepare
     await seed();
 
@@ -197,7 +191,7 @@ describe('npm run doctor against moto_server', () => {
   });
 
   it('fails a missing parameter', async (t) => {
-    if (skipWithoutMoto(t)) return;
+    if (skipWithoutMoto(t, moto)) return;
     // Prepare
     await seed();
     await new SSMClient({}).send(
@@ -216,7 +210,7 @@ describe('npm run doctor against moto_server', () => {
   });
 
   it('warns about secrets stored as plain String parameters', async (t) => {
-    if (skipWithoutMoto(t)) return;
+    if (skipWithoutMoto(t, moto)) return;
     // Prepare
     await seed({ type: 'String' });
 
@@ -229,7 +223,7 @@ describe('npm run doctor against moto_server', () => {
   });
 
   it('fails a session key (ASIA…) as the signer', async (t) => {
-    if (skipWithoutMoto(t)) return;
+    if (skipWithoutMoto(t, moto)) return;
     // Prepare
     await seed({ values: { '/costbot/signer/access-key-id': 'ASIAIOSFODNN7EXAMPLE' } });
 
@@ -243,7 +237,7 @@ describe('npm run doctor against moto_server', () => {
   });
 
   it('fails an inactive signer key, and a key IAM does not know', async (t) => {
-    if (skipWithoutMoto(t)) return;
+    if (skipWithoutMoto(t, moto)) return;
     // Prepare
     await seed();
     await new IAMClient({}).send(
@@ -274,7 +268,7 @@ describe('npm run doctor against moto_server', () => {
   });
 
   it('fails when there are no billing metrics: billing alerts off, or not the payer account', async (t) => {
-    if (skipWithoutMoto(t)) return;
+    if (skipWithoutMoto(t, moto)) return;
     // Prepare
     await seed({ metrics: false });
 
@@ -292,7 +286,7 @@ describe('npm run doctor against moto_server', () => {
   });
 
   it('fails a missing bucket', async (t) => {
-    if (skipWithoutMoto(t)) return;
+    if (skipWithoutMoto(t, moto)) return;
     // Prepare
     await seed({ bucket: false });
 
@@ -308,7 +302,7 @@ describe('npm run doctor against moto_server', () => {
   });
 
   it('fails an invalid Slack token, with the hint', async (t) => {
-    if (skipWithoutMoto(t)) return;
+    if (skipWithoutMoto(t, moto)) return;
     // Prepare
     await seed();
     slack.validToken = 'xoxb-the-current-token';
@@ -325,7 +319,7 @@ describe('npm run doctor against moto_server', () => {
   });
 
   it('fails when the bot is not in the digest channel, and when a scope is missing', async (t) => {
-    if (skipWithoutMoto(t)) return;
+    if (skipWithoutMoto(t, moto)) return;
     // Prepare
     await seed();
     slack.memberOf = new Set();
@@ -387,7 +381,7 @@ describe('npm run doctor against moto_server', () => {
     });
 
     it('passes a role that trusts the caller and blames the trust policy of one that names another principal', async (t) => {
-      if (skipWithoutMoto(t)) return;
+      if (skipWithoutMoto(t, moto)) return;
       // Prepare
       const env = { ...process.env };
       Object.assign(process.env, deployer);

@@ -16,7 +16,7 @@
  *   test policy allows those; the deployed role's policy is proved by the IAM simulation.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it, type TestContext } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import {
   CreateAccessKeyCommand,
@@ -40,7 +40,7 @@ import {
   fetchDepsFromConfig,
   readerSessionsFromConfig,
 } from '../../workflows/steps/fetch/handler.ts';
-import { type MotoServer, motoEnv, startMoto } from '../support/moto.ts';
+import { type MotoServer, motoEnv, skipWithoutMoto, startMoto } from '../support/moto.ts';
 
 const ACCOUNT = '123456789012';
 const ROLE_NAME = 'costbot-cloudwatch-reader';
@@ -177,14 +177,8 @@ describe('Integration: reader roles against moto_server', () => {
     });
   }
 
-  function skipWithoutMoto(t: TestContext): boolean {
-    if (moto) return false;
-    t.skip('moto_server is not installed');
-    return true;
-  }
-
   it('lets the trusted caller assume the reader role and read the account’s own total', async (t) => {
-    if (skipWithoutMoto(t)) return;
+    if (skipWithoutMoto(t, moto)) return;
     // Prepare
     const fetchHandler = handlerAs('a');
 
@@ -214,7 +208,7 @@ describe('Integration: reader roles against moto_server', () => {
   });
 
   it('refuses a caller the trust policy does not name, with AwsAccessDeniedError', async (t) => {
-    if (skipWithoutMoto(t)) return;
+    if (skipWithoutMoto(t, moto)) return;
     // Prepare
     const fetchHandler = handlerAs('b');
 

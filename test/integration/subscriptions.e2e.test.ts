@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it, type TestContext } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import {
   CreateScheduleGroupCommand,
   GetScheduleCommand,
@@ -27,7 +27,7 @@ import {
   slashCommandForm,
   startResponseSink,
 } from '../bot/support.ts';
-import { type MotoServer, motoEnv, startMoto } from '../support/moto.ts';
+import { type MotoServer, motoEnv, skipWithoutMoto, startMoto } from '../support/moto.ts';
 
 const SIGNING_SECRET = '0123456789abcdef0123456789abcdef';
 const STATE_MACHINE = 'arn:aws:states:us-east-1:123456789012:stateMachine:CostReport';
@@ -42,12 +42,6 @@ let bot: LocalBot;
 let sink: ResponseSink;
 let triggers = 0;
 const saved = { ...process.env };
-
-function skipWithoutMoto(t: TestContext): boolean {
-  if (moto) return false;
-  t.skip('moto_server not installed');
-  return true;
-}
 
 async function send(body: string, headers: Record<string, string> = {}) {
   const started = performance.now();
@@ -132,7 +126,7 @@ describe('Subscriptions on npm start with COSTBOT_BACKEND=aws, against moto_serv
   let first = '';
 
   it('subscribe makes one schedule in the costbot group with the expression, zone and input', async (t) => {
-    if (skipWithoutMoto(t)) return;
+    if (skipWithoutMoto(t, moto)) return;
     // Act
     const ack = await command('subscribe weekdays 09:30 service AmazonEC2 7d if yesterday > 250');
 
@@ -164,7 +158,7 @@ describe('Subscriptions on npm start with COSTBOT_BACKEND=aws, against moto_serv
   });
 
   it("a retried command (Slack's X-Slack-Retry-Num) confirms the same one and makes no second", async (t) => {
-    if (skipWithoutMoto(t)) return;
+    if (skipWithoutMoto(t, moto)) return;
     // Prepare
     const original = await command('subscribe daily 07:00');
     const before = await scheduleNames(`${HERE}.`);
@@ -182,7 +176,7 @@ describe('Subscriptions on npm start with COSTBOT_BACKEND=aws, against moto_serv
   });
 
   it("lists 10 subscriptions within Slack's 3 s, and refuses an 11th (COSTBOT_MAX_SUBSCRIPTIONS_PER_CHANNEL=10)", async (t) => {
-    if (skipWithoutMoto(t)) return;
+    if (skipWithoutMoto(t, moto)) return;
     // Prepare: 2 exist; 8 more make the default limit of 10.
     for (let i = 0; i < 8; i += 1) await command(`subscribe weekly mon 0${i}:15`);
 
@@ -200,7 +194,7 @@ describe('Subscriptions on npm start with COSTBOT_BACKEND=aws, against moto_serv
   });
 
   it("Remove deletes this channel's schedule; a forged id cannot reach another channel's", async (t) => {
-    if (skipWithoutMoto(t)) return;
+    if (skipWithoutMoto(t, moto)) return;
     // Prepare
     const elsewhere = idOf((await command('subscribe daily 06:00', { channel: OTHER })).text);
     const click = (value: string, path: string) =>
@@ -235,7 +229,7 @@ describe('Subscriptions on npm start with COSTBOT_BACKEND=aws, against moto_serv
   });
 
   it('unsubscribe deletes the schedule; the channel then lists one fewer', async (t) => {
-    if (skipWithoutMoto(t)) return;
+    if (skipWithoutMoto(t, moto)) return;
     // Prepare
     const [name] = await scheduleNames(`${HERE}.`);
     const id = name?.split('.')[1] ?? '';

@@ -64,6 +64,19 @@ export async function startMoto(): Promise<MotoServer | null> {
 }
 
 /**
+ * In a test that needs moto_server: true (and the test skipped) when `startMoto` found none,
+ * which happens only outside CI (with CI=true it throws instead).
+ */
+export function skipWithoutMoto(
+  t: { skip(message: string): void },
+  moto: MotoServer | null,
+): boolean {
+  if (moto) return false;
+  t.skip('moto_server is not installed');
+  return true;
+}
+
+/**
  * Environment for COSTBOT_BACKEND=aws pointing every SDK client at moto: AWS_ENDPOINT_URL,
  * AWS_REGION=us-east-1, fake static credentials (no session token).
  */

@@ -6,7 +6,7 @@
  * each test creates `costbot` as the stack does.
  */
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it, type TestContext } from 'node:test';
+import { after, before, beforeEach, describe, it } from 'node:test';
 import {
   CreateAccessKeyCommand,
   CreateUserCommand,
@@ -27,7 +27,7 @@ import {
   type Subscription,
   subscriptionInput,
 } from '../../../common/subscription.ts';
-import { type MotoServer, startMoto } from '../../support/moto.ts';
+import { type MotoServer, skipWithoutMoto, startMoto } from '../../support/moto.ts';
 
 const REGION = 'us-east-1';
 const ACCOUNT = '123456789012';
@@ -67,12 +67,6 @@ function store(options: Partial<ConstructorParameters<typeof SchedulerStore>[1]>
   });
 }
 
-function skipWithoutMoto(t: TestContext): boolean {
-  if (moto) return false;
-  t.skip('moto_server not installed');
-  return true;
-}
-
 describe('SchedulerStore against moto_server', () => {
   before(async () => {
     moto = await startMoto();
@@ -94,7 +88,7 @@ describe('SchedulerStore against moto_server', () => {
   });
 
   it('creates a schedule in the costbot group with the expression, time zone, input and retries', async (t) => {
-    if (skipWithoutMoto(t)) return;
+    if (skipWithoutMoto(t, moto)) return;
     // Act
     const result = await store().create(WEEKDAYS_PARIS);
     // Assess
@@ -122,7 +116,7 @@ describe('SchedulerStore against moto_server', () => {
   });
 
   it("lists the channel's subscriptions, read back whole, and no other channel's", async (t) => {
-    if (skipWithoutMoto(t)) return;
+    if (skipWithoutMoto(t, moto)) return;
     // Prepare: a schedule in the group that costbot did not write is skipped, not trusted.
     const s = store();
     for (const sub of [WEEKDAYS_PARIS, MONTHLY_NEW_YORK, OTHER_CHANNEL]) await s.create(sub);
@@ -144,7 +138,7 @@ describe('SchedulerStore against moto_server', () => {
   });
 
   it('pages through ListSchedules, and reads at most the per-channel limit', async (t) => {
-    if (skipWithoutMoto(t)) return;
+    if (skipWithoutMoto(t, moto)) return;
     // Prepare: 5 subscriptions in one channel, pages of 2.
     const ids = ['a1', 'a2', 'a3', 'a4', 'a5'];
     for (const id of ids) await store().create({ ...MONTHLY_NEW_YORK, id });
@@ -163,7 +157,7 @@ describe('SchedulerStore against moto_server', () => {
   });
 
   it('counts the subscriptions of every channel, and of one channel (its own only)', async (t) => {
-    if (skipWithoutMoto(t)) return;
+    if (skipWithoutMoto(t, moto)) return;
     // Prepare
     const s = store();
     assert.equal(await s.count(), 0);
@@ -180,7 +174,7 @@ describe('SchedulerStore against moto_server', () => {
   });
 
   it('removes a subscription: the schedule is gone; removing it again is false', async (t) => {
-    if (skipWithoutMoto(t)) return;
+    if (skipWithoutMoto(t, moto)) return;
     // Prepare
     const s = store();
     await s.create(WEEKDAYS_PARIS);
@@ -202,7 +196,7 @@ describe('SchedulerStore against moto_server', () => {
   });
 
   it('a duplicate create (a retried Slack request) gives created: false and leaves the first', async (t) => {
-    if (skipWithoutMoto(t)) return;
+    if (skipWithoutMoto(t, moto)) return;
     // Prepare
     const s = store();
     await s.create(WEEKDAYS_PARIS);
@@ -214,7 +208,7 @@ describe('SchedulerStore against moto_server', () => {
   });
 
   it('explains a refusal: AccessDenied becomes AwsAccessDeniedError naming the call', async (t) => {
-    if (skipWithoutMoto(t)) return;
+    if (skipWithoutMoto(t, moto)) return;
     // Prepare: a user allowed to list schedules only, then moto's IAM enforcement on.
     const iam = new IAMClient({
       endpoint: moto?.endpoint,
