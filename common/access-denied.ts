@@ -353,6 +353,12 @@ function hintFor(
     const region = arnRegion(resource) ?? '<region>';
     return `To allow it only through Parameter Store, add the condition kms:ViaService = ssm.${region}.amazonaws.com.`;
   }
+  if (/^iam:PassRole$/i.test(action ?? '') && statementOk) {
+    return (
+      'Allow it only toward the service that uses the role: add the condition iam:PassedToService = ' +
+      "scheduler.amazonaws.com (costbot passes a role only when it creates a subscription's schedule)."
+    );
+  }
   if (encoded) {
     return 'Decode the details with `aws sts decode-authorization-message --encoded-message <message>` (needs sts:DecodeAuthorizationMessage).';
   }

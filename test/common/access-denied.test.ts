@@ -207,6 +207,20 @@ const CASES: Case[] = [
     fixIncludes: ['key policy', 'kms:ViaService = ssm.us-gov-east-1.amazonaws.com'],
   },
   {
+    name: 'iam:PassRole of the scheduler role (a subscription being created)',
+    input: `User: arn:aws:sts::123456789012:assumed-role/Costbot-SlackBotRole-ABC/Costbot-Bot is not authorized to perform: iam:PassRole on resource: arn:aws:iam::123456789012:role/Costbot-SchedulerRole-XYZ because no identity-based policy allows the iam:PassRole action`,
+    expected: {
+      action: 'iam:PassRole',
+      cause: 'no-identity-policy',
+      statement: {
+        Effect: 'Allow',
+        Action: 'iam:PassRole',
+        Resource: 'arn:aws:iam::123456789012:role/Costbot-SchedulerRole-XYZ',
+      },
+    },
+    fixIncludes: ['iam:PassedToService = scheduler.amazonaws.com'],
+  },
+  {
     name: 'SSM GetParameter with decryption: the ciphertext message',
     input: sdkError(
       'AccessDeniedException',
