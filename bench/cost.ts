@@ -24,7 +24,12 @@ import type { FetchState, ReportRequest, ScheduledRunState } from '../common/con
 import { MAX_ACCOUNTS } from '../common/contract-schema.ts';
 import { addDays, dayStart, daysBetween, requiredFetchWindow } from '../common/dates.ts';
 import { createLinkSigner, signDepsFromConfig } from '../common/link-signer.ts';
-import { generateLinkKey, linkKeyBytes, mintLinkToken } from '../common/link-token.ts';
+import {
+  createStableLinker,
+  generateLinkKey,
+  linkKeyBytes,
+  mintLinkToken,
+} from '../common/link-token.ts';
 import { SsmParameterReader } from '../common/parameters.ts';
 import {
   cloudWatchDollars,
@@ -35,7 +40,7 @@ import {
   LAMBDA_MEMORY_MB,
   lambdaSeconds,
   PRICES,
-  REPORT_TRANSITIONS,
+  reportTransitions,
   SCHEDULED_RUN_EXTRA_TRANSITIONS,
   type StackCostSettings,
   stateMachineLogBytes,
@@ -70,6 +75,8 @@ import { AS_OF, countingLogger, STEP_STATES, type StepState, stepTimings } from 
 
 const REGION = 'us-east-1';
 const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:costbot';
+/** The links function's URL in the counted stack: the post step links charts below it. */
+const BENCH_LINKS_URL = 'https://bench-links.lambda-url.us-east-1.on.aws';
 const FUNCTION_OF: Record<StepState, FunctionName> = {
   Fetch: 'fetch',
   Summarize: 'summarize',
@@ -301,6 +308,9 @@ async function countReport(
   const clients = countedClients(world, log);
   const delivery = new RecordingSlack();
 
+  // The post function's own reader (one per function): the bot token and, with stable links,
+  // the HMAC key.
+  const postParameters = clients.parameters();
   const isCommand = request.kind === 'command';
   if (isCommand) {
     await loadSlackSecrets(config, clients.parameters());
@@ -332,12 +342,24 @@ async function countReport(
     }),
     post: createPostHandler({
       delivery: slackDeliveryFromParameters({
-        parameters: clients.parameters(),
+        parameters: postParameters,
         tokenName: names.slackBotToken,
         build: () => delivery,
       }),
       records: deliveryRecords(s3RecordStore(clients.s3(), config.bucket)),
       log: countingLogger({ step: 'post' }, logs),
+      // As the stack deploys it: with stable links the post step mints the link (HMAC key read).
+      ...(config.stableLinks
+        ? {
+            stableLink: createStableLinker({
+              parameters: postParameters,
+              keyName: names.linkKey,
+              baseUrl: BENCH_LINKS_URL,
+              lifetimeDays: config.chartRetentionDays,
+              now: () => AS_OF,
+            }),
+          }
+        : {}),
     }),
   };
   // A digest starts as the scheduler starts it: with its scheduled time, named before Fetch.
@@ -348,18 +370,22 @@ async function countReport(
         // As the scheduler writes `<aws.scheduler.scheduled-time>`: whole seconds.
         scheduledAt: `${AS_OF.toISOString().slice(0, 19)}Z`,
       };
-  const result = await runExecution(loadDefinition(), input, { handlers });
+  const result = await runExecution(loadDefinition({ stableLinks: config.stableLinks }), input, {
+    handlers,
+  });
   if (result.status !== 'SUCCEEDED' || delivery.messages.length !== 1) {
     throw new Error(`cost run: ${result.status} ${result.error ?? ''} ${result.cause ?? ''}`);
   }
   const timings = stepTimings(result.events);
 
-  const taskStates = result.events.filter(
-    (e) => e.type === 'StateEntered' && (STEP_STATES as readonly string[]).includes(e.state.name),
-  ).length;
+  // Sign is on the path only with stable links off.
+  const entered = STEP_STATES.filter((state) =>
+    result.events.some((e) => e.type === 'StateEntered' && e.state.name === state),
+  );
+  const taskStates = entered.length;
   const gbSeconds = (fn: FunctionName, ms: number) =>
     (LAMBDA_MEMORY_MB[fn] / 1024) * lambdaSeconds(ms, LAMBDA_MEMORY_MB[fn]);
-  let lambdaGbSeconds = STEP_STATES.reduce(
+  let lambdaGbSeconds = entered.reduce(
     (sum, state) =>
       sum + gbSeconds(FUNCTION_OF[state], timings.steps[state] + cold[FUNCTION_OF[state]]),
     0,
@@ -738,10 +764,12 @@ export async function costScenario(
   const digest = await countReport(world, digestRequest, cold);
   const command = await countReport(world, commandRequest, cold);
   // Each report's cost line prices these paths without running them: keep the two in step.
-  const expected = REPORT_TRANSITIONS + SCHEDULED_RUN_EXTRA_TRANSITIONS;
-  if (command.transitions !== REPORT_TRANSITIONS || digest.transitions !== expected) {
+  const path = { stableLinks: loadConfig({ LOG_LEVEL: 'info' }).stableLinks };
+  const single = reportTransitions(path);
+  const expected = single + SCHEDULED_RUN_EXTRA_TRANSITIONS;
+  if (command.transitions !== single || digest.transitions !== expected) {
     throw new Error(
-      `common/report-cost.ts: REPORT_TRANSITIONS is ${REPORT_TRANSITIONS} and SCHEDULED_RUN_EXTRA_TRANSITIONS ${SCHEDULED_RUN_EXTRA_TRANSITIONS}; the definition's paths count ${command.transitions} for a command and ${digest.transitions} for a scheduled digest`,
+      `common/report-cost.ts: reportTransitions(${JSON.stringify(path)}) is ${single} and SCHEDULED_RUN_EXTRA_TRANSITIONS ${SCHEDULED_RUN_EXTRA_TRANSITIONS}; the definition's paths count ${command.transitions} for a command and ${digest.transitions} for a scheduled digest`,
     );
   }
   const byAccount = await countByAccount(world);

@@ -7,8 +7,9 @@ import {
   FREE_TIER,
   FULL_VCPU_MB,
   LAMBDA_MEMORY_MB,
-  lambdaSeconds,
   PRICES,
+  reportTransitions,
+  SCHEDULED_RUN_EXTRA_TRANSITIONS,
   STATE_MACHINE_LOG_EVENT_BYTES,
 } from '../common/report-cost.ts';
 import type { BundleResult } from './bundles.ts';
@@ -334,11 +335,7 @@ function perMonth(s: CostScenario, pick: (c: ReportCount) => number): number {
  * the state machine's log, the schedule, the links function, chart storage, the alarm), the
  * month's whole bill, the free tiers it draws on, and the target's verdict with its reasons.
  */
-export function stackSection(
-  scenarios: CostScenario[],
-  linksViewMs: number,
-  signColdMs: number,
-): string[] {
+export function stackSection(scenarios: CostScenario[], linksViewMs: number): string[] {
   const [first] = scenarios;
   if (!first) return [];
   const m = first.monthly;
@@ -350,15 +347,6 @@ export function stackSection(
   const freeMissBy = m.oursTotalReusedFreeTiers - TARGET.freeTiers;
   const hasKey = first.fixed.length > 1;
   const views = reports * LINK_VIEWS_PER_CHART;
-  // The Sign state's part of a report: its transition, its invocation (cold) and the signer's two
-  // SecureString values; with stable links on no message carries its presigned URL.
-  const signMs = signColdMs + first.command.stepMs.Sign;
-  const memory = LAMBDA_MEMORY_MB.sign;
-  const signPerReport =
-    PRICES.transition +
-    PRICES.lambdaRequest +
-    (memory / 1024) * lambdaSeconds(signMs, memory) * PRICES.lambdaGbSecond +
-    2 * PRICES.kmsDecrypt;
   return [
     '### Everything the stack turns on',
     '',
@@ -475,7 +463,7 @@ export function stackSection(
     '',
     `**The issue's target for the reports: under $${TARGET.list.toFixed(2)} a month at list prices and under $${TARGET.freeTiers.toFixed(2)} after free tiers.** ${reportsMissBy < 0 ? `Met at list prices (${usd(m.oursTotalReused)})` : `Missed at list prices by ${usd(reportsMissBy)} (${usd(m.oursTotalReused)})`}; ${freeMissBy < 0 ? `met after free tiers (${usd(m.oursTotalReusedFreeTiers)})` : `missed after free tiers by ${usd(freeMissBy)} (${usd(m.oursTotalReusedFreeTiers)})`}. Step Functions is ${usd(sfnShare)} of the list figure (${Math.round((100 * sfnShare) / m.oursTotalReused)}%): ${integer(transitions)} transitions a month, ${first.command.transitions} a command and ${first.digest.transitions} a scheduled digest; each state on a report's path costs ${usd(perState)} a month for this team, and the month passes the ${integer(FREE_TIER.transitions)} free transitions once a report enters more than ${Math.floor(FREE_TIER.transitions / reports)} states. The data is at its floor with reuse (${usd(m.oursDataReused)}); Lambda, priced as CPU-bound at every memory size below one vCPU, costs the same GB-seconds whatever memory the functions get, so their sizes offer no saving in this model.`,
     '',
-    `Where a saving would be (not made here: it changes the state machine). With stable links on (the default) no message carries the Sign step's presigned URL: the image and "Open chart" go through the links function, which presigns on each view. A path without Sign would save a transition, a cold invocation (${ms(signMs)} here) and two SecureString reads a report, ${usd(signPerReport * reports)} a month, making the reports' bill ${usd(m.oursTotalReused - signPerReport * reports)} at list prices.`,
+    `With stable links on (the default) the state machine has no Sign state: no message would carry its presigned URL, since the image and "Open chart" go through the links function, which presigns on each view. So a report pays no Sign transition, invocation or read of the signer's two SecureString values, and the signer's keys are read by the links function alone. With \`stableLinks=false\` Sign is back on the path: ${reportTransitions({ stableLinks: false })} transitions a command, ${reportTransitions({ stableLinks: false }) + SCHEDULED_RUN_EXTRA_TRANSITIONS} a scheduled run.`,
   ];
 }
 
@@ -750,7 +738,7 @@ export function renderDocument(run: BenchRun): string {
     '',
     ...reuseSection(run.cost),
     '',
-    ...stackSection(run.cost, linksColdStart(run).viewMs, median(bundle(run, 'sign').importMs)),
+    ...stackSection(run.cost, linksColdStart(run).viewMs),
     '',
     '### Prices and assumptions',
     '',

@@ -67,7 +67,7 @@ const backend = await localBackend(config, {
 const backendMs = performance.now() - backendStart;
 // As `npm start` does at start-up: the generated definition, read and validated once.
 const synthStart = performance.now();
-const definition = loadDefinition();
+const definition = loadDefinition({ stableLinks: backend.stableLinks });
 machineFor(definition);
 const synthMs = performance.now() - synthStart;
 /** Before any report: modules, the synthesized definition, the S3 server. */

@@ -432,12 +432,13 @@ export const SignStateSchema: v.GenericSchema<unknown, SignState<Summary>> = v.o
   chart: StoredChartSchema,
 });
 
+/** Post's input: `link` only after a Sign state (stable links off); Post then requires it. */
 export const PostStateSchema: v.GenericSchema<unknown, PostState<Summary>> = v.object({
   request: ReportRequestSchema,
   summary: SummarySchema,
   gate: v.optional(GateSchema),
   chart: StoredChartSchema,
-  link: SignedLinkSchema,
+  link: v.optional(SignedLinkSchema),
 });
 
 /**

@@ -4,9 +4,12 @@
  *
  * Flow (each Task's output is the next Task's input; the `request` rides along):
  *
- *   ReportRequest -> ByAccount? -> Fetch ----------------------------> Summarize -> ConditionMet? -> Chart (render + store) -> Sign -> Post
+ *   ReportRequest -> ByAccount? -> Fetch ----------------------------> Summarize -> ConditionMet? -> Chart (render + store) -> [Sign ->] Post
  *                        \-------> FetchAccounts (Map: FetchAccount) -/                \-> ConditionNotMet (gate.post false)
  *                      \________ any failure (Catch, ResultPath $.error) ________> ReportFailure -> Fail
+ *
+ * Sign runs only with stable links off: it hands Post a presigned `link`. With stable links on
+ * (the default) Post gets the stored chart alone and links it through the links endpoint.
  *
  * A request naming accounts is fetched once per account (`FetchAccountState` → `AccountFetched`,
  * collected at `$.perAccount`); Summarize merges those into one `FetchedData`. Summarize also
@@ -296,8 +299,10 @@ export interface SignedLink {
   accessKeyId: string;
 }
 
+/** Post's input: the stored chart, with the presigned link when a Sign state ran. */
 export interface PostState<S extends Summary = CostSummary> extends SignState<S> {
-  link: SignedLink;
+  /** Sign's presigned link: stable links off only; with them on, Post links the chart itself. */
+  link?: SignedLink;
 }
 
 /**
@@ -316,11 +321,19 @@ export interface Delivery {
   ts?: string;
 }
 
-export interface PostedState<S extends Summary = CostSummary> extends PostState<S> {
-  delivery: Delivery;
-  /** The link the message carried, when stable links are on (`COSTBOT_LINKS_URL`). */
-  stableLink?: StableLink;
-}
+/**
+ * The links a chart message carries: Sign's presigned link, or the stable link Post minted
+ * (`COSTBOT_LINKS_URL`), which wins when both are there. Never neither: a message always links
+ * its chart.
+ */
+export type ChartLinks =
+  | { link: SignedLink; stableLink?: undefined }
+  | { link?: SignedLink; stableLink: StableLink };
+
+export type PostedState<S extends Summary = CostSummary> = PostState<S> &
+  ChartLinks & {
+    delivery: Delivery;
+  };
 
 /** What Step Functions puts at `$.error` when a Catch fires. */
 export interface CaughtError {

@@ -7,7 +7,7 @@
  * What the stack costs whether or not reports run is apart: `fixedMonthlyCosts`.
  *
  *   reportCostLine({ listMetrics: 1, getMetricData: 1, metrics: 31 })
- *   // 'this report: 2 CloudWatch requests, 31 metrics, 7 state transitions, about $0.00053'
+ *   // 'this report: 2 CloudWatch requests, 31 metrics, 6 state transitions, about $0.0005'
  *
  * Prices marked FIELD-NOTES come from `../shared/FIELD-NOTES.md`; the rest are assumptions.
  */
@@ -103,26 +103,38 @@ export function lambdaSeconds(localMs: number, memoryMb: number): number {
 }
 
 /**
- * Lambda GB-seconds of one report's five step invocations, every function cold: measured by
- * `npm run bench` (docs/performance.md, section 5: 1.58–1.70). Lambda does not tell a step
- * how long the others ran, so the report line uses this figure, not a count.
+ * Lambda GB-seconds of one report's step invocations, every function cold: measured by
+ * `npm run bench` (docs/performance.md, section 5: 1.58–1.70, with Sign; an upper bound
+ * without it). Lambda does not tell a step how long the others ran, so the report line uses
+ * this figure, not a count.
  */
 export const REPORT_LAMBDA_GB_SECONDS = 1.7;
 
+/** Which definition a report runs: the stack deploys one or the other (`stableLinks`). */
+export interface ReportPath {
+  /** Stable links (the default): no Sign state. Off: Sign presigns the chart's link before Post. */
+  stableLinks: boolean;
+}
+
 /**
  * State transitions of a report through the single Fetch: the definition's path (Route?, Fetch,
- * Summarize, ConditionMet?, RenderAndStore, Sign, Post), checked by the bench's count.
+ * Summarize, ConditionMet?, RenderAndStore, Post; with stable links off Sign before Post),
+ * checked by the bench's count.
  */
-export const REPORT_TRANSITIONS = 7;
+export function reportTransitions(path: ReportPath): number {
+  return path.stableLinks ? 6 : 7;
+}
 
 /**
- * A scheduled run (the digest, every subscription) is named first: NameScheduledRun,
- * UseScheduledRunName and ByAccount? before Fetch, three more transitions, checked by the bench.
+ * A scheduled run (the digest, every subscription) is named first: NameScheduledRun and
+ * ByAccount? before Fetch, two more transitions, checked by the bench.
  */
-export const SCHEDULED_RUN_EXTRA_TRANSITIONS = 3;
+export const SCHEDULED_RUN_EXTRA_TRANSITIONS = 2;
 
-/** Lambda tasks on that path: Fetch, Summarize, RenderAndStore, Sign, Post. */
-export const REPORT_TASK_STATES = 5;
+/** Lambda tasks on that path: Fetch, Summarize, RenderAndStore, Post; Sign with stable links off. */
+export function reportTaskStates(path: ReportPath): number {
+  return path.stableLinks ? 4 : 5;
+}
 
 /**
  * Events a Standard execution logs at level ALL (the stack's): ExecutionStarted and its end,
@@ -164,6 +176,11 @@ export interface ReportUsage {
   accounts?: number;
   /** Started by the scheduler (the digest, a subscription): named before Fetch. */
   scheduled?: boolean;
+  /**
+   * A Sign state presigned the chart's link (stable links off; Post sets it when it got one):
+   * one more transition and invocation. Absent: the stable-links path, without Sign.
+   */
+  signed?: boolean;
 }
 
 /** CloudWatch's charge for these requests: ListMetrics per request, GetMetricData per metric. */
@@ -198,13 +215,16 @@ export function executionObservabilityDollars(transitions: number, taskStates: n
  * The report's cost: CloudWatch from the counts (ListMetrics is priced as a request, every
  * metric as GetMetricData), Step Functions, Lambda, X-Ray and the state machine's log from the
  * path (by account: the Map state and one FetchAccount invocation, two transitions, per account;
- * a scheduled run: its naming states). The scheduler's invocation is not counted (14M free).
+ * a scheduled run: its naming states; a signed link: the Sign state). The scheduler's invocation is not counted (14M free).
  */
 export function reportCost(usage: ReportUsage): ReportCost {
   const accounts = usage.accounts ?? 0;
+  const path = { stableLinks: !usage.signed };
   const transitions =
-    REPORT_TRANSITIONS + (usage.scheduled ? SCHEDULED_RUN_EXTRA_TRANSITIONS : 0) + 2 * accounts;
-  const taskStates = REPORT_TASK_STATES + accounts;
+    reportTransitions(path) +
+    (usage.scheduled ? SCHEDULED_RUN_EXTRA_TRANSITIONS : 0) +
+    2 * accounts;
+  const taskStates = reportTaskStates(path) + accounts;
   const lambdaInvocations = taskStates;
   const cloudwatch = cloudWatchDollars(usage);
   const stepFunctions = transitions * PRICES.transition;

@@ -7,6 +7,7 @@ import { ANOMALY_PARAMETERS, type Anomaly } from './anomaly.ts';
 import { consoleUrl } from './cloudwatch-console.ts';
 import type {
   AmountChange,
+  ChartLinks,
   CostSummary,
   MetricPeriod,
   MetricRequest,
@@ -123,6 +124,14 @@ function refreshButton(key: string) {
   };
 }
 
+/**
+ * The link a chart message shows: the stable one when stable links are on (the image and
+ * "Open chart" use it, and there is no "Refresh link"), else Sign's presigned link.
+ */
+function shownLink(links: ChartLinks): SignedLink | StableLink {
+  return links.stableLink === undefined ? links.link : links.stableLink;
+}
+
 /** The chart's image (when its URL fits Slack's limit) and its link. */
 function chartBlocks(link: SignedLink | StableLink, title: string): KnownBlock[] {
   const image: KnownBlock[] =
@@ -224,18 +233,17 @@ function conditionBlocks(request: ReportRequest, gate: Gate | undefined): KnownB
   ];
 }
 
-export function reportMessage(input: {
-  request: ReportRequest;
-  summary: CostSummary;
-  chart: StoredChart;
-  link: SignedLink;
-  /** When stable links are on: the image and "Open chart" use it, and no "Refresh link". */
-  stableLink?: StableLink;
-  /** Summarize's verdict on the request's condition: a conditioned report says why it posted. */
-  gate?: Gate;
-}): SlackMessage {
+export function reportMessage(
+  input: {
+    request: ReportRequest;
+    summary: CostSummary;
+    chart: StoredChart;
+    /** Summarize's verdict on the request's condition: a conditioned report says why it posted. */
+    gate?: Gate;
+  } & ChartLinks,
+): SlackMessage {
   const { request, summary } = input;
-  const link = input.stableLink ?? input.link;
+  const link = shownLink(input);
   const y = summary.yesterday;
   const fields = [
     `*Month to date*\n${usd(summary.monthToDate)}`,
@@ -399,15 +407,14 @@ function periodButtons(metric: MetricSummary['metric']) {
  * unit; the chart; a context line with the namespace, the resolution, the newest point and a
  * link to the same metric in the CloudWatch console; buttons for the neighbouring periods.
  */
-export function metricMessage(input: {
-  summary: MetricSummary;
-  chart: StoredChart;
-  link: SignedLink;
-  /** When stable links are on: the image and "Open chart" use it, and no "Refresh link". */
-  stableLink?: StableLink;
-}): SlackMessage {
+export function metricMessage(
+  input: {
+    summary: MetricSummary;
+    chart: StoredChart;
+  } & ChartLinks,
+): SlackMessage {
   const { metric } = input.summary;
-  const link = input.stableLink ?? input.link;
+  const link = shownLink(input);
   const title = metricTitle(metric);
   const per = resolutionLabel(metric.resolutionSeconds);
   const unit = metric.unit === 'None' ? 'no unit' : `in ${metric.unit}`;

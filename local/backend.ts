@@ -47,6 +47,11 @@ type Env = Record<string, string | undefined>;
 
 export interface Backend {
   handlers: StepHandlers;
+  /**
+   * The Post step mints stable links: the definition without Sign runs (`loadDefinition`).
+   * False: Sign presigns each chart's link.
+   */
+  stableLinks: boolean;
   parameters: ParameterReader;
   /** Local backend only: the embedded S3 server. */
   s3?: LocalS3;
@@ -109,16 +114,16 @@ export function awsBackend(config: CostbotConfig, env: Env, options: BackendOpti
     config.parameterNames,
     options.slackSecrets ?? {},
   );
+  const post = postDeps(config, parameters, options, s3DeliveryRecords(config, env));
   return {
     parameters,
+    stableLinks: post.stableLink !== undefined,
     handlers: {
       fetch: createFetchHandler(fetchDepsFromConfig(config)),
       summarize: createSummarizeHandler({ topN: config.topN }),
       chart: chartOnFirstUse((chart) => chart.chartDepsFromConfig(config, env)),
       sign: createSignHandler(signDepsFromConfig(config, env, parameters)),
-      post: createPostHandler(
-        postDeps(config, parameters, options, s3DeliveryRecords(config, env)),
-      ),
+      post: createPostHandler(post),
     },
     stop: async () => {},
   };
@@ -173,6 +178,7 @@ export async function localBackend(
   const clients: FetchClients = { billing: demo, metrics: demo };
   return {
     parameters,
+    stableLinks: links !== undefined,
     s3,
     ...(links ? { links } : {}),
     signingClient: s3ClientFor,

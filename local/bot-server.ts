@@ -18,13 +18,12 @@ import { createLinkSigner, signDepsFromConfig } from '../common/link-signer.ts';
 import { createLogger } from '../common/log.ts';
 import { awsDoctorDeps, botDoctorDeps } from '../doctor/deps.ts';
 import type { SlackApi } from '../doctor/types.ts';
-import { loadDefinition } from '../infra/state-machine/asl.ts';
 import { type Backend, createBackend } from './backend.ts';
 import { listenError, readAtStartup } from './cli.ts';
 import { type ConsoleMessage, createConsoleRouter } from './console/server.ts';
 import { localDoctorDeps } from './doctor-deps.ts';
 import { LocalStarter } from './local-starter.ts';
-import { runReport } from './report.ts';
+import { definitionFor, runReport } from './report.ts';
 import { machineFor } from './runner.ts';
 import { startSubscriptions } from './subscriptions.ts';
 
@@ -87,7 +86,7 @@ async function botRuntime(config: CostbotConfig, env: Env, retryIntervalMs?: num
   // Validate the definition now (it blocks the event loop for a few hundred ms), not on the
   // first report: that would run right after the first command's ack and block the
   // in-process console too, which then reports Slack's 3 s operation_timeout.
-  machineFor(loadDefinition());
+  machineFor(definitionFor(backend));
   const log = createLogger({ component: 'bot' }, { level: config.logLevel });
   const starter = new LocalStarter(
     (request) =>

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { FetchState, PeriodPreset, ReportKind, ReportRequest } from '../common/contract.ts';
-import { loadDefinition } from '../infra/state-machine/asl.ts';
+import { type AslDefinition, loadDefinition } from '../infra/state-machine/asl.ts';
 import type { Backend } from './backend.ts';
 import { type ExecutionResult, runExecution } from './runner.ts';
 
@@ -26,11 +26,16 @@ export function runReport(
   return runInput(backend, { request }, options);
 }
 
+/** The definition the backend's steps fit: without Sign when its Post mints stable links. */
+export function definitionFor(backend: Pick<Backend, 'stableLinks'>): AslDefinition {
+  return loadDefinition({ stableLinks: backend.stableLinks });
+}
+
 /** Runs any execution input: a request, or a scheduled run's state (`ScheduledRunState`). */
 export function runInput(
   backend: Backend,
   input: FetchState,
   options: { retryIntervalMs?: number } = {},
 ): Promise<ExecutionResult> {
-  return runExecution(loadDefinition(), input, { handlers: backend.handlers, ...options });
+  return runExecution(definitionFor(backend), input, { handlers: backend.handlers, ...options });
 }

@@ -8,7 +8,7 @@
  * @example
  * const scheduler = new SubscriptionScheduler({
  *   store, // SubscriptionFileStore: its changes re-arm the timers
- *   run: (state) => runExecution(loadDefinition(), state, { handlers }),
+ *   run: (state) => runInput(backend, state),
  *   log,
  * });
  * await scheduler.start();

@@ -1,6 +1,9 @@
 /**
- * The five Lambda functions of the cost report state machine, one per step, each with a role
- * holding exactly what its code calls (the least-privilege tests prove it):
+ * The Lambda functions of the cost report state machine, one per step, each with a role
+ * holding exactly what its code calls (the least-privilege tests prove it). The sign function
+ * exists only with stable links off: with them on, the links function is the only reader of
+ * the signer's keys.
+ *
  *
  * | step      | calls                                                      |
  * |-----------|------------------------------------------------------------|
@@ -8,7 +11,8 @@
  * |           | S3 Get/PutObject below `cache/billing/` (reused reads)     |
  * | summarize | nothing (pure)                                             |
  * | chart     | S3 PutObject below the chart prefix                        |
- * | sign      | SSM GetParameter(s) on the signer's two parameters         |
+ * | sign      | (stable links off) SSM GetParameter(s) on the signer's two |
+ * |           | parameters                                                 |
  * | post      | SSM GetParameter(s) on the Slack bot token; Slack (HTTPS); |
  * |           | S3 Get/Put/DeleteObject below `deliveries/` (records)      |
  * |           | (stable links on) SSM GetParameter(s) on the link HMAC key |
@@ -38,7 +42,10 @@ export interface ReportFunctionsProps {
   readerRoleArns: string[];
   /** ExternalId the reader roles require; passed to the fetch function only. */
   readerExternalId: string;
-  /** Stable links on: the links endpoint's base URL, which the post step links charts below. */
+  /**
+   * Stable links on: the links endpoint's base URL, which the post step links charts below; no
+   * sign function then. Absent: the sign function presigns each chart's link.
+   */
   linksUrl?: string;
   /** Settings every function reads (`common/config.ts` names). */
   environment: Record<string, string>;
@@ -52,6 +59,9 @@ export const CLOUDWATCH_READ_REASON =
   'cloudwatch:GetMetricData and cloudwatch:ListMetrics support no resource-level permissions: "*" is the only Resource IAM accepts. The two actions are named explicitly.';
 
 export type StepName = keyof CostReportFunctions;
+
+/** A role per function the construct made: `sign` only with stable links off. */
+export type StepRoles = Record<Exclude<StepName, 'sign'>, IRole> & { sign?: IRole };
 
 /** Where the chart step finds its font and WebAssembly (`COSTBOT_ASSETS_DIR`). */
 export const LAMBDA_TASK_ROOT = '/var/task';
@@ -72,7 +82,7 @@ export function chartAssets(): Record<string, string> {
 
 export class ReportFunctions extends Construct {
   readonly functions: CostReportFunctions;
-  readonly roles: Record<StepName, IRole>;
+  readonly roles: StepRoles;
 
   constructor(scope: Construct, id: string, props: ReportFunctionsProps) {
     super(scope, id);
@@ -106,13 +116,15 @@ export class ReportFunctions extends Construct {
       memorySize: 1024,
       timeout: Duration.seconds(55),
     });
-    const sign = new CostbotFunction(this, 'Sign', {
-      ...common,
-      entry: entry('sign'),
-      description: 'costbot: presign the chart link',
-      timeout: Duration.seconds(25),
-      parametersExtension: props.parametersExtension,
-    });
+    const sign = props.linksUrl
+      ? undefined
+      : new CostbotFunction(this, 'Sign', {
+          ...common,
+          entry: entry('sign'),
+          description: 'costbot: presign the chart link',
+          timeout: Duration.seconds(25),
+          parametersExtension: props.parametersExtension,
+        });
     const post = new CostbotFunction(this, 'Post', {
       ...common,
       entry: entry('post'),
@@ -144,26 +156,29 @@ export class ReportFunctions extends Construct {
     );
     grantDeliveryRecords(post, props.bucket);
     const names = props.parameters.names;
-    props.parameters.grantRead(sign.role, [names.signerAccessKeyId, names.signerSecretAccessKey]);
+    if (sign) {
+      props.parameters.grantRead(sign.role, [names.signerAccessKeyId, names.signerSecretAccessKey]);
+      acknowledgeKmsKeyWildcard(sign.role);
+    }
     // With stable links the post step mints each chart's link token with the HMAC key.
     props.parameters.grantRead(post.role, [
       names.slackBotToken,
       ...(props.linksUrl ? [names.linkKey] : []),
     ]);
-    for (const fn of [sign, post]) acknowledgeKmsKeyWildcard(fn.role);
+    acknowledgeKmsKeyWildcard(post.role);
 
     this.functions = {
       fetch: fetch.function,
       summarize: summarize.function,
       chart: chart.function,
-      sign: sign.function,
+      ...(sign ? { sign: sign.function } : {}),
       post: post.function,
     };
     this.roles = {
       fetch: fetch.role,
       summarize: summarize.role,
       chart: chart.role,
-      sign: sign.role,
+      ...(sign ? { sign: sign.role } : {}),
       post: post.role,
     };
   }

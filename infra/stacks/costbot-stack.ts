@@ -1,6 +1,6 @@
 /**
- * costbot in one account and region: the charts bucket, the five step functions and the state
- * machine that runs them, the Slack bot behind a Function URL, the `costbot` schedule group of
+ * costbot in one account and region: the charts bucket, the step functions (four; five with
+ * presigned links) and the state machine that runs them, the Slack bot behind a Function URL, the `costbot` schedule group of
  * subscriptions (the morning digest is one) and
  * the IAM user that signs chart links, the links function behind its own Function URL that
  * keeps chart images working (stable links), and the alarm that tells an operator (SNS, e-mail) when
@@ -110,6 +110,8 @@ export class CostbotStack extends Stack {
     });
     this.stateMachine = new CostReportStateMachine(this, 'CostReport', {
       functions: this.report.functions,
+      // With stable links the message carries the links function's link: nothing to presign.
+      sign: !config.stableLinks,
       tracingEnabled: true,
       logs: {
         destination: new LogGroup(this, 'StateMachineLogs', {

@@ -1,12 +1,14 @@
 /**
- * The state machine definition as CDK synthesizes it, read from the generated
- * `definition.asl.json` beside this file, so the local runner (`npm start`, `npm run digest`)
- * runs the very definition that deploys without loading aws-cdk-lib (seconds of start-up).
+ * The state machine definition as CDK synthesizes it, read from the generated files beside this
+ * one, so the local runner (`npm start`, `npm run digest`) runs the very definition that deploys
+ * without loading aws-cdk-lib (seconds of start-up). There are two, as the stack deploys one or
+ * the other: `definition.asl.json` with stable links (no Sign state), `definition.presigned.asl.json`
+ * with presigned links (COSTBOT_STABLE_LINKS=false, CDK context `stableLinks=false`).
  *
- * The file is a cache keyed by the definition's sources: `definition.asl.sources` holds a hash
- * of the files the synthesized definition depends on and of aws-cdk-lib's version. When they
- * changed, the file is regenerated once (`npm run definition`, in a child process so this one
- * never loads CDK). A test proves the file equals a fresh synth.
+ * The files are a cache keyed by the definition's sources: `definition.asl.sources` holds a hash
+ * of the files the synthesized definitions depend on and of aws-cdk-lib's version. When they
+ * changed, both are regenerated once (`npm run definition`, in a child process so this one
+ * never loads CDK). A test proves each file equals a fresh synth.
  */
 
 import { execFileSync } from 'node:child_process';
@@ -21,7 +23,20 @@ export interface AslDefinition {
   [key: string]: unknown;
 }
 
-export const ASL_FILE = new URL('./definition.asl.json', import.meta.url);
+/** Which definition: the stack's `stableLinks` (the Post step mints the chart's link) or not. */
+export interface AslVariant {
+  stableLinks: boolean;
+}
+
+/** Both variants, for the generator and the tests. */
+export const ASL_VARIANTS: readonly AslVariant[] = [{ stableLinks: true }, { stableLinks: false }];
+
+/** The generated file of a variant. */
+export function aslFile(links: AslVariant): URL {
+  const name = links.stableLinks ? 'definition.asl.json' : 'definition.presigned.asl.json';
+  return new URL(`./${name}`, import.meta.url);
+}
+
 export const SOURCES_FILE = new URL('./definition.asl.sources', import.meta.url);
 
 /** What the synthesized definition depends on. */
@@ -44,11 +59,15 @@ function readIfExists(url: URL): string | undefined {
   }
 }
 
-let loaded: AslDefinition | undefined;
+const loaded = new Map<boolean, AslDefinition>();
 
-/** The generated definition, regenerated first if its sources changed; read once per process. */
-export function loadDefinition(): AslDefinition {
-  if (loaded) return loaded;
+/**
+ * The generated definition of a variant, regenerated first if its sources changed; read once per
+ * process and variant.
+ */
+export function loadDefinition(links: AslVariant): AslDefinition {
+  const done = loaded.get(links.stableLinks);
+  if (done) return done;
   if (readIfExists(SOURCES_FILE)?.trim() !== sourcesHash()) {
     execFileSync(
       process.execPath,
@@ -56,8 +75,9 @@ export function loadDefinition(): AslDefinition {
       { stdio: ['ignore', 'ignore', 'inherit'] },
     );
   }
-  loaded = JSON.parse(readFileSync(ASL_FILE, 'utf8')) as AslDefinition;
-  return loaded;
+  const definition = JSON.parse(readFileSync(aslFile(links), 'utf8')) as AslDefinition;
+  loaded.set(links.stableLinks, definition);
+  return definition;
 }
 
 /** The file's exact text for a definition: what `npm run definition` writes. */

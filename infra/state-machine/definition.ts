@@ -3,8 +3,8 @@
  * JSONPath (the local runner ignores JSONata). One definition serves both report kinds: the
  * input's `kind` and `responseUrl` decide where the Post step delivers.
  *
- *   Route? ─┬─ NameScheduledRun → UseScheduledRunName → ByAccount? ─┬─ (as below)
- *           ├─ FetchAccounts (Map ≤ 5: FetchAccount) ──────┬─→ Summarize → ConditionMet? ─┬─ RenderAndStore → Sign → Post
+ *   Route? ─┬─ NameScheduledRun → ByAccount? ─┬─ (as below)
+ *           ├─ FetchAccounts (Map ≤ 5: FetchAccount) ──────┬─→ Summarize → ConditionMet? ─┬─ RenderAndStore → [Sign →] Post
  *           └─ Fetch ─────────────────────────────────────┘                              └─ ConditionNotMet
  *     └──── any error (Catch, ResultPath $.error) ────→ ReportFailure → ReportDelivered? ─┬─ Delivered
  *                                                                                      └─ Failed
@@ -14,6 +14,10 @@
  * serve them all). At most 5 run at once: enough to keep a 100-account digest short, few
  * enough to stay far from CloudWatch's and STS's request rates. Every other request takes the
  * single Fetch, one batched read.
+ *
+ * Sign (a presigned S3 link) is there only with stable links off: with them on, Post mints the
+ * chart's stable link and the links function presigns on each view, so a Sign state would be a
+ * transition, an invocation and a read of the signer's keys that no message uses.
  *
  * A subscription's run posts only when its condition holds: Summarize judges it into `$.gate`
  * and ConditionMet? ends the run in ConditionNotMet (a success, with the reason in its output)
@@ -59,12 +63,22 @@ export interface CostReportFunctions {
   summarize: IFunction;
   /** Renders and stores the chart. */
   chart: IFunction;
-  sign: IFunction;
+  /** Presigns the chart's link; only with stable links off (`sign: true`). */
+  sign?: IFunction;
   /** Posts reports and failure notices. */
   post: IFunction;
 }
 
-export interface CostReportStateMachineProps {
+/** How the definition links a chart. */
+export interface CostReportOptions {
+  /**
+   * A Sign state presigns the chart's link before Post: stable links off. Without it Post links
+   * the chart through the links endpoint (stable links on, the default).
+   */
+  sign: boolean;
+}
+
+export interface CostReportStateMachineProps extends CostReportOptions {
   functions: CostReportFunctions;
   /** Default STANDARD: exactly-once starts, idempotent execution names, 90-day history. */
   stateMachineType?: StateMachineType;
@@ -182,31 +196,33 @@ function failurePath(scope: Construct, post: IFunction): IChainable {
  * duplicate deliveries of one run share one request id, hence one delivery record and one post,
  * while two subscriptions firing at the same minute keep theirs apart: subscription `digest` at
  * `2026-11-23T09:00:00Z` → `digest-2026-11-23T090000Z` (ids take no `:`).
+ *
+ * One Pass, one transition: the name is formatted as the JSON `{"requestId": …}` (braces escaped
+ * in the template) and merged over the request. The output is `{request}`: `scheduledAt` stays
+ * behind, as Fetch expects.
  */
 function nameScheduledRun(scope: Construct, next: IChainable): IChainable {
   const parts = JsonPath.stringSplit(JsonPath.stringAt('$.scheduledAt'), ':');
-  const name = new Pass(scope, STATES.nameRun, {
+  const requestId = JsonPath.format(
+    '\\{"requestId":"{}-{}{}{}"\\}',
+    JsonPath.stringAt('$.request.subscription.id'),
+    JsonPath.arrayGetItem(parts, 0),
+    JsonPath.arrayGetItem(parts, 1),
+    JsonPath.arrayGetItem(parts, 2),
+  );
+  return new Pass(scope, STATES.nameRun, {
     parameters: {
-      requestId: JsonPath.format(
-        '{}-{}{}{}',
-        JsonPath.stringAt('$.request.subscription.id'),
-        JsonPath.arrayGetItem(parts, 0),
-        JsonPath.arrayGetItem(parts, 1),
-        JsonPath.arrayGetItem(parts, 2),
-      ),
+      request: JsonPath.jsonMerge(JsonPath.objectAt('$.request'), JsonPath.stringToJson(requestId)),
     },
-    resultPath: '$.scheduled',
-  });
-  const use = new Pass(scope, STATES.useRunName, {
-    parameters: {
-      request: JsonPath.jsonMerge(JsonPath.objectAt('$.request'), JsonPath.objectAt('$.scheduled')),
-    },
-  });
-  return name.next(use).next(next);
+  }).next(next);
 }
 
 /** The report path, every step catching into the failure path. */
-export function costReportDefinition(scope: Construct, fns: CostReportFunctions): IChainable {
+export function costReportDefinition(
+  scope: Construct,
+  fns: CostReportFunctions,
+  options: CostReportOptions,
+): IChainable {
   const onError = failurePath(scope, fns.post);
   const catchInto = (state: LambdaInvoke | MapState) =>
     state.addCatch(onError, { errors: [Errors.ALL], resultPath: '$.error' });
@@ -224,15 +240,17 @@ export function costReportDefinition(scope: Construct, fns: CostReportFunctions)
     resultPath: '$.perAccount',
   }).itemProcessor(task(scope, STATES.fetchAccount, fns.fetch, 60, ['aws']));
 
-  const rest = [
-    task(scope, STATES.summarize, fns.summarize, 30, []),
-    task(scope, STATES.chart, fns.chart, 60, ['aws']),
-    task(scope, STATES.sign, fns.sign, 30, ['aws']),
-    task(scope, STATES.post, fns.post, 30, SLACK_TASK_RETRIES),
-  ] as const;
-  for (const state of [fetch, fetchAccounts, ...rest]) catchInto(state);
-  const [summarize, chart, sign, post] = rest;
-  chart.next(sign).next(post);
+  const summarize = task(scope, STATES.summarize, fns.summarize, 30, []);
+  const chart = task(scope, STATES.chart, fns.chart, 60, ['aws']);
+  let sign: LambdaInvoke | undefined;
+  if (options.sign) {
+    if (!fns.sign) throw new Error('A definition with Sign needs the sign function.');
+    sign = task(scope, STATES.sign, fns.sign, 30, ['aws']);
+  }
+  const post = task(scope, STATES.post, fns.post, 30, SLACK_TASK_RETRIES);
+  const tasks = [fetch, fetchAccounts, summarize, chart, ...(sign ? [sign] : []), post];
+  for (const state of tasks) catchInto(state);
+  (sign ? chart.next(sign) : chart).next(post);
   // A condition that does not hold ends the run before anything is rendered, stored or posted.
   const notMet = new Succeed(scope, STATES.conditionNotMet, {
     comment:
@@ -266,7 +284,9 @@ export class CostReportStateMachine extends Construct {
   constructor(scope: Construct, id: string, props: CostReportStateMachineProps) {
     super(scope, id);
     this.stateMachine = new StateMachine(this, 'StateMachine', {
-      definitionBody: DefinitionBody.fromChainable(costReportDefinition(this, props.functions)),
+      definitionBody: DefinitionBody.fromChainable(
+        costReportDefinition(this, props.functions, { sign: props.sign }),
+      ),
       stateMachineType: props.stateMachineType ?? StateMachineType.STANDARD,
       timeout: props.timeout ?? Duration.minutes(15),
       tracingEnabled: props.tracingEnabled,

@@ -7,8 +7,8 @@
 export const STATES = {
   /** The first state: a scheduled run is named first, else straight to Fetch or FetchAccounts. */
   route: 'Route?',
+  /** A scheduled run only: names the request after its subscription and scheduled time. */
   nameRun: 'NameScheduledRun',
-  useRunName: 'UseScheduledRunName',
   /** After a scheduled run is named: FetchAccounts or Fetch. */
   byAccount: 'ByAccount?',
   fetch: 'Fetch',
@@ -21,6 +21,7 @@ export const STATES = {
   /** A subscription's condition did not hold: the run ends here, nothing rendered or posted. */
   conditionNotMet: 'ConditionNotMet',
   chart: 'RenderAndStore',
+  /** Stable links off only: presigns the chart's link for Post. */
   sign: 'Sign',
   post: 'Post',
   failure: 'ReportFailure',

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
-import type { AslDefinition } from './asl.ts';
+import type { AslDefinition, AslVariant } from './asl.ts';
 import { type CostReportFunctions, CostReportStateMachine } from './definition.ts';
 
 export const PLACEHOLDER_ACCOUNT = '123456789012';
@@ -50,11 +50,15 @@ export function definitionFromTemplate(template: {
   return resolveDefinitionString(machines[0]?.Properties?.DefinitionString);
 }
 
-let cached: AslDefinition | undefined;
+const cached = new Map<boolean, AslDefinition>();
 
-/** Synthesizes the construct in a bare stack (imported functions) and returns its ASL. */
-export function synthesizeDefinition(): AslDefinition {
-  if (cached) return cached;
+/**
+ * Synthesizes the construct in a bare stack (imported functions) and returns its ASL: with
+ * stable links, without the Sign state, as the stack builds it (`sign: !stableLinks`).
+ */
+export function synthesizeDefinition(links: AslVariant): AslDefinition {
+  const done = cached.get(links.stableLinks);
+  if (done) return done;
   const outdir = mkdtempSync(join(tmpdir(), 'costbot-synth-'));
   try {
     const app = new App({ outdir });
@@ -66,21 +70,23 @@ export function synthesizeDefinition(): AslDefinition {
         functionArn: placeholderFunctionArn(`costbot-${name}`),
         sameEnvironment: true,
       });
+    const sign = !links.stableLinks;
     const functions: CostReportFunctions = {
       fetch: fn('fetch'),
       summarize: fn('summarize'),
       chart: fn('chart'),
-      sign: fn('sign'),
+      ...(sign ? { sign: fn('sign') } : {}),
       post: fn('post'),
     };
-    new CostReportStateMachine(stack, 'CostReport', { functions });
+    new CostReportStateMachine(stack, 'CostReport', { functions, sign });
     const assembly = app.synth();
-    cached = definitionFromTemplate(
+    const definition = definitionFromTemplate(
       assembly.getStackByName(stack.stackName).template as Parameters<
         typeof definitionFromTemplate
       >[0],
     );
-    return cached;
+    cached.set(links.stableLinks, definition);
+    return definition;
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }

@@ -10,7 +10,8 @@ import { stackSection } from '../../bench/doc.ts';
 import { LINK_VIEWS_PER_CHART, TEAM } from '../../bench/prices.ts';
 import {
   FREE_TIER,
-  REPORT_TRANSITIONS,
+  reportTaskStates,
+  reportTransitions,
   SCHEDULED_RUN_EXTRA_TRANSITIONS,
   stateMachineLogBytes,
 } from '../../common/report-cost.ts';
@@ -39,14 +40,19 @@ describe('Bench: the cost of a report and of what the stack turns on', () => {
     });
   });
 
-  it('counts a command and a scheduled digest on their paths, each with one trace and its log', () => {
+  it('counts a command and a scheduled digest on their paths (stable links: no Sign), each with one trace and its log', () => {
     // Act
     const { command, digest } = scenario;
     // Assess
-    assert.equal(command.transitions, REPORT_TRANSITIONS);
-    assert.equal(digest.transitions, REPORT_TRANSITIONS + SCHEDULED_RUN_EXTRA_TRANSITIONS);
+    const stable = { stableLinks: true };
+    assert.equal(command.transitions, reportTransitions(stable));
+    assert.equal(digest.transitions, reportTransitions(stable) + SCHEDULED_RUN_EXTRA_TRANSITIONS);
+    assert.deepEqual([command.transitions, digest.transitions], [6, 8]);
     assert.equal(command.xrayTraces, 1);
-    assert.equal(command.stateMachineLogBytes, stateMachineLogBytes(REPORT_TRANSITIONS, 5));
+    assert.equal(
+      command.stateMachineLogBytes,
+      stateMachineLogBytes(reportTransitions(stable), reportTaskStates(stable)),
+    );
     assert.deepEqual([digest.schedulerInvocations, command.schedulerInvocations], [1, 0]);
   });
 
@@ -92,7 +98,7 @@ describe('Bench: the cost of a report and of what the stack turns on', () => {
 
   it("states the targets' verdict with the figures it is drawn from", () => {
     // Act
-    const text = stackSection([scenario], 250, 105).join('\n');
+    const text = stackSection([scenario], 250).join('\n');
     // Assess
     const m = scenario.monthly;
     const list = m.oursTotalReused < 0.17 ? 'Met at list prices' : 'Missed at list prices by';
@@ -101,6 +107,10 @@ describe('Bench: the cost of a report and of what the stack turns on', () => {
     assert.ok(text.includes(list), text);
     assert.ok(text.includes(free), text);
     assert.match(text, /Step Functions is \$[\d.]+ of the list figure \(\d+%\)/);
-    assert.match(text, /A path without Sign would save/);
+    assert.match(text, /the state machine has no Sign state/);
+    assert.match(
+      text,
+      /With `stableLinks=false` Sign is back on the path: 7 transitions a command, 9 a scheduled run/,
+    );
   });
 });

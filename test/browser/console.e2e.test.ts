@@ -19,8 +19,8 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { ACTION_IDS } from '../../common/slack-message.ts';
-import { loadDefinition } from '../../infra/state-machine/asl.ts';
 import { type LocalBot, startLocalBot } from '../../local/bot-server.ts';
+import { definitionFor } from '../../local/report.ts';
 import { machineFor } from '../../local/runner.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -182,8 +182,9 @@ describe('the local Slack console in chromium', { skip: skip ?? false }, () => {
     // Validating the definition blocks the event loop; done on the first report, it ran right
     // after the first command's ack and the console saw Slack's 3 s timeout. Done at start-up,
     // it returns at once.
+    assert.ok(bot);
     const started = performance.now();
-    machineFor(loadDefinition());
+    machineFor(definitionFor(bot.backend));
     const ms = performance.now() - started;
     assert.ok(ms < 1_000, `machineFor() took ${Math.round(ms)} ms: not done at start-up`);
   });

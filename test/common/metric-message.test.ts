@@ -4,7 +4,6 @@ import type { KnownBlock } from '@slack/types';
 import { MetricRerunValueSchema } from '../../bot/listeners/actions/values.ts';
 import { consoleUrl, jsurl } from '../../common/cloudwatch-console.ts';
 import type {
-  CostSummary,
   MetricRequest,
   MetricSummary,
   SignedLink,
@@ -18,6 +17,7 @@ import {
   metricMessage,
   reportMessage,
 } from '../../common/slack-message.ts';
+import { COST_SUMMARY } from '../support/cost-summary.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures
@@ -204,22 +204,7 @@ describe('Function: metricMessage', () => {
 describe('Function: reportMessage (freshness)', () => {
   it('says the time of the newest EstimatedCharges point next to the time of the report', () => {
     // Prepare
-    const cost: CostSummary = {
-      currency: 'USD',
-      asOf: '2026-11-27T08:17:30.000Z',
-      period: { preset: 'mtd', label: 'Month to date', from: '2026-11-01', to: '2026-11-27' },
-      monthToDate: 100,
-      yesterday: null,
-      changeVsDayBefore: null,
-      sevenDayAverage: null,
-      changeVsSevenDayAverage: null,
-      periodTotal: 100,
-      top: [],
-      topBy: 'service',
-      forecast: null,
-      anomalies: [],
-      chart: { title: 'Daily spend', unit: 'USD per day', dates: [], series: [], style: 'stacked' },
-    };
+    const cost = COST_SUMMARY;
     const request = {
       kind: 'command' as const,
       requestId: 'r1',

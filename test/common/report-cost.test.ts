@@ -7,15 +7,33 @@ import {
   fixedMonthlyCosts,
   PRICES,
   REPORT_LAMBDA_GB_SECONDS,
-  REPORT_TASK_STATES,
-  REPORT_TRANSITIONS,
   reportCost,
   reportCostLine,
+  reportTaskStates,
+  reportTransitions,
   SCHEDULED_RUN_EXTRA_TRANSITIONS,
   STATE_MACHINE_LOG_EVENT_BYTES,
   stateMachineLogEvents,
   tinyUsd,
 } from '../../common/report-cost.ts';
+
+/** The default path: stable links, no Sign state. */
+const STABLE = { stableLinks: true };
+const REPORT_TRANSITIONS = reportTransitions(STABLE);
+const REPORT_TASK_STATES = reportTaskStates(STABLE);
+
+describe('Function: reportTransitions', () => {
+  it('counts Route?, Fetch, Summarize, ConditionMet?, RenderAndStore, Post; Sign too with presigned links', () => {
+    // Act, Assess
+    assert.equal(reportTransitions({ stableLinks: true }), 6);
+    assert.equal(reportTransitions({ stableLinks: false }), 7);
+    assert.equal(SCHEDULED_RUN_EXTRA_TRANSITIONS, 2, 'NameScheduledRun and ByAccount?');
+    assert.deepEqual(
+      [reportTaskStates({ stableLinks: true }), reportTaskStates({ stableLinks: false })],
+      [4, 5],
+    );
+  });
+});
 
 describe('Function: reportCost', () => {
   it('prices ListMetrics per request and GetMetricData per metric, not per request', () => {
@@ -59,6 +77,19 @@ describe('Function: reportCost', () => {
     // Assess
     assert.equal(scheduled.transitions, command.transitions + SCHEDULED_RUN_EXTRA_TRANSITIONS);
     assert.ok(scheduled.dollars.total > command.dollars.total);
+  });
+
+  it('adds the Sign state and its invocation when Post got a presigned link (stable links off)', () => {
+    // Prepare
+    const usage = { listMetrics: 1, getMetricData: 1, metrics: 31 };
+    // Act
+    const stable = reportCost(usage);
+    const signed = reportCost({ ...usage, signed: true });
+    // Assess
+    assert.equal(signed.transitions, reportTransitions({ stableLinks: false }));
+    assert.equal(signed.transitions, stable.transitions + 1);
+    assert.equal(signed.lambdaInvocations, stable.lambdaInvocations + 1);
+    assert.ok(signed.dollars.total > stable.dollars.total);
   });
 
   it("counts the execution's X-Ray trace and its state machine log", () => {
@@ -118,7 +149,7 @@ describe('Function: reportCostLine', () => {
       line,
       `this report: 2 CloudWatch requests, 1 metric, ${REPORT_TRANSITIONS} state transitions, about ${tinyUsd(reportCost(usage).dollars.total)}`,
     );
-    assert.match(line, /about \$0\.000\d\d$/);
+    assert.match(line, /about \$0\.000\d+$/);
   });
 });
 

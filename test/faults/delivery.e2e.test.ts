@@ -18,9 +18,8 @@ import type {
   ScheduledRunState,
 } from '../../common/contract.ts';
 import { digestInput } from '../../infra/constructs/digest-schedule.ts';
-import { loadDefinition } from '../../infra/state-machine/asl.ts';
 import { STATES } from '../../infra/state-machine/states.ts';
-import { runReport } from '../../local/report.ts';
+import { definitionFor, runReport } from '../../local/report.ts';
 import { type ExecutionResult, runExecution, type StepHandlers } from '../../local/runner.ts';
 import {
   DUPLICATE_CASES,
@@ -181,7 +180,7 @@ describe('Faults: delivery to Slack', () => {
       // Prepare
       const SCHEDULED_AT = '2026-11-23T09:00:00Z';
       const run = (executionId: string) =>
-        runExecution(loadDefinition(), scheduledRun(SCHEDULED_AT, executionId), {
+        runExecution(definitionFor(rig.backend), scheduledRun(SCHEDULED_AT, executionId), {
           handlers: rig.backend.handlers,
           retryIntervalMs: RETRY_MS,
         });
@@ -203,7 +202,7 @@ describe('Faults: delivery to Slack', () => {
       // Prepare
       const SCHEDULED_AT = '2026-11-24T09:00:00Z';
       const run = (executionId: string) =>
-        runExecution(loadDefinition(), scheduledRun(SCHEDULED_AT, executionId), {
+        runExecution(definitionFor(rig.backend), scheduledRun(SCHEDULED_AT, executionId), {
           handlers: rig.backend.handlers,
           // The second waits for the first's record (DeliveryInProgressError, retried).
           retryIntervalMs: 200,

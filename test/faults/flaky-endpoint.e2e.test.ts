@@ -116,8 +116,12 @@ describe('Faults: a Slack endpoint that fails once', () => {
       };
 
       // Act
+      // Sign is on the path only with presigned links.
+      const definition = loadDefinition({
+        stableLinks: step === 'sign' ? false : backend.stableLinks,
+      });
       const result = await runExecution(
-        loadDefinition(),
+        definition,
         { request: digest() },
         { handlers, retryIntervalMs: 10 },
       );
@@ -194,7 +198,8 @@ describe('Faults: the failure notice meets a Slack that fails once', () => {
 
   before(async () => {
     rig = await startBackendRig({
-      env: { COSTBOT_PARAMETER_CACHE_TTL_SECONDS: '0' },
+      // Presigned links: Sign reads the signer's key on every report.
+      env: { COSTBOT_PARAMETER_CACHE_TTL_SECONDS: '0', COSTBOT_STABLE_LINKS: 'false' },
       backend: { slackTimeoutMs: SLACK_TIMEOUT_MS },
       apiUrl: async (fake) => {
         proxy = await startFlakyProxy(fake.apiUrl.replace(/\/api\/$/, ''));

@@ -7,10 +7,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { loadDefinition } from '../../infra/state-machine/asl.ts';
 import { RETRY } from '../../infra/state-machine/definition.ts';
 import { STATES } from '../../infra/state-machine/states.ts';
-import { runReport } from '../../local/report.ts';
+import { definitionFor, runReport } from '../../local/report.ts';
 import {
   assertOutcome,
   CHANNEL,
@@ -63,7 +62,7 @@ describe('Faults: Slack', () => {
       const posts = rig.slack.calls.filter((c) => c.method === 'chat.postMessage');
       assert.equal(posts.length, 2);
       const retry = (
-        loadDefinition().States[STATES.post] as {
+        definitionFor(rig.backend).States[STATES.post] as {
           Retry?: { ErrorEquals: string[]; IntervalSeconds?: number }[];
         }
       ).Retry?.find((r) => r.ErrorEquals.includes('SlackRateLimitedError'));
@@ -74,7 +73,7 @@ describe('Faults: Slack', () => {
 
     it('retries Slack with waits of 5, 10, 20 s and no jitter, so none is shorter than Slack usually asks', () => {
       // Act
-      const post = loadDefinition().States[STATES.post] as {
+      const post = definitionFor(rig.backend).States[STATES.post] as {
         Retry?: {
           ErrorEquals: string[];
           IntervalSeconds?: number;

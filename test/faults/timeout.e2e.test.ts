@@ -9,14 +9,15 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type AslDefinition, loadDefinition } from '../../infra/state-machine/asl.ts';
+import type { AslDefinition } from '../../infra/state-machine/asl.ts';
 import { STATES } from '../../infra/state-machine/states.ts';
+import { definitionFor } from '../../local/report.ts';
 import { runExecution } from '../../local/runner.ts';
 import { assertOutcome, digest, entered, type Rig, retries, startRig, texts } from './support.ts';
 
 /** The deployed definition with one Task's timeout changed. */
-function withTimeout(state: string, seconds: number): AslDefinition {
-  const definition = structuredClone(loadDefinition());
+function withTimeout(rig: Rig, state: string, seconds: number): AslDefinition {
+  const definition = structuredClone(definitionFor(rig.backend));
   const task = definition.States[state];
   assert.ok(task, `no state ${state}`);
   task.TimeoutSeconds = seconds;
@@ -36,7 +37,7 @@ describe('Faults: a step that never answers', () => {
 
   it('deploys Fetch with a 60 s task timeout', () => {
     // Act
-    const fetch = loadDefinition().States[STATES.fetch];
+    const fetch = definitionFor(rig.backend).States[STATES.fetch];
 
     // Assess
     assert.equal(fetch?.TimeoutSeconds, 60);
@@ -44,7 +45,7 @@ describe('Faults: a step that never answers', () => {
 
   it('times out with States.Timeout, tells the channel once, and fails the execution', async () => {
     // Prepare
-    const definition = withTimeout(STATES.fetch, 1);
+    const definition = withTimeout(rig, STATES.fetch, 1);
     let calls = 0;
     const handlers = {
       ...rig.backend.handlers,

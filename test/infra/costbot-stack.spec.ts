@@ -21,7 +21,13 @@ import type { CostbotStack } from '../../infra/stacks/costbot-stack.ts';
 import { OUTPUTS, STATE_MACHINE_LOG_GROUP_PREFIX } from '../../infra/stacks/costbot-stack.ts';
 import type { AslDefinition } from '../../infra/state-machine/asl.ts';
 import { definitionFromTemplate, synthesizeDefinition } from '../../infra/state-machine/synth.ts';
-import { buildTestApp, defaultTestApp, EXTERNAL_ID, READER_ROLE_ARN } from './support/synth.ts';
+import {
+  buildTestApp,
+  defaultTestApp,
+  EXTERNAL_ID,
+  presignedTestApp,
+  READER_ROLE_ARN,
+} from './support/synth.ts';
 
 let template: Template;
 let stack: CostbotStack;
@@ -152,7 +158,7 @@ describe('Costbot stack', () => {
   });
 
   describe('step functions', () => {
-    it('are five plus the bot and the links function, each on nodejs22.x with its own role and log group', () => {
+    it('are four (no sign function with stable links) plus the bot and the links function, each on nodejs22.x with its own role and log group', () => {
       // Prepare
       const fns = [
         ...Object.values(stack.report.functions),
@@ -165,7 +171,8 @@ describe('Costbot stack', () => {
         return lambdaProps(fn);
       });
       // Assess
-      template.resourceCountIs('AWS::Lambda::Function', 7);
+      assert.equal(fns.length, 6);
+      template.resourceCountIs('AWS::Lambda::Function', 6);
       for (const p of props) {
         assert.equal(p.Runtime, 'nodejs22.x');
         assert.deepEqual(p.Architectures, ['arm64']);
@@ -173,8 +180,8 @@ describe('Costbot stack', () => {
         assert.ok((p.LoggingConfig as { LogGroup?: unknown }).LogGroup, 'own log group');
       }
       const roles = new Set(props.map((p) => JSON.stringify(p.Role)));
-      assert.equal(roles.size, 7, 'one role per function');
-      template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 8);
+      assert.equal(roles.size, 6, 'one role per function');
+      template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 7);
       template.resourcePropertiesCountIs(
         'AWS::IAM::Role',
         { ManagedPolicyArns: Match.anyValue() },
@@ -205,7 +212,7 @@ describe('Costbot stack', () => {
       }
     });
 
-    it('point the chart step at its copied font and wasm, and sign/post at the parameters extension', () => {
+    it('point the chart step at its copied font and wasm, and post at the parameters extension; no sign step', () => {
       // Prepare
       const { chart, sign, post, fetch } = stack.report.functions;
       // Act
@@ -214,10 +221,10 @@ describe('Costbot stack', () => {
       // Assess
       assert.equal(env(chart).COSTBOT_ASSETS_DIR, '/var/task');
       assert.equal(lambdaProps(chart).MemorySize, 1024);
-      for (const fn of [sign, post]) {
-        assert.equal(env(fn).PARAMETERS_SECRETS_EXTENSION_HTTP_PORT, '2773');
-        assert.equal((lambdaProps(fn).Layers as unknown[]).length, 1);
-      }
+      assert.equal(sign, undefined, 'stable links (the default): the links function presigns');
+      assert.equal(env(post).PARAMETERS_SECRETS_EXTENSION_HTTP_PORT, '2773');
+      assert.equal((lambdaProps(post).Layers as unknown[]).length, 1);
+
       assert.equal(env(fetch).PARAMETERS_SECRETS_EXTENSION_HTTP_PORT, undefined);
       assert.equal(lambdaProps(fetch).Layers, undefined);
     });
@@ -300,10 +307,25 @@ describe('Costbot stack', () => {
         template.toJSON() as Parameters<typeof definitionFromTemplate>[0],
       );
       // Act
-      const local = synthesizeDefinition();
+      const local = synthesizeDefinition({ stableLinks: true });
       // Assess
       assert.deepEqual(normalizeTasks(deployed), normalizeTasks(local));
       assert.notDeepEqual(deployed, local, 'only the function ARNs differ');
+    });
+
+    it('with stableLinks=false deploys the presigned-links definition (with Sign) the local runner runs', () => {
+      // Prepare
+      const off = Template.fromStack(presignedTestApp().costbot);
+      // Act
+      const deployed = definitionFromTemplate(
+        off.toJSON() as Parameters<typeof definitionFromTemplate>[0],
+      );
+      // Assess
+      assert.deepEqual(
+        normalizeTasks(deployed),
+        normalizeTasks(synthesizeDefinition({ stableLinks: false })),
+      );
+      assert.ok(deployed.States.Sign);
     });
   });
 
@@ -573,7 +595,7 @@ describe('Costbot stack', () => {
       const other = Template.fromStack(costbot);
       // Assess
       assert.equal(costbot.bot, undefined);
-      other.resourceCountIs('AWS::Lambda::Function', 6);
+      other.resourceCountIs('AWS::Lambda::Function', 5);
       other.resourceCountIs('AWS::Lambda::Url', 1);
     });
 

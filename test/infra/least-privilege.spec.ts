@@ -23,7 +23,14 @@ import {
   type Request,
   UNSIMULATED_CONDITION_KEY,
 } from './support/iam.ts';
-import { ACCOUNT, defaultTestApp, EXTERNAL_ID, READER_ROLE_ARN, REGION } from './support/synth.ts';
+import {
+  ACCOUNT,
+  defaultTestApp,
+  EXTERNAL_ID,
+  presignedTestApp,
+  READER_ROLE_ARN,
+  REGION,
+} from './support/synth.ts';
 
 const READER_ACCOUNT = READER_ROLE_ARN.split(':')[4] as string;
 
@@ -167,12 +174,16 @@ describe('Least privilege (IAM policy simulation of the synthesized stacks)', ()
   const RECORD = 'deliveries/digest-20250101-0900-abc123/report.json';
   /** A reused billing read of the fetch step (`cache/billing/<sha256>.json`). */
   const CACHE_ENTRY = `cache/billing/${'0'.repeat(64)}.json`;
-  const ownLogs = (fn: 'fetch' | 'summarize' | 'chart' | 'sign' | 'post'): Request => {
+  const ownLogs = (
+    fn: 'fetch' | 'summarize' | 'chart' | 'sign' | 'post',
+    owner: Stack = stack,
+  ): Request => {
     const group = logicalId(
-      stack.node
+      owner.node
         .findChild('Report')
         .node.findChild(fn[0]?.toUpperCase() + fn.slice(1))
         .node.findChild('Logs'),
+      owner,
     );
     return {
       action: 'logs:PutLogEvents',
@@ -302,11 +313,25 @@ describe('Least privilege (IAM policy simulation of the synthesized stacks)', ()
     }),
   );
 
+  /** The stacks with stable links off: only they have a sign function (the default has none). */
+  const presigned = () => {
+    const off = presignedTestApp().costbot;
+    assert.ok(off.report.roles.sign, 'stableLinks=false has a sign role');
+    return {
+      stack: off,
+      role: off.report.roles.sign,
+      template: Template.fromStack(off).toJSON() as CfnTemplate,
+    };
+  };
+
   proves(
-    'sign role',
-    () => principal(stack.report.roles.sign),
+    'sign role (stableLinks=false)',
+    () => {
+      const off = presigned();
+      return principal(off.role, off.stack, off.template);
+    },
     () => ({
-      allowed: [ownLogs('sign'), ...readSigner(), decryptVia(VIA_SSM)],
+      allowed: [ownLogs('sign', presigned().stack), ...readSigner(), decryptVia(VIA_SSM)],
       denied: [
         ...common(),
         ...readSlack(),
@@ -561,11 +586,11 @@ describe('Least privilege (IAM policy simulation of the synthesized stacks)', ()
       // Prepare
       assert.ok(stack.bot);
       assert.ok(stack.links);
-      const expected: [IConstruct, string[]][] = [
-        [
-          stack.report.roles.sign,
-          [parameterNames.signerAccessKeyId, parameterNames.signerSecretAccessKey],
-        ],
+      assert.equal(stack.report.roles.sign, undefined, 'no sign role with stable links');
+      const off = presigned();
+      const signer = [parameterNames.signerAccessKeyId, parameterNames.signerSecretAccessKey];
+      const expected: [IConstruct, string[], Stack?, CfnTemplate?][] = [
+        [off.role, signer, off.stack, off.template],
         [stack.report.roles.post, [parameterNames.slackBotToken, parameterNames.linkKey]],
         [
           stack.links.role,
@@ -585,9 +610,9 @@ describe('Least privilege (IAM policy simulation of the synthesized stacks)', ()
           ],
         ],
       ];
-      for (const [role, names] of expected) {
+      for (const [role, names, owner = stack, tpl = template] of expected) {
         // Act
-        const decrypts = identityPolicies(template, logicalId(role), P)
+        const decrypts = identityPolicies(tpl, logicalId(role, owner), P)
           .flatMap((doc) => doc.Statement)
           .filter((st) => [st.Action].flat().includes('kms:Decrypt'));
         // Assess

@@ -11,7 +11,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { INFRA_DEFAULTS } from '../../infra/config.ts';
 import { type CostbotStack, OUTPUTS } from '../../infra/stacks/costbot-stack.ts';
-import { buildTestApp, defaultTestApp } from './support/synth.ts';
+import { buildTestApp, defaultTestApp, presignedTestApp } from './support/synth.ts';
 
 type Variables = Record<string, unknown>;
 
@@ -79,14 +79,36 @@ describe('Stable links in the Costbot stack', () => {
     // Prepare
     assert.ok(stack.links);
     const url = { 'Fn::GetAtt': [logicalId(stack.links.url, stack), 'FunctionUrl'] };
+    const { post, ...others } = stack.report.roles;
     // Act
-    const post = environment(template, stack, stack.report.functions.post);
-    const sign = environment(template, stack, stack.report.functions.sign);
+    const postEnv = environment(template, stack, stack.report.functions.post);
     // Assess
-    assert.deepEqual(post.COSTBOT_LINKS_URL, url);
-    assert.equal(sign.COSTBOT_LINKS_URL, undefined);
-    assert.match(parametersReadBy(template, stack, stack.report.roles.post), /links\/hmac-key/);
-    assert.doesNotMatch(parametersReadBy(template, stack, stack.report.roles.sign), /hmac-key/);
+    assert.deepEqual(postEnv.COSTBOT_LINKS_URL, url);
+    assert.match(parametersReadBy(template, stack, post), /links\/hmac-key/);
+    for (const role of Object.values(others)) {
+      assert.doesNotMatch(parametersReadBy(template, stack, role), /hmac-key/);
+    }
+  });
+
+  it("leave the sign function, its role and its state out: the links function alone reads the signer's keys", () => {
+    // Prepare
+    assert.ok(stack.links);
+    const links = stack.links.function.role;
+    assert.ok(links);
+    // Act
+    const readers = Object.values(stack.report.roles).filter((role) =>
+      /signer\/(access-key-id|secret-access-key)/.test(parametersReadBy(template, stack, role)),
+    );
+    // Assess
+    assert.equal(stack.report.functions.sign, undefined);
+    assert.equal(stack.report.roles.sign, undefined);
+    assert.deepEqual(readers, []);
+    assert.match(parametersReadBy(template, stack, links), /signer\/secret-access-key/);
+    assert.doesNotMatch(JSON.stringify(template.toJSON()), /costbot: presign the chart link/);
+    assert.doesNotMatch(
+      JSON.stringify(template.findResources('AWS::StepFunctions::StateMachine')),
+      /\\"Sign\\"/,
+    );
   });
 
   it("take the bucket's lifecycle and the links' lifetime from one setting (default 90 days)", () => {
@@ -112,12 +134,25 @@ describe('Stable links in the Costbot stack', () => {
 
   it('are left out with stableLinks=false: no function, no URL for the post step, no HMAC key read', () => {
     // Prepare
-    const off = buildTestApp({ stableLinks: 'false' }).costbot;
+    const off = presignedTestApp().costbot;
     // Act
     const tpl = Template.fromStack(off);
     // Assess
     assert.equal(off.links, undefined);
+    // The sign function instead of the links function.
     tpl.resourceCountIs('AWS::Lambda::Function', 6);
+    assert.ok(off.report.functions.sign && off.report.roles.sign);
+    assert.match(parametersReadBy(tpl, off, off.report.roles.sign), /signer\/secret-access-key/);
+    const sign = properties(tpl, off, off.report.functions.sign);
+    assert.equal(
+      environment(tpl, off, off.report.functions.sign).PARAMETERS_SECRETS_EXTENSION_HTTP_PORT,
+      '2773',
+    );
+    assert.equal((sign.Layers as unknown[]).length, 1);
+    assert.match(
+      JSON.stringify(tpl.findResources('AWS::StepFunctions::StateMachine')),
+      /\\"Sign\\"/,
+    );
     tpl.resourceCountIs('AWS::Lambda::Url', 1);
     assert.equal(environment(tpl, off, off.report.functions.post).COSTBOT_LINKS_URL, undefined);
     assert.doesNotMatch(parametersReadBy(tpl, off, off.report.roles.post), /hmac-key/);

@@ -121,7 +121,10 @@ describe('Integration: COSTBOT_BACKEND=aws against moto_server', () => {
     );
     assert.equal(head.ContentType, 'image/png');
     assert.equal(head.ContentLength, out.chart.bytes);
-    // The link was signed with the decrypted secret held in SSM, for 7 days, no session token.
+    // The link was signed with the decrypted secret held in SSM, for 7 days, no session token
+    // (no COSTBOT_LINKS_URL here: the definition with Sign runs).
+    assert.equal(backend.stableLinks, false);
+    assert.ok(out.link);
     const url = new URL(out.link.url);
     assert.equal(url.searchParams.get('X-Amz-Expires'), '604800');
     assert.equal(url.searchParams.has('X-Amz-Security-Token'), false);

@@ -98,7 +98,6 @@ describe('a subscription with a condition, on the local runner', () => {
     assert.deepEqual(entered(result.events), [
       STATES.route,
       STATES.nameRun,
-      STATES.useRunName,
       STATES.byAccount,
       STATES.fetch,
       STATES.summarize,
@@ -137,11 +136,10 @@ describe('a subscription with a condition, on the local runner', () => {
 
     // Assess
     assert.equal(result.status, 'SUCCEEDED', `${result.error}: ${result.cause}`);
-    assert.deepEqual(entered(result.events).slice(-5), [
+    assert.deepEqual(entered(result.events).slice(-4), [
       STATES.summarize,
       STATES.conditionMet,
       STATES.chart,
-      STATES.sign,
       STATES.post,
     ]);
     const output = result.output as PostedState;

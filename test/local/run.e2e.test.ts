@@ -70,14 +70,35 @@ function retried(events: EventLog[], state: string): EventLog[] {
 }
 
 /** A fresh directory for the parameter file and the S3 data, and the config pointing at it. */
-async function freshConfig(): Promise<{ dir: string; config: CostbotConfig }> {
+async function freshConfig(
+  env: Record<string, string> = {},
+): Promise<{ dir: string; config: CostbotConfig }> {
   const dir = await mkdtemp(join(tmpdir(), 'costbot-local-run-'));
   const config = loadConfig({
     COSTBOT_LOCAL_DIR: dir,
     COSTBOT_LOCAL_S3_PORT: '0',
     COSTBOT_LOCAL_LINKS_PORT: '0',
+    ...env,
   });
   return { dir, config };
+}
+
+/** The states a report through the single Fetch enters with stable links: no Sign. */
+const REPORT_PATH = [
+  STATES.route,
+  STATES.fetch,
+  STATES.summarize,
+  STATES.conditionMet,
+  STATES.chart,
+  STATES.post,
+];
+
+/** Presigned links (`stableLinks=false`): the definition with Sign, the link in the message. */
+const PRESIGNED = { COSTBOT_STABLE_LINKS: 'false' };
+
+/** The message's cost line (`this report: …`), from its context blocks. */
+function costLine(message: RecordingSlack['messages'][number]['message'] | undefined): string {
+  return messageText(message ?? { text: '', blocks: [] }).match(/this report: [^\n·]*/)?.[0] ?? '';
 }
 
 /** The local backend with `fetch` replaced by one reading these billing metrics. */
@@ -163,19 +184,21 @@ describe('local report runs', () => {
       recorded = [...slack.messages];
     });
 
-    it('succeeds after Route?, Fetch, Summarize, ConditionMet?, RenderAndStore, Sign and Post, in that order', () => {
+    it('succeeds after Route?, Fetch, Summarize, ConditionMet?, RenderAndStore and Post, in that order: no Sign with stable links', () => {
       // Assess
+      assert.equal(backend.stableLinks, true);
       assert.equal(result.status, 'SUCCEEDED', `${result.error}: ${result.cause}`);
-      assert.deepEqual(entered(result.events), [
-        STATES.route,
-        STATES.fetch,
-        STATES.summarize,
-        STATES.conditionMet,
-        STATES.chart,
-        STATES.sign,
-        STATES.post,
-      ]);
+      assert.deepEqual(entered(result.events), REPORT_PATH);
       assert.deepEqual(retried(result.events, STATES.fetch), []);
+    });
+
+    it("counts in the message's cost line the 6 states the run entered", () => {
+      // Act
+      const line = costLine(recorded[0]?.message);
+
+      // Assess
+      assert.match(line, /, 6 state transitions, about \$/);
+      assert.equal(entered(result.events).length, 6);
     });
 
     it('posts exactly one message, to the channel', () => {
@@ -203,20 +226,19 @@ describe('local report runs', () => {
       assert.ok(output.chart.bytes > 1000, `${output.chart.bytes} bytes`);
     });
 
-    it('links the chart for 604800 s, signed at the backend clock', () => {
+    it('links the chart through the links endpoint until the chart expires, with no presigned link', () => {
       // Act
-      const link = (result.output as PostedState).link;
-      const url = new URL(link.url);
+      const output = result.output as PostedState;
 
       // Assess
-      assert.equal(link.expiresInSeconds, 604_800);
-      assert.equal(url.searchParams.get('X-Amz-Expires'), '604800');
-      assert.equal(
-        url.searchParams.get('X-Amz-Date'),
-        FROZEN_NOW.toISOString().replace(/[-:]/g, '').replace('.000', ''),
+      assert.equal(output.link, undefined);
+      assert.ok(backend.links && output.stableLink?.url.startsWith(backend.links.url));
+      // Minted at the time Post ran (the wall clock), for the chart's 90 days.
+      const minted = Date.parse(output.stableLink?.expiresAt ?? '') - 90 * 86_400_000;
+      assert.ok(
+        minted >= FROZEN_NOW.getTime() && minted <= Date.now(),
+        output.stableLink?.expiresAt,
       );
-      assert.equal(link.expiresAt, new Date(FROZEN_NOW.getTime() + 604_800_000).toISOString());
-      assert.match(link.accessKeyId, /^AKIA/);
     });
 
     it('shows the chart in an image block whose URL serves the PNG from the local S3 server', async () => {
@@ -392,7 +414,6 @@ describe('local report runs', () => {
           STATES.summarize,
           STATES.conditionMet,
           STATES.chart,
-          STATES.sign,
           STATES.post,
         ],
       );
@@ -561,23 +582,23 @@ describe('local report runs', () => {
   });
 });
 
-describe('a local run whose signer key is temporary', () => {
+describe('local runs with presigned links (COSTBOT_STABLE_LINKS=false)', () => {
   let dir: string;
   let backend: Backend | undefined;
-  let parameterName: string;
+  let result: ExecutionResult;
+  let parameterFile: string;
+  let names: CostbotConfig['parameterNames'];
   const slack = new RecordingSlack();
 
   before(async () => {
-    const fresh = await freshConfig();
+    // No parameter cache: the last case swaps the signer key in the file.
+    const fresh = await freshConfig({ ...PRESIGNED, COSTBOT_PARAMETER_CACHE_TTL_SECONDS: '0' });
     dir = fresh.dir;
-    const names = fresh.config.parameterNames;
-    parameterName = names.signerAccessKeyId;
-    const file = join(dir, 'parameters.json');
-    await ensureParameterFile(file, names);
-    const values = JSON.parse(await readFile(file, 'utf8')) as Record<string, string>;
-    values[names.signerAccessKeyId] = `ASIA${(values[names.signerAccessKeyId] ?? '').slice(4)}`;
-    await writeFile(file, JSON.stringify(values, null, 2));
+    names = fresh.config.parameterNames;
+    parameterFile = join(dir, 'parameters.json');
+    await ensureParameterFile(parameterFile, names);
     backend = await localBackend(fresh.config, { delivery: slack, now: fixedClock });
+    result = await runReport(backend, request(), { retryIntervalMs: 0 });
   });
 
   after(async () => {
@@ -585,9 +606,49 @@ describe('a local run whose signer key is temporary', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it('fails with SessionCredentialsError and posts why', async () => {
-    // Prepare
+  it('runs Sign between RenderAndStore and Post, and counts its 7 states in the cost line', () => {
+    // Assess
+    assert.equal(backend?.stableLinks, false);
+    assert.equal(result.status, 'SUCCEEDED', `${result.error}: ${result.cause}`);
+    assert.deepEqual(entered(result.events), [
+      ...REPORT_PATH.slice(0, -1),
+      STATES.sign,
+      STATES.post,
+    ]);
+    assert.match(costLine(slack.messages[0]?.message), /, 7 state transitions, about \$/);
+  });
+
+  it('links the chart for 604800 s, signed at the backend clock, in the message', () => {
+    // Act
+    const { link, stableLink } = result.output as PostedState;
+    assert.ok(link);
+    const url = new URL(link.url);
+    const blocks = slack.messages[0]?.message.blocks ?? [];
+    const image = blocks.find((b) => b.type === 'image');
+
+    // Assess
+    assert.equal(stableLink, undefined);
+    assert.equal(link.expiresInSeconds, 604_800);
+    assert.equal(url.searchParams.get('X-Amz-Expires'), '604800');
+    assert.equal(
+      url.searchParams.get('X-Amz-Date'),
+      FROZEN_NOW.toISOString().replace(/[-:]/g, '').replace('.000', ''),
+    );
+    assert.equal(link.expiresAt, new Date(FROZEN_NOW.getTime() + 604_800_000).toISOString());
+    assert.match(link.accessKeyId, /^AKIA/);
+    assert.ok(image && 'image_url' in image);
+    assert.equal(image.image_url, link.url);
+  });
+
+  it('fails with SessionCredentialsError and posts why when the signer key is temporary', async () => {
+    // Prepare: Sign reads the key on every report only with presigned links; with stable links
+    // the links function reads it when a chart is opened.
     assert.ok(backend);
+    const values = JSON.parse(await readFile(parameterFile, 'utf8')) as Record<string, string>;
+    const parameterName = names.signerAccessKeyId;
+    values[parameterName] = `ASIA${(values[parameterName] ?? '').slice(4)}`;
+    await writeFile(parameterFile, JSON.stringify(values, null, 2));
+    slack.reset();
 
     // Act
     const result = await runReport(backend, request(), { retryIntervalMs: 0 });
@@ -595,11 +656,7 @@ describe('a local run whose signer key is temporary', () => {
     // Assess
     assertFailed(result, 'SessionCredentialsError');
     assert.deepEqual(entered(result.events), [
-      STATES.route,
-      STATES.fetch,
-      STATES.summarize,
-      STATES.conditionMet,
-      STATES.chart,
+      ...REPORT_PATH.slice(0, -1),
       STATES.sign,
       STATES.failure,
       STATES.reportDelivered,

@@ -6,10 +6,12 @@ import {
   RETRYABLE_SLACK_ERRORS,
   RETRYABLE_SLACK_OUTAGE_ERRORS,
 } from '../../../common/errors.ts';
+import { reportTransitions, SCHEDULED_RUN_EXTRA_TRANSITIONS } from '../../../common/report-cost.ts';
 import type { AslDefinition } from '../../../infra/state-machine/asl.ts';
 import { RETRY } from '../../../infra/state-machine/definition.ts';
 import { STATES } from '../../../infra/state-machine/states.ts';
 import { synthesizeDefinition } from '../../../infra/state-machine/synth.ts';
+import { machineFor } from '../../../local/runner.ts';
 import { SLACK_TIMEOUT_MS } from '../../../workflows/steps/post/delivery.ts';
 import { RECORD_TIMEOUT_MS } from '../../../workflows/steps/post/delivery-record.ts';
 
@@ -42,27 +44,22 @@ interface Catcher {
   Next: string;
 }
 
-/** Every Task state, FetchAccount (inside the FetchAccounts Map) included. */
+/**
+ * Every Task state of the default definition (stable links: no Sign), FetchAccount (inside the
+ * FetchAccounts Map) included.
+ */
 const TASKS = [
   STATES.fetch,
   STATES.fetchAccount,
   STATES.summarize,
   STATES.chart,
-  STATES.sign,
   STATES.post,
   STATES.failure,
 ];
 /** Top-level states that catch into the failure path (FetchAccount fails its Map instead). */
-const CATCHING = [
-  STATES.fetch,
-  STATES.fetchAccounts,
-  STATES.summarize,
-  STATES.chart,
-  STATES.sign,
-  STATES.post,
-];
+const CATCHING = [STATES.fetch, STATES.fetchAccounts, STATES.summarize, STATES.chart, STATES.post];
 /** Tasks that call AWS (CloudWatch, STS, S3, SSM) besides Lambda. */
-const AWS_CALLING = [STATES.fetch, STATES.fetchAccount, STATES.chart, STATES.sign, STATES.post];
+const AWS_CALLING = [STATES.fetch, STATES.fetchAccount, STATES.chart, STATES.post];
 /** Tasks that call Slack. */
 const SLACK_CALLING = [STATES.post, STATES.failure];
 
@@ -121,10 +118,10 @@ function valuesOf(node: unknown, key: string): unknown[] {
   return Object.entries(node).flatMap(([k, v]) => [...(k === key ? [v] : []), ...valuesOf(v, key)]);
 }
 
-describe('state machine definition (synthesized from the CDK construct)', () => {
+describe('state machine definition (synthesized from the CDK construct, stable links on)', () => {
   before(() => {
     // The synth takes seconds; every test reads this one definition and never changes it.
-    definition = structuredClone(synthesizeDefinition());
+    definition = structuredClone(synthesizeDefinition({ stableLinks: true }));
   });
 
   describe('asl-validator', () => {
@@ -175,20 +172,20 @@ describe('state machine definition (synthesized from the CDK construct)', () => 
       assert.doesNotMatch(text, /\{%/, 'no JSONata {% … %} expressions');
     });
 
-    it('runs Route? → Fetch → Summarize → ConditionMet? → RenderAndStore → Sign → Post by default', () => {
+    it('runs Route? → Fetch → Summarize → ConditionMet? → RenderAndStore → Post by default', () => {
       // Act
       const path = walk((choice) => choice.Default as string);
 
-      // Assess: 7 states, what REPORT_TRANSITIONS counts
+      // Assess: what reportTransitions counts
       assert.deepEqual(path, [
         STATES.route,
         STATES.fetch,
         STATES.summarize,
         STATES.conditionMet,
         STATES.chart,
-        STATES.sign,
         STATES.post,
       ]);
+      assert.equal(path.length, reportTransitions({ stableLinks: true }));
       assert.equal(state(STATES.post).End, true);
     });
 
@@ -207,12 +204,11 @@ describe('state machine definition (synthesized from the CDK construct)', () => 
         STATES.summarize,
         STATES.conditionMet,
         STATES.chart,
-        STATES.sign,
         STATES.post,
       ]);
     });
 
-    it('has exactly the seven Task states the local runner maps handlers to', () => {
+    it('has exactly the six Task states the local runner maps handlers to: no Sign', () => {
       // Act
       const tasks = Object.entries(allStates(definition.States))
         .filter(([, s]) => s.Type === 'Task')
@@ -238,29 +234,49 @@ describe('state machine definition (synthesized from the CDK construct)', () => 
         { Variable: '$.scheduledAt', IsPresent: true, Next: STATES.nameRun },
         { Variable: '$.request.accounts[0]', IsPresent: true, Next: STATES.fetchAccounts },
       ]);
-      assert.deepEqual(path.slice(0, 4), [
-        STATES.route,
-        STATES.nameRun,
-        STATES.useRunName,
-        STATES.byAccount,
-      ]);
+      assert.deepEqual(path.slice(0, 3), [STATES.route, STATES.nameRun, STATES.byAccount]);
+      assert.equal(
+        path.length,
+        reportTransitions({ stableLinks: true }) + SCHEDULED_RUN_EXTRA_TRANSITIONS,
+      );
     });
 
-    it('names the run <subscription id>-<scheduled time without colons>, merged into the request', () => {
+    it('names the run <subscription id>-<scheduled time without colons> in one Pass, merged into the request', () => {
       // Act
       const name = state(STATES.nameRun);
-      const use = state(STATES.useRunName);
 
-      // Assess
+      // Assess: the braces of the JSON are escaped in the template, `{}` are its placeholders
       const part = (i: number) =>
         `States.ArrayGetItem(States.StringSplit($.scheduledAt, ':'), ${i})`;
+      assert.equal(name.Type, 'Pass');
       assert.deepEqual(name.Parameters, {
-        'requestId.$': `States.Format('{}-{}{}{}', $.request.subscription.id, ${part(0)}, ${part(1)}, ${part(2)})`,
+        'request.$': `States.JsonMerge($.request, States.StringToJson(States.Format('\\{"requestId":"{}-{}{}{}"\\}', $.request.subscription.id, ${part(0)}, ${part(1)}, ${part(2)})), false)`,
       });
-      assert.equal(name.ResultPath, '$.scheduled');
-      assert.deepEqual(use.Parameters, {
-        'request.$': 'States.JsonMerge($.request, $.scheduled, false)',
-      });
+      assert.equal(name.ResultPath, undefined, 'the output is {request}: scheduledAt stays behind');
+      assert.equal(name.Next, STATES.byAccount);
+    });
+
+    it('gives digest-2026-11-23T090000Z to subscription digest at 2026-11-23T09:00:00Z when run', async () => {
+      // Prepare: the Pass alone, run by the local runner's library
+      const { Next: _next, ...pass } = state(STATES.nameRun);
+      const alone: AslDefinition = {
+        StartAt: STATES.nameRun,
+        States: { [STATES.nameRun]: { ...pass, End: true } },
+      };
+      const request = {
+        kind: 'digest',
+        requestId: 'scheduler-id',
+        channel: 'C0DIGEST1',
+        period: 'mtd',
+        subscription: { id: 'digest' },
+      };
+
+      // Act
+      const output = await machineFor(alone).run({ request, scheduledAt: '2026-11-23T09:00:00Z' })
+        .result;
+
+      // Assess
+      assert.deepEqual(output, { request: { ...request, requestId: 'digest-2026-11-23T090000Z' } });
     });
   });
 
@@ -530,5 +546,54 @@ describe('state machine definition (synthesized from the CDK construct)', () => 
         }
       }
     });
+  });
+});
+
+describe('state machine definition with presigned links (stableLinks=false)', () => {
+  let stable: AslDefinition;
+  let presigned: AslDefinition;
+
+  before(() => {
+    stable = synthesizeDefinition({ stableLinks: true });
+    presigned = synthesizeDefinition({ stableLinks: false });
+  });
+
+  it('is the same definition with Sign between RenderAndStore and Post, and nothing else', () => {
+    // Prepare
+    const { [STATES.sign]: sign, ...others } = presigned.States;
+    const chart = others[STATES.chart] as Record<string, unknown>;
+
+    // Act
+    const withoutSign = {
+      ...presigned,
+      States: { ...others, [STATES.chart]: { ...chart, Next: STATES.post } },
+    };
+
+    // Assess
+    assert.equal(chart.Next, STATES.sign);
+    assert.equal(sign?.Next, STATES.post);
+    assert.deepEqual(withoutSign, stable);
+  });
+
+  it('Sign catches into ReportFailure and retries Lambda and AWS errors as RenderAndStore does', () => {
+    // Act
+    const sign = presigned.States[STATES.sign] as Record<string, unknown>;
+    const chart = presigned.States[STATES.chart] as Record<string, unknown>;
+
+    // Assess: one state more on a report's path, what reportTransitions counts
+    assert.equal(sign.Type, 'Task');
+    assert.deepEqual(sign.Catch, [
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: STATES.failure },
+    ]);
+    assert.deepEqual(sign.Retry, chart.Retry);
+    assert.equal(
+      Object.keys(presigned.States).length,
+      Object.keys(stable.States).length + 1,
+      'one state more',
+    );
+    assert.equal(
+      reportTransitions({ stableLinks: false }),
+      reportTransitions({ stableLinks: true }) + 1,
+    );
   });
 });

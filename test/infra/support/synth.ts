@@ -53,3 +53,14 @@ export function defaultTestApp(): { app: App } & CostbotApp {
   }
   return shared;
 }
+
+let presigned: ({ app: App } & CostbotApp) | undefined;
+
+/**
+ * The stacks with stable links off (`stableLinks=false`): the sign function, its role and the
+ * Sign state, which the default stacks leave out. Built once per process.
+ */
+export function presignedTestApp(): { app: App } & CostbotApp {
+  presigned ??= buildTestApp({ stableLinks: 'false' });
+  return presigned;
+}

@@ -1,6 +1,6 @@
 /**
- * Post step handler, for both ends of the state machine: a report (`{..., link}`) or a
- * caught failure (`{request, error}`). A command's reply goes to its `response_url` (it
+ * Post step handler, for both ends of the state machine: a report (`{..., chart}`, with Sign's
+ * `link` when stable links are off) or a caught failure (`{request, error}`). A command's reply goes to its `response_url` (it
  * works without the bot being in the channel); a digest is posted to the channel.
  *
  * Each is delivered once per `requestId` (`delivery-record.ts`): a retried Post, or a second
@@ -11,6 +11,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { s3Config } from '../../../common/aws-clients.ts';
 import type { CostbotConfig } from '../../../common/config.ts';
 import type {
+  ChartLinks,
   Delivery,
   FailureReportedState,
   FailureState,
@@ -26,7 +27,11 @@ import {
   PostStateSchema,
   parseEvent,
 } from '../../../common/contract-schema.ts';
-import { DeliveryInProgressError, SlackApiError } from '../../../common/errors.ts';
+import {
+  DeliveryInProgressError,
+  InvalidEventError,
+  SlackApiError,
+} from '../../../common/errors.ts';
 import { explainFailure } from '../../../common/failure-explanation.ts';
 import { createStableLinker } from '../../../common/link-token.ts';
 import { createLogger, type Logger } from '../../../common/log.ts';
@@ -54,7 +59,7 @@ export interface PostDeps {
   log: Logger;
   /**
    * Stable links on (`COSTBOT_STABLE_LINKS`, and `COSTBOT_LINKS_URL` set): the chart's link
-   * through the links endpoint.
+   * through the links endpoint. Without it a report must arrive with Sign's `link`.
    */
   stableLink?: (chart: StoredChart) => Promise<StableLink>;
 }
@@ -166,6 +171,30 @@ function checkedPostInput(event: unknown): PostState<Summary> | FailureState {
   return parseEvent('Post', PostStateSchema, event);
 }
 
+/**
+ * The report with the links its message carries: the stable link when this Post mints them,
+ * else Sign's presigned `link`. Neither (a definition without Sign, a Post without stable links)
+ * is an `InvalidEventError`, never a message without a link. The cost line counts Sign when it
+ * ran.
+ */
+async function withChartLinks<S extends Summary>(
+  deps: PostDeps,
+  state: PostState<S>,
+): Promise<PostState<S> & ChartLinks> {
+  const { usage } = state.summary;
+  const counted = usage
+    ? {
+        ...state,
+        summary: { ...state.summary, usage: { ...usage, signed: state.link !== undefined } },
+      }
+    : state;
+  if (deps.stableLink) return { ...counted, stableLink: await deps.stableLink(state.chart) };
+  if (counted.link) return { ...counted, link: counted.link };
+  throw new InvalidEventError('Post', [
+    'link: missing, and this Post makes no stable links (COSTBOT_STABLE_LINKS with COSTBOT_LINKS_URL): a state machine without Sign needs them',
+  ]);
+}
+
 export function createPostHandler(deps: PostDeps) {
   async function postHandler(state: FailureState): Promise<FailureReportedState>;
   async function postHandler<S extends Summary>(state: PostState<S>): Promise<PostedState<S>>;
@@ -199,8 +228,7 @@ export function createPostHandler(deps: PostDeps) {
       const delivery = await deliverOnce(deps, request, 'failure', message);
       return { ...state, delivery, reportDelivered: false };
     }
-    const stableLink = await deps.stableLink?.(state.chart);
-    const linked = stableLink ? { ...state, stableLink } : state;
+    const linked = await withChartLinks(deps, state);
     const { summary } = linked;
     const message =
       'metric' in summary
