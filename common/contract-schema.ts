@@ -205,6 +205,7 @@ export const ReportRequestSchema: v.GenericSchema<unknown, ReportRequest> = v.pi
     service: v.optional(ServiceNameSchema),
     metric: v.optional(MetricRequestSchema),
     subscription: v.optional(SubscriptionRefSchema),
+    scheduledAt: v.optional(isoTime),
   }),
   v.check(
     (request) => JSON.stringify(request).length <= MAX_REQUEST_CHARS,

@@ -72,6 +72,11 @@ export interface ReportRequest {
   metric?: MetricRequest;
   /** Set on a subscription's scheduled run: which one, and when it posts (`common/subscription.ts`). */
   subscription?: SubscriptionRef;
+  /**
+   * Set by the state machine on a scheduled run (`NameScheduledRun`): the time the scheduler
+   * fired it. Its report's cost line then counts the naming states too.
+   */
+  scheduledAt?: string;
 }
 
 /** One time series as fetched: daily points, oldest first. */

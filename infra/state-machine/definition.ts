@@ -197,22 +197,24 @@ function failurePath(scope: Construct, post: IFunction): IChainable {
  * while two subscriptions firing at the same minute keep theirs apart: subscription `digest` at
  * `2026-11-23T09:00:00Z` → `digest-2026-11-23T090000Z` (ids take no `:`).
  *
- * One Pass, one transition: the name is formatted as the JSON `{"requestId": …}` (braces escaped
- * in the template) and merged over the request. The output is `{request}`: `scheduledAt` stays
- * behind, as Fetch expects.
+ * One Pass, one transition: the name and the scheduled time are formatted as the JSON
+ * `{"requestId": …, "scheduledAt": …}` (braces escaped in the template) and merged over the
+ * request, whose `scheduledAt` tells the report's cost line the run was named. The output is
+ * `{request}`, as Fetch expects.
  */
 function nameScheduledRun(scope: Construct, next: IChainable): IChainable {
   const parts = JsonPath.stringSplit(JsonPath.stringAt('$.scheduledAt'), ':');
-  const requestId = JsonPath.format(
-    '\\{"requestId":"{}-{}{}{}"\\}',
+  const naming = JsonPath.format(
+    '\\{"requestId":"{}-{}{}{}","scheduledAt":"{}"\\}',
     JsonPath.stringAt('$.request.subscription.id'),
     JsonPath.arrayGetItem(parts, 0),
     JsonPath.arrayGetItem(parts, 1),
     JsonPath.arrayGetItem(parts, 2),
+    JsonPath.stringAt('$.scheduledAt'),
   );
   return new Pass(scope, STATES.nameRun, {
     parameters: {
-      request: JsonPath.jsonMerge(JsonPath.objectAt('$.request'), JsonPath.stringToJson(requestId)),
+      request: JsonPath.jsonMerge(JsonPath.objectAt('$.request'), JsonPath.stringToJson(naming)),
     },
   }).next(next);
 }

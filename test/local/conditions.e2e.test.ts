@@ -128,7 +128,7 @@ describe('a subscription with a condition, on the local runner', () => {
     assert.deepEqual(await storedKeys(), []);
   });
 
-  it('posts when EC2 spiked yesterday, saying why, and marks the line', async () => {
+  it('posts when EC2 spiked yesterday, saying why, marks the line and counts the 8 states it entered', async () => {
     // Act
     const result = await runInput(backend, scheduledRun({ kind: 'anomaly' }, DAY_AFTER_SPIKE), {
       retryIntervalMs: 0,
@@ -156,6 +156,9 @@ describe('a subscription with a condition, on the local runner', () => {
       ),
     );
     assert.match(text, /Unusual spend yesterday \(services\)/);
+    // Named first (NameScheduledRun, ByAccount?), no Sign with stable links.
+    assert.equal(entered(result.events).length, 8);
+    assert.match(text, /, 8 state transitions, about \$/);
     const keys = await storedKeys();
     assert.ok(
       keys.some((key) => key.endsWith(`${SUBSCRIPTION}-${DAY_AFTER_SPIKE}T090000Z.png`)),

@@ -250,13 +250,13 @@ describe('state machine definition (synthesized from the CDK construct, stable l
         `States.ArrayGetItem(States.StringSplit($.scheduledAt, ':'), ${i})`;
       assert.equal(name.Type, 'Pass');
       assert.deepEqual(name.Parameters, {
-        'request.$': `States.JsonMerge($.request, States.StringToJson(States.Format('\\{"requestId":"{}-{}{}{}"\\}', $.request.subscription.id, ${part(0)}, ${part(1)}, ${part(2)})), false)`,
+        'request.$': `States.JsonMerge($.request, States.StringToJson(States.Format('\\{"requestId":"{}-{}{}{}","scheduledAt":"{}"\\}', $.request.subscription.id, ${part(0)}, ${part(1)}, ${part(2)}, $.scheduledAt)), false)`,
       });
-      assert.equal(name.ResultPath, undefined, 'the output is {request}: scheduledAt stays behind');
+      assert.equal(name.ResultPath, undefined, 'the output is {request}, the time inside it');
       assert.equal(name.Next, STATES.byAccount);
     });
 
-    it('gives digest-2026-11-23T090000Z to subscription digest at 2026-11-23T09:00:00Z when run', async () => {
+    it('gives digest-2026-11-23T090000Z to subscription digest at 2026-11-23T09:00:00Z when run, and keeps the time in the request', async () => {
       // Prepare: the Pass alone, run by the local runner's library
       const { Next: _next, ...pass } = state(STATES.nameRun);
       const alone: AslDefinition = {
@@ -276,7 +276,13 @@ describe('state machine definition (synthesized from the CDK construct, stable l
         .result;
 
       // Assess
-      assert.deepEqual(output, { request: { ...request, requestId: 'digest-2026-11-23T090000Z' } });
+      assert.deepEqual(output, {
+        request: {
+          ...request,
+          requestId: 'digest-2026-11-23T090000Z',
+          scheduledAt: '2026-11-23T09:00:00Z',
+        },
+      });
     });
   });
 

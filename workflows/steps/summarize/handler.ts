@@ -7,6 +7,7 @@
 import type {
   AccountFetched,
   ChartState,
+  ReportRequest,
   SummarizeAccountsState,
   SummarizeState,
   Summary,
@@ -29,13 +30,21 @@ function checkedSummarizeInput(event: unknown): SummarizeState | SummarizeAccoun
     : parseEvent('Summarize', SummarizeStateSchema, event);
 }
 
-/** What fetching requested, for the message's cost line (a call without a count: one metric). */
-function usageOf(apiCalls: AccountFetched['apiCalls'], accounts?: number): ReportUsage {
+/**
+ * What fetching requested, for the message's cost line (a call without a count: one metric),
+ * and whether the state machine named the run first (a scheduled run).
+ */
+function usageOf(
+  request: ReportRequest,
+  apiCalls: AccountFetched['apiCalls'],
+  accounts?: number,
+): ReportUsage {
   return {
     listMetrics: apiCalls.listMetrics,
     getMetricData: apiCalls.getMetricData,
     metrics: apiCalls.metrics ?? apiCalls.getMetricData,
     ...(accounts ? { accounts } : {}),
+    ...(request.scheduledAt ? { scheduled: true } : {}),
   };
 }
 
@@ -44,13 +53,13 @@ function summaryOf(state: SummarizeState | SummarizeAccountsState, topN: number)
   if ('fetched' in state && request.metric && state.fetched.metric) {
     return {
       ...summarizeMetric(request.metric, state.fetched.metric, state.fetched.asOf),
-      usage: usageOf(state.fetched.apiCalls),
+      usage: usageOf(request, state.fetched.apiCalls),
     };
   }
   const fetched = 'perAccount' in state ? mergeAccounts(state.perAccount) : state.fetched;
   const accounts = 'perAccount' in state ? state.perAccount.length : undefined;
   const summary = summarize(request, fetched, { topN });
-  return { ...summary, usage: usageOf(fetched.apiCalls, accounts) };
+  return { ...summary, usage: usageOf(request, fetched.apiCalls, accounts) };
 }
 
 export function createSummarizeHandler(deps: { topN: number }) {
