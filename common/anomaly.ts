@@ -22,6 +22,7 @@
  * `dailySpend` (month resets included), which hands the lines in.
  */
 
+import type { Anomaly } from './contract.ts';
 import { ANOMALY_HISTORY_DAYS } from './dates.ts';
 
 /** The method's parameters; `docs/architecture.md`, "Anomalies", quotes them. */
@@ -45,24 +46,6 @@ const HALF_CENT = 0.005;
 export interface DailyLine {
   name: string;
   daily: (number | null)[];
-}
-
-/** A line whose spend yesterday was anomalous, with the baseline it was judged against. */
-export interface Anomaly {
-  /** The service or account. */
-  name: string;
-  /** `spike`: far above its own history; `new`: no spend in its history. */
-  kind: 'spike' | 'new';
-  /** Yesterday's spend, USD. */
-  yesterday: number;
-  /** Median daily spend of the baseline days (0 for a new line). */
-  median: number;
-  /** Scaled median absolute deviation of the baseline days (0 for a new line). */
-  mad: number;
-  /** yesterday − median. */
-  excess: number;
-  /** Known days the baseline was made of. */
-  baselineDays: number;
 }
 
 export interface AnomalyOptions {

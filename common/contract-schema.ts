@@ -17,9 +17,9 @@
  *   contract names.
  */
 import * as v from 'valibot';
-import type { Anomaly } from './anomaly.ts';
 import type {
   AccountFetched,
+  Anomaly,
   ChartState,
   CostSummary,
   DailySeries,
@@ -27,6 +27,7 @@ import type {
   FetchedData,
   FetchedMetric,
   FetchState,
+  Gate,
   MetricRequest,
   MetricSummary,
   PostState,
@@ -34,13 +35,14 @@ import type {
   SignedLink,
   SignState,
   StoredChart,
+  SubscriptionRef,
   SummarizeAccountsState,
   SummarizeState,
   Summary,
+  WatchCondition,
 } from './contract.ts';
 import { InvalidEventError } from './errors.ts';
 import { MAX_POINTS, METRIC_PERIOD_NAMES } from './metric-period.ts';
-import type { Gate, SubscriptionRef, WatchCondition } from './subscription.ts';
 
 /**
  * Most linked accounts one request may name (the command, the "Last 30 days" button, a

@@ -17,9 +17,7 @@
  * `ConditionNotMet` before any chart is rendered or anything posted.
  */
 
-import type { Anomaly } from './anomaly.ts';
 import type { ReportUsage } from './report-cost.ts';
-import type { Gate, SubscriptionRef } from './subscription.ts';
 
 /** Where the report goes: a channel post (digest) or the reply to a slash command. */
 export type ReportKind = 'command' | 'digest';
@@ -77,6 +75,59 @@ export interface ReportRequest {
    * fired it. Its report's cost line then counts the naming states too.
    */
   scheduledAt?: string;
+}
+
+/* What a subscription's scheduled run carries, and Summarize's verdict on it (`common/subscription.ts`). */
+
+/**
+ * When a subscription posts; without one it always posts.
+ * - `yesterday-above`: yesterday's spend (of the report's scope) above `dollars`.
+ * - `change-above`: yesterday against the average of the 7 days before it, up more than
+ *   `percent` percent.
+ * - `anomaly`: at least one line of the report is anomalous (`common/anomaly.ts`).
+ */
+export type WatchCondition =
+  | { kind: 'yesterday-above'; dollars: number }
+  | { kind: 'change-above'; percent: number }
+  | { kind: 'anomaly' };
+
+/**
+ * What rides in a scheduled run's request (`ReportRequest.subscription`): which subscription
+ * it is (it names the run, `<id>-<scheduled time>`) and the condition Summarize evaluates.
+ */
+export interface SubscriptionRef {
+  id: string;
+  condition?: WatchCondition;
+  /** Slack user who subscribed, kept so the schedule stays the whole record. */
+  createdBy?: string;
+}
+
+/**
+ * Summarize's verdict on a request's condition, at `$.gate`; the `ConditionMet?` Choice ends the
+ * execution in `ConditionNotMet` when `post` is false, before any chart is rendered.
+ */
+export interface Gate {
+  post: boolean;
+  /** Why, in words: `yesterday $41.20 is not above $250`, or `no condition`. */
+  reason: string;
+}
+
+/** A line whose spend yesterday was anomalous, with the baseline it was judged against. */
+export interface Anomaly {
+  /** The service or account. */
+  name: string;
+  /** `spike`: far above its own history; `new`: no spend in its history. */
+  kind: 'spike' | 'new';
+  /** Yesterday's spend, USD. */
+  yesterday: number;
+  /** Median daily spend of the baseline days (0 for a new line). */
+  median: number;
+  /** Scaled median absolute deviation of the baseline days (0 for a new line). */
+  mad: number;
+  /** yesterday − median. */
+  excess: number;
+  /** Known days the baseline was made of. */
+  baselineDays: number;
 }
 
 /** One time series as fetched: daily points, oldest first. */

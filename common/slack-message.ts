@@ -3,12 +3,14 @@
  * gives the same message, so it is tested without Slack.
  */
 import type { KnownBlock } from '@slack/types';
-import { ANOMALY_PARAMETERS, type Anomaly } from './anomaly.ts';
+import { ANOMALY_PARAMETERS } from './anomaly.ts';
 import { consoleUrl } from './cloudwatch-console.ts';
 import type {
   AmountChange,
+  Anomaly,
   ChartLinks,
   CostSummary,
+  Gate,
   MetricPeriod,
   MetricRequest,
   MetricSummary,
@@ -19,7 +21,6 @@ import type {
 } from './contract.ts';
 import { neighbourPeriods, periodLabel, resolutionLabel } from './metric-period.ts';
 import { type ReportUsage, reportCostLine } from './report-cost.ts';
-import type { Gate } from './subscription.ts';
 
 export interface SlackMessage {
   /** Notification and screen-reader text. */

@@ -14,7 +14,13 @@
  */
 import { createHash } from 'node:crypto';
 import * as v from 'valibot';
-import type { PeriodPreset, ReportRequest, ScheduledRunState } from './contract.ts';
+import type {
+  PeriodPreset,
+  ReportRequest,
+  ScheduledRunState,
+  SubscriptionRef,
+  WatchCondition,
+} from './contract.ts';
 import {
   AccountIdsSchema,
   PERIODS,
@@ -49,18 +55,6 @@ export type Cadence =
   | { every: 'week'; day: Weekday }
   | { every: 'month'; day: number };
 
-/**
- * When a subscription posts; without one it always posts.
- * - `yesterday-above`: yesterday's spend (of the report's scope) above `dollars`.
- * - `change-above`: yesterday against the average of the 7 days before it, up more than
- *   `percent` percent.
- * - `anomaly`: at least one line of the report is anomalous (`common/anomaly.ts`).
- */
-export type WatchCondition =
-  | { kind: 'yesterday-above'; dollars: number }
-  | { kind: 'change-above'; percent: number }
-  | { kind: 'anomaly' };
-
 /** What a subscription's report covers: what `/aws-cost` takes for a report. */
 export interface SubscriptionReport {
   period: PeriodPreset;
@@ -82,27 +76,6 @@ export interface Subscription {
   condition?: WatchCondition;
   /** Slack user who subscribed; absent for the stack's digest. */
   createdBy?: string;
-}
-
-/**
- * What rides in a scheduled run's request (`ReportRequest.subscription`): which subscription
- * it is (it names the run, `<id>-<scheduled time>`) and the condition Summarize evaluates.
- */
-export interface SubscriptionRef {
-  id: string;
-  condition?: WatchCondition;
-  /** Slack user who subscribed, kept so the schedule stays the whole record. */
-  createdBy?: string;
-}
-
-/**
- * Summarize's verdict on a request's condition, at `$.gate`; the `ConditionMet?` Choice ends the
- * execution in `ConditionNotMet` when `post` is false, before any chart is rendered.
- */
-export interface Gate {
-  post: boolean;
-  /** Why, in words: `yesterday $41.20 is not above $250`, or `no condition`. */
-  reason: string;
 }
 
 /** Where subscriptions are kept: EventBridge Scheduler deployed, a file locally. */

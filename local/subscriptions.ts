@@ -14,8 +14,9 @@
 import { join } from 'node:path';
 import { schedulerStoreFromConfig } from '../bot/subscriptions/scheduler-client.ts';
 import type { CostbotConfig } from '../common/config.ts';
+import type { Gate } from '../common/contract.ts';
 import type { Logger } from '../common/log.ts';
-import type { Gate, SubscriptionStore } from '../common/subscription.ts';
+import type { SubscriptionStore } from '../common/subscription.ts';
 import type { Backend } from './backend.ts';
 import { runInput } from './report.ts';
 import type { ExecutionResult } from './runner.ts';

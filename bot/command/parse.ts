@@ -70,7 +70,12 @@
  * - Errors are one short sentence, safe as mrkdwn: the offending word is quoted, cut to
  *   {@link QUOTE_MAX} characters and escaped with `escapeMrkdwn`; fixed text has no `< > &`.
  */
-import type { MetricPeriod, MetricRequest, PeriodPreset } from '../../common/contract.ts';
+import type {
+  MetricPeriod,
+  MetricRequest,
+  PeriodPreset,
+  WatchCondition,
+} from '../../common/contract.ts';
 import {
   ACCOUNT_ID,
   DIMENSION_NAME,
@@ -96,7 +101,6 @@ import {
   type Cadence,
   MAX_MONTH_DAY,
   type SubscriptionReport,
-  type WatchCondition,
   type Weekday,
 } from '../../common/subscription.ts';
 

@@ -1,8 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { KnownBlock } from '@slack/types';
-import type { Anomaly } from '../../common/anomaly.ts';
-import type { CostSummary, ReportRequest, SignedLink, StoredChart } from '../../common/contract.ts';
+import type {
+  Anomaly,
+  CostSummary,
+  ReportRequest,
+  SignedLink,
+  StoredChart,
+} from '../../common/contract.ts';
 import {
   escapeMrkdwn,
   failureMessage,
@@ -397,7 +402,7 @@ describe('Function: reportMessage, what the report cost', () => {
     // Assess
     assert.match(
       contextTexts(m)[1] ?? '',
-      / · this report: 2 CloudWatch requests, 31 metrics, 7 state transitions, about \$0\.00053$/,
+      / · this report: 2 CloudWatch requests, 31 metrics, 6 state transitions, about \$0\.0005$/,
     );
   });
 

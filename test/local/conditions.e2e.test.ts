@@ -12,9 +12,13 @@ import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { loadConfig } from '../../common/config.ts';
-import type { ChartState, PostedState, ScheduledRunState } from '../../common/contract.ts';
+import type {
+  ChartState,
+  PostedState,
+  ScheduledRunState,
+  WatchCondition,
+} from '../../common/contract.ts';
 import { addDays, utcDay } from '../../common/dates.ts';
-import type { WatchCondition } from '../../common/subscription.ts';
 import { STATES } from '../../infra/state-machine/states.ts';
 import { type Backend, localBackend } from '../../local/backend.ts';
 import { messageText, RecordingSlack } from '../../local/recording-slack.ts';

@@ -11,11 +11,16 @@
  * An unknown figure (no data for yesterday, a zero average) does not hold: it never posts.
  * The condition reads cost figures; a metric chart has none, so it posts and says so.
  */
-import type { Anomaly } from '../../../common/anomaly.ts';
 import { ANOMALY_PARAMETERS } from '../../../common/anomaly.ts';
-import type { CostSummary, Summary } from '../../../common/contract.ts';
+import type {
+  Anomaly,
+  CostSummary,
+  Gate,
+  Summary,
+  WatchCondition,
+} from '../../../common/contract.ts';
 import { usd } from '../../../common/slack-message.ts';
-import { dollars, type Gate, type WatchCondition } from '../../../common/subscription.ts';
+import { dollars } from '../../../common/subscription.ts';
 
 /** `AmazonEC2 $182.10 yesterday against a median of $40.05` */
 export function describeAnomaly(anomaly: Anomaly, by: CostSummary['topBy']): string {

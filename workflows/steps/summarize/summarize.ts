@@ -79,9 +79,10 @@
  * Empty data never throws: zeros and nulls, an empty `top`, a chart without series.
  */
 
-import { ANOMALY_PARAMETERS, type Anomaly, detectAnomalies } from '../../../common/anomaly.ts';
+import { ANOMALY_PARAMETERS, detectAnomalies } from '../../../common/anomaly.ts';
 import type {
   AmountChange,
+  Anomaly,
   ChartData,
   CostSummary,
   DailySeries,

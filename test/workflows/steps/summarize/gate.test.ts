@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Anomaly } from '../../../../common/anomaly.ts';
-import type { CostSummary, MetricSummary, ReportRequest } from '../../../../common/contract.ts';
+import type {
+  Anomaly,
+  CostSummary,
+  MetricSummary,
+  ReportRequest,
+} from '../../../../common/contract.ts';
 import { evaluateGate } from '../../../../workflows/steps/summarize/gate.ts';
 import { createSummarizeHandler } from '../../../../workflows/steps/summarize/handler.ts';
 
