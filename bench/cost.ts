@@ -20,7 +20,12 @@ import { loadSlackSecrets } from '../bot/secrets.ts';
 import { StepFunctionsStarter } from '../bot/starter.ts';
 import { s3Config } from '../common/aws-clients.ts';
 import { loadConfig } from '../common/config.ts';
-import type { FetchState, ReportRequest, ScheduledRunState } from '../common/contract.ts';
+import {
+  DIGEST_SUBSCRIPTION_ID,
+  type FetchState,
+  type ReportRequest,
+  type ScheduledRunState,
+} from '../common/contract.ts';
 import { MAX_ACCOUNTS } from '../common/contract-schema.ts';
 import { addDays, dayStart, daysBetween, requiredFetchWindow } from '../common/dates.ts';
 import { createLinkSigner, signDepsFromConfig } from '../common/link-signer.ts';
@@ -46,7 +51,6 @@ import {
   stateMachineLogBytes,
   TRACES_PER_EXECUTION,
 } from '../common/report-cost.ts';
-import { DIGEST_SUBSCRIPTION_ID } from '../common/subscription.ts';
 import { loadDefinition } from '../infra/state-machine/asl.ts';
 import { RecordingSlack } from '../local/recording-slack.ts';
 import { runExecution } from '../local/runner.ts';

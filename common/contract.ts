@@ -91,6 +91,9 @@ export type WatchCondition =
   | { kind: 'change-above'; percent: number }
   | { kind: 'anomaly' };
 
+/** Id of the subscription the stack creates for the morning digest. */
+export const DIGEST_SUBSCRIPTION_ID = 'digest';
+
 /**
  * What rides in a scheduled run's request (`ReportRequest.subscription`): which subscription
  * it is (it names the run, `<id>-<scheduled time>`) and the condition Summarize evaluates.

@@ -5,19 +5,20 @@
 import type { KnownBlock } from '@slack/types';
 import { ANOMALY_PARAMETERS } from './anomaly.ts';
 import { consoleUrl } from './cloudwatch-console.ts';
-import type {
-  AmountChange,
-  Anomaly,
-  ChartLinks,
-  CostSummary,
-  Gate,
-  MetricPeriod,
-  MetricRequest,
-  MetricSummary,
-  ReportRequest,
-  SignedLink,
-  StableLink,
-  StoredChart,
+import {
+  type AmountChange,
+  type Anomaly,
+  type ChartLinks,
+  type CostSummary,
+  DIGEST_SUBSCRIPTION_ID,
+  type Gate,
+  type MetricPeriod,
+  type MetricRequest,
+  type MetricSummary,
+  type ReportRequest,
+  type SignedLink,
+  type StableLink,
+  type StoredChart,
 } from './contract.ts';
 import { neighbourPeriods, periodLabel, resolutionLabel } from './metric-period.ts';
 import { type ReportUsage, reportCostLine } from './report-cost.ts';
@@ -176,8 +177,17 @@ function reportActions(
   return elements.length === 0 ? [] : [{ type: 'actions', block_id: BLOCK_IDS.actions, elements }];
 }
 
+/** What a report is, in its header: a channel's own subscription is not "the morning digest". */
+function reportKindWords(request: ReportRequest): string {
+  if (request.kind !== 'digest') return 'AWS cost';
+  const id = request.subscription?.id;
+  return id === undefined || id === DIGEST_SUBSCRIPTION_ID
+    ? 'Morning cost digest'
+    : 'Scheduled cost report';
+}
+
 function title(request: ReportRequest, summary: CostSummary): string {
-  const what = request.kind === 'digest' ? 'Morning cost digest' : 'AWS cost';
+  const what = reportKindWords(request);
   const scope = request.service ? ` · ${request.service}` : '';
   return `${what}${scope} · ${summary.period.label}`;
 }
@@ -217,17 +227,22 @@ function anomalyBlocks(summary: CostSummary): KnownBlock[] {
   ];
 }
 
-/** Why a subscription's report posted, when it posts only on a condition. */
-function conditionBlocks(request: ReportRequest, gate: Gate | undefined): KnownBlock[] {
+/**
+ * Which subscription posted the report, why when it posts only on a condition, and how the
+ * channel stops it: a report nobody in the channel asked for today says where it comes from.
+ */
+function subscriptionBlocks(request: ReportRequest, gate: Gate | undefined): KnownBlock[] {
   const subscription = request.subscription;
-  if (!subscription?.condition || !gate?.post) return [];
+  if (!subscription) return [];
+  const id = escapeMrkdwn(subscription.id);
+  const why = subscription.condition && gate?.post ? ` because ${escapeMrkdwn(gate.reason)}` : '';
   return [
     {
       type: 'context',
       elements: [
         {
           type: 'mrkdwn',
-          text: `Posted by subscription ${escapeMrkdwn(subscription.id)} because ${escapeMrkdwn(gate.reason)}`,
+          text: `Posted by subscription \`${id}\`${why} · \`/aws-cost unsubscribe ${id}\` stops it`,
         },
       ],
     },
@@ -274,7 +289,7 @@ export function reportMessage(
   const heading = summary.topBy === 'account' ? 'Top accounts' : 'Top services';
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: title(request, summary).slice(0, 150) } },
-    ...conditionBlocks(request, input.gate),
+    ...subscriptionBlocks(request, input.gate),
     {
       type: 'section',
       fields: fields.map((text) => ({ type: 'mrkdwn' as const, text })),

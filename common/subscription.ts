@@ -42,9 +42,6 @@ export const SCHEDULE_GROUP = 'costbot';
  */
 export const SCHEDULE_RETRY = { maxEventAgeSeconds: 3600, retryAttempts: 2 } as const;
 
-/** Id of the subscription the stack creates for the morning digest. */
-export const DIGEST_SUBSCRIPTION_ID = 'digest';
-
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
 

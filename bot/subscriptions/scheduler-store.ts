@@ -22,10 +22,10 @@ import {
   type ScheduleSummary,
 } from '@aws-sdk/client-scheduler';
 import { awsCall, classifyAwsError } from '../../common/aws-errors.ts';
+import { DIGEST_SUBSCRIPTION_ID } from '../../common/contract.ts';
 import { plainText } from '../../common/slack-message.ts';
 import {
   cronExpression,
-  DIGEST_SUBSCRIPTION_ID,
   describeSubscription,
   parseScheduleName,
   SCHEDULE_GROUP,

@@ -15,13 +15,8 @@
 import { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import type { ScheduledRunState } from '../../common/contract.ts';
-import {
-  DIGEST_SUBSCRIPTION_ID,
-  parseScheduleName,
-  SCHEDULE_RETRY,
-  subscriptionInput,
-} from '../../common/subscription.ts';
+import { DIGEST_SUBSCRIPTION_ID, type ScheduledRunState } from '../../common/contract.ts';
+import { parseScheduleName, SCHEDULE_RETRY, subscriptionInput } from '../../common/subscription.ts';
 import type { Subscriptions } from './subscriptions.ts';
 
 export interface DigestScheduleProps {

@@ -581,7 +581,7 @@ describe('Function: reportMessage (anomalies and conditions)', () => {
     assert.match(m.text, /and 2 more\.$/);
   });
 
-  it('says why a subscription with a condition posted, right under the title', () => {
+  it('says which subscription posted, why when it has a condition, and how to stop it, under the title', () => {
     // Prepare
     const gate = {
       post: true,
@@ -598,20 +598,36 @@ describe('Function: reportMessage (anomalies and conditions)', () => {
       gate,
     });
     const unconditioned = reportMessage({
-      request: request({ kind: 'digest', subscription: { id: 'digest' } }),
+      request: request({ kind: 'digest', subscription: { id: 'w33k1y01' } }),
       summary: summary(),
       chart: CHART,
       link: link(),
       gate: { post: true, reason: 'no condition' },
     });
+    const command = message({});
 
     // Assess
-    const second = conditioned.blocks[1];
-    assert.equal(second?.type, 'context');
+    assert.equal(conditioned.blocks[1]?.type, 'context');
     assert.equal(
       contextTexts(conditioned)[0],
-      'Posted by subscription k3m9x2qa because AmazonEC2 $182.10 yesterday against a median of $40.05: anomaly',
+      'Posted by subscription `k3m9x2qa` because AmazonEC2 $182.10 yesterday against a median of $40.05: anomaly · `/aws-cost unsubscribe k3m9x2qa` stops it',
     );
-    assert.doesNotMatch(mrkdwnTexts(unconditioned).join('\n'), /Posted by subscription/);
+    assert.equal(
+      contextTexts(unconditioned)[0],
+      'Posted by subscription `w33k1y01` · `/aws-cost unsubscribe w33k1y01` stops it',
+    );
+    assert.doesNotMatch(mrkdwnTexts(command).join('\n'), /Posted by subscription/);
+  });
+
+  it("names a channel's own subscription a scheduled report, and the stack's digest the morning digest", () => {
+    // Act
+    const own = message({ request: { kind: 'digest', subscription: { id: 'w33k1y01' } } });
+    const digest = message({ request: { kind: 'digest', subscription: { id: 'digest' } } });
+    const unnamed = message({ request: { kind: 'digest' } });
+
+    // Assess
+    assert.match(blocksOf(own, 'header')[0]?.text.text ?? '', /^Scheduled cost report · /);
+    assert.match(blocksOf(digest, 'header')[0]?.text.text ?? '', /^Morning cost digest · /);
+    assert.match(blocksOf(unnamed, 'header')[0]?.text.text ?? '', /^Morning cost digest · /);
   });
 });

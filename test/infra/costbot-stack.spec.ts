@@ -8,8 +8,8 @@ import type { CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { loadConfig } from '../../common/config.ts';
+import { DIGEST_SUBSCRIPTION_ID } from '../../common/contract.ts';
 import {
-  DIGEST_SUBSCRIPTION_ID,
   SCHEDULE_GROUP,
   subscriptionFromSchedule,
   subscriptionInput,

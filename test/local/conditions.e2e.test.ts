@@ -156,9 +156,10 @@ describe('a subscription with a condition, on the local runner', () => {
     assert.match(
       text,
       new RegExp(
-        `Posted by subscription ${SUBSCRIPTION} because AmazonEC2 \\$[\\d.]+ yesterday against a median of \\$[\\d.]+: anomaly`,
+        `Posted by subscription \`${SUBSCRIPTION}\` because AmazonEC2 \\$[\\d.]+ yesterday against a median of \\$[\\d.]+: anomaly · \`/aws-cost unsubscribe ${SUBSCRIPTION}\` stops it`,
       ),
     );
+    assert.match(text, /^Scheduled cost report · /);
     assert.match(text, /Unusual spend yesterday \(services\)/);
     // Named first (NameScheduledRun, ByAccount?), no Sign with stable links.
     assert.equal(entered(result.events).length, 8);
