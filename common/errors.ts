@@ -275,8 +275,35 @@ export class InvalidEventError extends CostbotError {
   }
 }
 
+/**
+ * Thrown by the Post step when the chart's stable link, opened as Slack opens it before posting,
+ * cannot show the chart: the links endpoint refused it (a 4xx, or 502: the links function itself
+ * failed, e.g. on a session signer key) or S3 refused the presigned URL it redirected to (403
+ * `SignatureDoesNotMatch`, `InvalidAccessKeyId`, `ExpiredToken`, ...: the signer key in the
+ * parameter store is wrong, revoked or temporary). Not retried: the same key fails the same way,
+ * so the failure notice goes out instead of a report with a dead chart.
+ */
+export class ChartLinkBrokenError extends CostbotError {
+  override name = 'ChartLinkBrokenError';
+}
+
+/**
+ * Thrown by the Post step when the check of the chart's stable link got no usable answer: the
+ * links endpoint was throttled (429) or unavailable (500, 503, 504), S3 answered 5xx, or the
+ * network failed or did not answer within the check's timeout. Retried by the state machine
+ * like an AWS outage.
+ */
+export class ChartLinkUnavailableError extends CostbotError {
+  override name = 'ChartLinkUnavailableError';
+}
+
 /** Names the state machine retries on; kept beside the classes so they cannot drift. */
-export const RETRYABLE_AWS_ERRORS = ['AwsThrottledError', 'AwsUnavailableError'];
+export const RETRYABLE_AWS_ERRORS = [
+  'AwsThrottledError',
+  'AwsUnavailableError',
+  // The links function is a Lambda behind its Function URL: its outages are AWS's.
+  'ChartLinkUnavailableError',
+];
 /** Retried with waits at least as long as Slack's Retry-After (and a delivery claim's lapse). */
 export const RETRYABLE_SLACK_ERRORS = ['SlackRateLimitedError', 'DeliveryInProgressError'];
 /** Slack outages: retried with jittered backoff, like AWS's. */

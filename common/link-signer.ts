@@ -135,7 +135,9 @@ export function signDepsFromConfig(
  * the Sign step and the bot's "Refresh link" button, which re-signs without re-rendering.
  */
 export function createLinkSigner(deps: SignDeps) {
-  const clients = new Map<string, S3Client>();
+  // Rebuilt when the key changes, secret included: a corrected secret under the same key id
+  // must sign the next link, not wait for a cold start.
+  let cached: { credentials: SignerCredentials; client: S3Client } | undefined;
   return async function signLink(chart: { bucket: string; key: string }): Promise<SignedLink> {
     const values = await deps.parameters.get([deps.names.accessKeyId, deps.names.secretAccessKey]);
     // Checked before a client is built, so the client signs with the trimmed id.
@@ -146,13 +148,14 @@ export function createLinkSigner(deps: SignDeps) {
       },
       deps.names.accessKeyId,
     );
-    let client = clients.get(credentials.accessKeyId);
-    if (!client) {
-      client = deps.signingClient(credentials);
-      clients.set(credentials.accessKeyId, client);
+    if (
+      cached?.credentials.accessKeyId !== credentials.accessKeyId ||
+      cached.credentials.secretAccessKey !== credentials.secretAccessKey
+    ) {
+      cached = { credentials, client: deps.signingClient(credentials) };
     }
     return signChartLink({
-      client,
+      client: cached.client,
       credentials,
       source: deps.names.accessKeyId,
       bucket: chart.bucket,

@@ -76,6 +76,14 @@ export interface BackendOptions {
   demoAccounts?: number;
   /** Timeout of each Slack call (default `SLACK_TIMEOUT_MS`); fault tests shorten it. */
   slackTimeoutMs?: number;
+  /** Timeout of each call of Post's link check (default `LINK_PROBE_TIMEOUT_MS`). */
+  linkProbeTimeoutMs?: number;
+  /**
+   * Local backend: what stands in front of the links server (the URL the Post step links charts
+   * below) and of the S3 server (the endpoint links are signed for), given each one's own URL.
+   * Fault tests put proxies there; default nothing.
+   */
+  fronts?: { links?: (url: string) => Promise<string>; s3?: (endpoint: string) => Promise<string> };
 }
 
 function postDeps(
@@ -86,6 +94,7 @@ function postDeps(
 ) {
   const deps: PostDeps = postDepsFromConfig(config, parameters, records, {
     slackTimeoutMs: options.slackTimeoutMs,
+    linkProbeTimeoutMs: options.linkProbeTimeoutMs,
   });
   const delivery = options.delivery;
   return delivery ? { ...deps, delivery: async () => delivery } : deps;
@@ -154,8 +163,10 @@ export async function localBackend(
   });
   // The local S3 client's region and endpoint, as AWS_ENDPOINT_URL_S3 would give them.
   const s3Env = { AWS_ENDPOINT_URL_S3: s3.endpoint };
-  const s3ClientFor = (credentials: { accessKeyId: string; secretAccessKey: string }) =>
-    new S3Client({ ...s3Config(s3Env), region: 'us-east-1', endpoint: s3.endpoint, credentials });
+  const clientAt =
+    (endpoint: string) => (credentials: { accessKeyId: string; secretAccessKey: string }) =>
+      new S3Client({ ...s3Config(s3Env), region: 'us-east-1', endpoint, credentials });
+  const s3ClientFor = clientAt(s3.endpoint);
   const parameters = withSlackSecretOverrides(
     new FileParameterReader(parameterFile, { maxAgeSeconds: config.parameterCacheTtlSeconds }),
     names,
@@ -163,7 +174,7 @@ export async function localBackend(
   );
   const signDeps = {
     ...signDepsFromConfig(config, s3Env, parameters),
-    signingClient: s3ClientFor,
+    signingClient: clientAt((await options.fronts?.s3?.(s3.endpoint)) ?? s3.endpoint),
     ...(options.now ? { now: options.now } : {}),
   };
   const links = config.stableLinks
@@ -174,6 +185,7 @@ export async function localBackend(
         },
       )
     : undefined;
+  const linksUrl = links && ((await options.fronts?.links?.(links.url)) ?? links.url);
   const demo = new DemoMetrics({ now: options.now, accounts: options.demoAccounts });
   const clients: FetchClients = { billing: demo, metrics: demo };
   return {
@@ -200,7 +212,7 @@ export async function localBackend(
       // s3rver ignores If-None-Match: the records' conditional put is guarded in-process.
       post: createPostHandler(
         postDeps(
-          links ? { ...config, linksUrl: links.url } : config,
+          linksUrl ? { ...config, linksUrl } : config,
           parameters,
           options,
           deliveryRecords(

@@ -885,6 +885,54 @@ export const NOTICE_FAULT_CASES: FaultCase[] = (['503', 'reset', 'hang'] as cons
   }),
 );
 
+/**
+ * The chart's stable link as Post checks it before posting (stable links on): a signer key S3
+ * or the links function refuses, or a links endpoint that fails once. `expected` is the test's
+ * assertion: posted (after Post's retries as `retried` says), or a failure notice naming
+ * `error` and quoting `says`, with no link posted.
+ */
+export interface ChartLinkCase {
+  label: string;
+  fault: { signer: { accessKeyId?: string; secretAccessKey?: string } } | { links: FlakyFailure };
+  expected: { posted: true; retried: string[] } | { posted: false; error: string; says: string };
+}
+
+export const CHART_LINK_CASES: ChartLinkCase[] = [
+  {
+    label: 'chart link: a good signer key (control)',
+    fault: { signer: {} },
+    expected: { posted: true, retried: [] },
+  },
+  {
+    label: 'chart link: a signer secret S3 does not match (wrong or rotated)',
+    fault: { signer: { secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYWRONGSECRET' } },
+    expected: { posted: false, error: 'ChartLinkBrokenError', says: 'SignatureDoesNotMatch' },
+  },
+  {
+    label: 'chart link: a signer key id S3 does not know (deleted)',
+    fault: { signer: { accessKeyId: 'AKIAZZZZZZZZZZZZZZZZ' } },
+    expected: { posted: false, error: 'ChartLinkBrokenError', says: 'InvalidAccessKeyId' },
+  },
+  {
+    label: 'chart link: a session signer key ASIA… (the links function fails)',
+    fault: { signer: { accessKeyId: `ASIA${KEY_BODY}` } },
+    expected: { posted: false, error: 'ChartLinkBrokenError', says: 'HTTP 502' },
+  },
+  ...(['503', 'reset', 'hang'] as const).map(
+    (failure): ChartLinkCase => ({
+      label: `chart link: the links endpoint fails once: ${failure}`,
+      fault: { links: failure },
+      expected: { posted: true, retried: ['ChartLinkUnavailableError'] },
+    }),
+  ),
+  {
+    // A Function URL's 502 is the function failing (its key reads retry on their own): it repeats.
+    label: 'chart link: the links endpoint answers 502 once',
+    fault: { links: '502 HTML' },
+    expected: { posted: false, error: 'ChartLinkBrokenError', says: 'HTTP 502' },
+  },
+];
+
 /** The bot's own replies (Refresh link's response_url) meet a Slack that hangs. */
 export const BOT_REPLY_FAULT = {
   tried: 'Refresh link whose response_url never answers',
@@ -988,6 +1036,16 @@ export function rows(): Row[] {
       'full local run, flaky loopback Slack',
       c.label,
       'retried; exactly one failure notice',
+    );
+  }
+  for (const c of CHART_LINK_CASES) {
+    add(
+      c.expected.posted ? 'Delivery' : 'Nothing faked',
+      'full local run, local links server and s3rver behind loopback proxies',
+      c.label,
+      c.expected.posted
+        ? `the link checked, then the report posted once${c.expected.retried.length ? ` after Post is retried as ${c.expected.retried.join(', ')}` : ''}`
+        : `${c.expected.error}, a failure notice quoting ${c.expected.says} and saying what to do; no link posted`,
     );
   }
   for (const step of THROTTLED_STEPS) {

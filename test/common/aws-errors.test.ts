@@ -247,7 +247,11 @@ describe('Module: common/errors', () => {
     const all = [...aws, ...slack];
 
     // Assess
-    assert.deepEqual(aws, ['AwsThrottledError', 'AwsUnavailableError']);
+    assert.deepEqual(aws, [
+      'AwsThrottledError',
+      'AwsUnavailableError',
+      'ChartLinkUnavailableError',
+    ]);
     assert.deepEqual(slack, ['SlackRateLimitedError', 'DeliveryInProgressError']);
     assert.equal(all.includes('AwsAccessDeniedError'), false);
   });

@@ -466,12 +466,13 @@ describe('assertPermanentKey: the class of keys that must not sign', () => {
 describe('createLinkSigner', () => {
   const names = { accessKeyId: SOURCE, secretAccessKey: '/costbot/signer/secret-access-key' };
   const quiet = createLogger({}, { write: () => {} });
-  function signerWith(accessKeyId: string, clients: string[]) {
+  /** A signer over a parameter store holding `accessKeyId` and the secret `secret()` gives. */
+  function signerWith(accessKeyId: string, clients: string[], secret = () => KEYS.secretAccessKey) {
     return createLinkSigner({
       parameters: {
         get: async () => ({
           [names.accessKeyId]: accessKeyId,
-          [names.secretAccessKey]: KEYS.secretAccessKey,
+          [names.secretAccessKey]: secret(),
         }),
       },
       names,
@@ -504,5 +505,29 @@ describe('createLinkSigner', () => {
     // Assess
     await assert.rejects(signing, InvalidSignerKeyError);
     assert.deepEqual(clients, []);
+  });
+
+  it('signs with a corrected secret under the same key id at once, and reuses the client after', async () => {
+    // Prepare: the stored secret is wrong, then corrected (a warm links function sees both).
+    let secret = `${KEYS.secretAccessKey.slice(0, -1)}X`;
+    const clients: string[] = [];
+    const signLink = signerWith(KEYS.accessKeyId, clients, () => secret);
+    await signLink({ bucket: BUCKET, key: KEY });
+    secret = KEYS.secretAccessKey;
+
+    // Act
+    const link = new URL((await signLink({ bucket: BUCKET, key: KEY })).url);
+    await signLink({ bucket: BUCKET, key: KEY });
+
+    // Assess
+    assert.equal(
+      verifyAsServer(link, KEYS.secretAccessKey),
+      link.searchParams.get('X-Amz-Signature'),
+    );
+    assert.deepEqual(
+      clients,
+      [KEYS.accessKeyId, KEYS.accessKeyId],
+      'one client per key, secret included',
+    );
   });
 });

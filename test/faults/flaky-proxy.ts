@@ -2,7 +2,8 @@
  * A flaky loopback Slack: a proxy on 127.0.0.1 in front of the fake Slack (`slack-api.ts`)
  * that fails the first matching call one way (5xx, an HTML error page, a connection reset, a
  * hang, Slack's own `internal_error`) and forwards every other call unchanged. A hung or reset
- * call never reaches the fake, so whatever the fake holds is what Slack would show.
+ * call never reaches the fake, so whatever the fake holds is what Slack would show. Redirects
+ * are passed back, not followed, so it also stands in front of the links endpoint and S3.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -52,7 +53,20 @@ function fail(failure: FlakyFailure, req: IncomingMessage, res: ServerResponse):
   }
 }
 
-export async function startFlakyProxy(target: string): Promise<FlakyProxy> {
+/** An answer the proxy gives instead of forwarding (e.g. S3 refusing a signature). */
+export interface ProxyAnswer {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+export async function startFlakyProxy(
+  target: string,
+  options: {
+    /** Checks each call as it arrives (`url`: as the caller addressed it); an answer stops it. */
+    check?: (url: string) => Promise<ProxyAnswer | undefined>;
+  } = {},
+): Promise<FlakyProxy> {
   let armed: { path: string; failure: FlakyFailure } | undefined;
   const failed: string[] = [];
   const server = createServer(async (req, res) => {
@@ -65,8 +79,13 @@ export async function startFlakyProxy(target: string): Promise<FlakyProxy> {
       fail(failure, req, res);
       return;
     }
+    const refused = await options.check?.(`http://${req.headers.host}${path}`);
+    if (refused) {
+      res.writeHead(refused.status, { 'content-type': refused.contentType }).end(refused.body);
+      return;
+    }
     const headers: Record<string, string> = {};
-    for (const name of ['content-type', 'authorization']) {
+    for (const name of ['content-type', 'authorization', 'range']) {
       const value = req.headers[name];
       if (typeof value === 'string') headers[name] = value;
     }
@@ -74,9 +93,16 @@ export async function startFlakyProxy(target: string): Promise<FlakyProxy> {
       method: req.method ?? 'POST',
       headers,
       ...(body.length > 0 ? { body } : {}),
+      redirect: 'manual',
     });
     const out: Record<string, string> = {};
-    for (const name of ['content-type', 'retry-after', 'x-oauth-scopes']) {
+    for (const name of [
+      'content-type',
+      'retry-after',
+      'x-oauth-scopes',
+      'location',
+      'content-range',
+    ]) {
       const value = answer.headers.get(name);
       if (value !== null) out[name] = value;
     }

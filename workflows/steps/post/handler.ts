@@ -6,6 +6,9 @@
  * Each is delivered once per `requestId` (`delivery-record.ts`): a retried Post, or a second
  * execution of the same scheduled digest, returns the recorded delivery without posting. A
  * failure whose report had already reached Slack posts no notice and ends as delivered.
+ *
+ * A stable link is opened as Slack will open it before the report is posted (`link-probe.ts`):
+ * one that does not show the chart fails the report, so the notice says why instead.
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import { s3Config } from '../../../common/aws-clients.ts';
@@ -50,6 +53,7 @@ import {
   RECORD_TIMEOUT_MS,
   s3RecordStore,
 } from './delivery-record.ts';
+import { createLinkProbe, type LinkProbeResult } from './link-probe.ts';
 import { slackDeliveryFromParameters } from './slack-client.ts';
 
 export interface PostDeps {
@@ -62,6 +66,11 @@ export interface PostDeps {
    * through the links endpoint. Without it a report must arrive with Sign's `link`.
    */
   stableLink?: (chart: StoredChart) => Promise<StableLink>;
+  /**
+   * Opens a stable link as Slack will before it is posted (`createLinkProbe`): a link that does
+   * not show the chart fails the report (its notice says why) instead of being posted.
+   */
+  probeLink?: (url: string) => Promise<LinkProbeResult>;
 }
 
 /** The S3 client of the delivery records: one attempt (the state machine retries), bounded. */
@@ -81,7 +90,7 @@ export function postDepsFromConfig(
   config: CostbotConfig,
   parameters: ParameterReader,
   records: DeliveryRecords,
-  options: { slackTimeoutMs?: number } = {},
+  options: { slackTimeoutMs?: number; linkProbeTimeoutMs?: number } = {},
 ): PostDeps {
   const timeoutMs = options.slackTimeoutMs;
   return {
@@ -103,6 +112,7 @@ export function postDepsFromConfig(
             baseUrl: config.linksUrl,
             lifetimeDays: config.chartRetentionDays,
           }),
+          probeLink: createLinkProbe({ timeoutMs: options.linkProbeTimeoutMs }),
         }
       : {}),
   };
@@ -171,6 +181,27 @@ function checkedPostInput(event: unknown): PostState<Summary> | FailureState {
   return parseEvent('Post', PostStateSchema, event);
 }
 
+/** Checks the link before it is posted; the log never holds the link (its token is a secret). */
+async function checkLink(
+  deps: PostDeps,
+  probeLink: (url: string) => Promise<LinkProbeResult>,
+  request: ReportRequest,
+  url: string,
+): Promise<void> {
+  const started = Date.now();
+  try {
+    const answers = await probeLink(url);
+    deps.log.info('chart link checked', {
+      requestId: request.requestId,
+      ...answers,
+      ms: Date.now() - started,
+    });
+  } catch (error) {
+    deps.log.error('chart link does not open', { requestId: request.requestId, error });
+    throw error;
+  }
+}
+
 /**
  * The report with the links its message carries: the stable link when this Post mints them,
  * else Sign's presigned `link`. Neither (a definition without Sign, a Post without stable links)
@@ -188,7 +219,11 @@ async function withChartLinks<S extends Summary>(
         summary: { ...state.summary, usage: { ...usage, signed: state.link !== undefined } },
       }
     : state;
-  if (deps.stableLink) return { ...counted, stableLink: await deps.stableLink(state.chart) };
+  if (deps.stableLink) {
+    const stableLink = await deps.stableLink(state.chart);
+    if (deps.probeLink) await checkLink(deps, deps.probeLink, state.request, stableLink.url);
+    return { ...counted, stableLink };
+  }
   if (counted.link) return { ...counted, link: counted.link };
   throw new InvalidEventError('Post', [
     'link: missing, and this Post makes no stable links (COSTBOT_STABLE_LINKS with COSTBOT_LINKS_URL): a state machine without Sign needs them',

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
 import type { CostSummary, FailureState, PostState } from '../../../../common/contract.ts';
 import {
+  ChartLinkBrokenError,
   DeliveryInProgressError,
   InvalidEventError,
   SlackApiError,
@@ -156,12 +157,16 @@ const STABLE_LINK = {
 
 describe('Function: createPostHandler (chart links)', () => {
   let slack: RecordingSlack;
-  const handlerWith = (stableLink?: () => Promise<typeof STABLE_LINK>) =>
+  const handlerWith = (
+    stableLink?: () => Promise<typeof STABLE_LINK>,
+    probeLink?: (url: string) => Promise<{ linksStatus: number; storageStatus: number }>,
+  ) =>
     createPostHandler({
       delivery: async () => slack,
       records: deliveryRecords(memoryStore()),
       log: createLogger({ step: 'post' }, { level: 'error' }),
       ...(stableLink ? { stableLink } : {}),
+      ...(probeLink ? { probeLink } : {}),
     });
 
   beforeEach(() => {
@@ -196,6 +201,26 @@ describe('Function: createPostHandler (chart links)', () => {
     assert.ok(text.includes(`<${STABLE_LINK.url}|Open chart>`), text);
     assert.match(text, /, 6 state transitions, /);
     assert.equal(posted.summary.usage?.signed, false);
+  });
+
+  it('checks the stable link before posting, and posts nothing when it does not open', async () => {
+    // Prepare
+    const probed: string[] = [];
+    const broken = new ChartLinkBrokenError(
+      'S3 refused the presigned URL (HTTP 403 SignatureDoesNotMatch).',
+    );
+    const handler = handlerWith(
+      async () => STABLE_LINK,
+      async (url) => {
+        probed.push(url);
+        throw broken;
+      },
+    );
+
+    // Act, Assess
+    await assert.rejects(handler(UNSIGNED), broken);
+    assert.deepEqual(probed, [STABLE_LINK.url]);
+    assert.equal(slack.messages.length, 0);
   });
 
   it("links a signed report through Sign's presigned link, and counts Sign in the cost line", async () => {

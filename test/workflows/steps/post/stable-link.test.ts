@@ -61,6 +61,7 @@ describe('Function: postDepsFromConfig (stable links)', () => {
     const days = ((claims?.expiresAt.getTime() ?? 0) - before) / 86_400_000;
     assert.ok(days > 29.99 && days <= 30, `${days} days`);
     assert.equal(claims?.expiresAt.toISOString(), link.expiresAt);
+    assert.equal(typeof deps.probeLink, 'function', 'each link is checked before it is posted');
   });
 
   for (const [what, env] of [
@@ -77,6 +78,7 @@ describe('Function: postDepsFromConfig (stable links)', () => {
       const deps = postDepsFromConfig(loadConfig(env), parameters(reads), NO_RECORDS);
       // Assess
       assert.equal(deps.stableLink, undefined);
+      assert.equal(deps.probeLink, undefined);
       assert.deepEqual(reads, []);
     });
   }
