@@ -45,6 +45,7 @@ import {
   LAMBDA_MEMORY_MB,
   lambdaSeconds,
   PRICES,
+  reportLinkChecks,
   reportTransitions,
   SCHEDULED_RUN_EXTRA_TRANSITIONS,
   type StackCostSettings,
@@ -157,6 +158,8 @@ export interface ReuseCount {
 
 export interface CostScenario {
   accounts: number;
+  /** Views of each chart's stable link: the assumed `LINK_VIEWS_PER_CHART` and Post's own check. */
+  linkViewsPerChart: number;
   services: number;
   seriesListed: number;
   windowDays: number;
@@ -789,7 +792,9 @@ export async function costScenario(
   const oursData = month((c) => c.dollars.cloudwatch);
   const oursDataReused = TEAM.daysPerMonth * reuse.after.dollars;
   const linkView = await countLinkView(world, cold);
-  const views = month(() => LINK_VIEWS_PER_CHART);
+  // Each report's own check of its link (Post, before posting) is one view more, priced alike.
+  const linkViewsPerChart = LINK_VIEWS_PER_CHART + reportLinkChecks(path);
+  const views = month(() => linkViewsPerChart);
   const reports = monthUsage(month, reuse.after, { count: 0, view: linkView });
   const withViews = monthUsage(month, reuse.after, { count: views, view: linkView });
   // Steady state: every chart of the last `retentionDays` days is in the bucket.
@@ -806,6 +811,7 @@ export async function costScenario(
   return {
     accounts,
     services,
+    linkViewsPerChart,
     seriesListed: world.allSeries().length,
     windowDays: daysBetween(window.from, window.to).length,
     digest,

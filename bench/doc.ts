@@ -195,7 +195,7 @@ export function summaryRows(run: BenchRun): SummaryRow[] {
     },
     {
       item: '5',
-      what: `everything, ${cost1.accounts} account, per month: reports + ${LINK_VIEWS_PER_CHART} link views a chart + chart storage + fixed (alarm${cost1.fixed.length > 1 ? ', key' : ''})`,
+      what: `everything, ${cost1.accounts} account, per month: reports + ${cost1.linkViewsPerChart} link views a chart + chart storage + fixed (alarm${cost1.fixed.length > 1 ? ', key' : ''})`,
       result: `${usd(m.oursTotalReused)} + ${usd(m.linkViews)} + ${usd(cost1.storage.dollars)} + ${usd(m.fixedList)} = ${usd(m.allList)} at list prices; ${usd(m.allFreeTiers)} after free tiers`,
       target: '—',
       verdict: '',
@@ -346,7 +346,7 @@ export function stackSection(scenarios: CostScenario[], linksViewMs: number): st
   const reportsMissBy = m.oursTotalReused - TARGET.list;
   const freeMissBy = m.oursTotalReusedFreeTiers - TARGET.freeTiers;
   const hasKey = first.fixed.length > 1;
-  const views = reports * LINK_VIEWS_PER_CHART;
+  const views = reports * first.linkViewsPerChart;
   return [
     '### Everything the stack turns on',
     '',
@@ -384,7 +384,7 @@ export function stackSection(scenarios: CostScenario[], linksViewMs: number): st
           ),
         ],
         [
-          `Links function, ${LINK_VIEWS_PER_CHART} views a chart: ${integer(views)} views a month`,
+          `Links function, ${first.linkViewsPerChart} views a chart: ${integer(views)} views a month`,
           ...scenarios.map((s) => usd(s.monthly.linkViews)),
         ],
         [
@@ -435,7 +435,7 @@ export function stackSection(scenarios: CostScenario[], linksViewMs: number): st
           usd(m.oursTotalReusedFreeTiers),
         ],
         [
-          `Links function (${LINK_VIEWS_PER_CHART} cold views a chart, assumed)`,
+          `Links function (${first.linkViewsPerChart} cold views a chart, ${LINK_VIEWS_PER_CHART} of them assumed)`,
           usd(m.linkViews),
           usd(m.linkViewsFreeTiers),
         ],
@@ -745,7 +745,7 @@ export function renderDocument(run: BenchRun): string {
     `- From \`../shared/FIELD-NOTES.md\`: GetMetricData $${(PRICES.getMetricDataPerMetric * 1000).toFixed(2)} per 1,000 metrics requested (up to 500 queries per call); GetMetricStatistics and ListMetrics $${(PRICES.cloudWatchRequest * 1000).toFixed(2)} per 1,000 requests; Step Functions Standard $${(PRICES.transition * 1000).toFixed(3)} per 1,000 state transitions (one per state entered, counted from the event log); Cost Explorer $${PRICES.costExplorerRequest.toFixed(2)} per request, each page counting.`,
     `- Assumed (us-east-1 list prices, free tiers ignored): Lambda arm64 $${PRICES.lambdaGbSecond} per GB-second and $${(PRICES.lambdaRequest * 1_000_000).toFixed(2)} per million requests; S3 PUT $${(PRICES.s3Put * 1000).toFixed(3)} per 1,000; SSM standard-throughput GetParameters free, one KMS Decrypt ($${(PRICES.kmsDecrypt * 10_000).toFixed(2)} per 10,000) per SecureString value read; CloudWatch Logs ingestion $0.50 per GB of what the code logs and of the state machine's log (Step Functions' logs are vended logs, whose first tier is the same $0.50; Lambda's own START/END/REPORT lines not counted); X-Ray $${(PRICES.xrayTraceRecorded * 1_000_000).toFixed(2)} per million traces recorded and $${(PRICES.xrayTraceRetrieved * 1_000_000).toFixed(2)} per million retrieved or scanned (retrieval happens only when someone opens the traces, not counted); EventBridge Scheduler $${(PRICES.schedulerInvocation * 1_000_000).toFixed(2)} per million invocations; a standard-resolution alarm $${PRICES.alarmMetricMonth.toFixed(2)} per metric it reads a month (a metric-math alarm pays for each metric of its expression); a customer managed KMS key $${PRICES.kmsKeyMonth.toFixed(2)} a month; S3 Standard $${(PRICES.s3StoredByteMonth * 1e9).toFixed(3)} per GB-month, each chart ~${bytes(run.chart.charts[0]?.pngBytes ?? 0)} (the 30-day chart of section 4); StartExecution itself and Function URL requests cost nothing beyond the Lambda request.`,
     `- Always-free tiers, a month (per account, shared with everything else in it): Step Functions ${integer(FREE_TIER.transitions)} transitions; CloudWatch ${integer(FREE_TIER.cloudWatchRequests)} API requests (not GetMetricData) and ${FREE_TIER.alarmMetrics} alarm metrics; Lambda ${integer(FREE_TIER.lambdaRequests)} requests and ${integer(FREE_TIER.lambdaGbSeconds)} GB-seconds; KMS ${integer(FREE_TIER.kmsRequests)} requests; CloudWatch Logs ${FREE_TIER.logsBytes / 1e9} GB; X-Ray ${integer(FREE_TIER.xrayTracesRecorded)} traces recorded and ${integer(FREE_TIER.xrayTracesRetrieved)} retrieved or scanned; EventBridge Scheduler ${integer(FREE_TIER.schedulerInvocations)} invocations; SNS ${integer(FREE_TIER.snsEmails)} e-mails. None for S3 (its free tier ends after 12 months) or KMS keys.`,
-    `- The state machine's log is modelled, not measured: at level ALL Step Functions logs ExecutionStarted and its end, each state's Entered and Exited, and each Lambda task's Scheduled, Started and Succeeded; without execution data such a record is ${STATE_MACHINE_LOG_EVENT_BYTES} bytes on average (\`common/report-cost.ts\`). The links function's views are assumed: ${LINK_VIEWS_PER_CHART} a chart over its life (Slack's image proxy when the message is posted and when its cache lapses, people opening "Open chart"), each priced cold, an upper bound.`,
+    `- The state machine's log is modelled, not measured: at level ALL Step Functions logs ExecutionStarted and its end, each state's Entered and Exited, and each Lambda task's Scheduled, Started and Succeeded; without execution data such a record is ${STATE_MACHINE_LOG_EVENT_BYTES} bytes on average (\`common/report-cost.ts\`). The links function's views are assumed: ${LINK_VIEWS_PER_CHART} a chart over its life (Slack's image proxy when the message is posted and when its cache lapses, people opening "Open chart"), each priced cold, an upper bound; with stable links Post's own check of each link before posting is one view more (\`reportLinkChecks\`).`,
     `- Lambda memory as the stack sets it: ${Object.entries(LAMBDA_MEMORY_MB)
       .map(([fn, mb]) => `${fn} ${mb} MB`)
       .join(

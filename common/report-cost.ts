@@ -104,9 +104,10 @@ export function lambdaSeconds(localMs: number, memoryMb: number): number {
 
 /**
  * Lambda GB-seconds of one report's step invocations, every function cold: measured by
- * `npm run bench` (docs/performance.md, section 5: 1.58–1.70, with Sign; an upper bound
- * without it). Lambda does not tell a step how long the others ran, so the report line uses
- * this figure, not a count.
+ * `npm run bench` (docs/performance.md, section 5: 1.58–1.70, with Sign; without it, the links
+ * function's invocation by Post's link check, also 256 MB reading the signer key and presigning,
+ * takes Sign's place). Lambda does not tell a step how long the others ran, so the report line
+ * uses this figure, not a count.
  */
 export const REPORT_LAMBDA_GB_SECONDS = 1.7;
 
@@ -123,6 +124,16 @@ export interface ReportPath {
  */
 export function reportTransitions(path: ReportPath): number {
   return path.stableLinks ? 6 : 7;
+}
+
+/**
+ * Invocations of the links function a report makes itself: on the stable-links path Post opens
+ * the chart's link once before posting it (`workflows/steps/post/link-probe.ts`), so a bad
+ * signer key fails the report, not the chart. Slack's and people's later views are apart (the
+ * bench's link views).
+ */
+export function reportLinkChecks(path: ReportPath): number {
+  return path.stableLinks ? 1 : 0;
 }
 
 /**
@@ -215,7 +226,8 @@ export function executionObservabilityDollars(transitions: number, taskStates: n
  * The report's cost: CloudWatch from the counts (ListMetrics is priced as a request, every
  * metric as GetMetricData), Step Functions, Lambda, X-Ray and the state machine's log from the
  * path (by account: the Map state and one FetchAccount invocation, two transitions, per account;
- * a scheduled run: its naming states; a signed link: the Sign state). The scheduler's invocation is not counted (14M free).
+ * a scheduled run: its naming states; a signed link: the Sign state; a stable link: the links
+ * function's invocation by Post's check). The scheduler's invocation is not counted (14M free).
  */
 export function reportCost(usage: ReportUsage): ReportCost {
   const accounts = usage.accounts ?? 0;
@@ -225,7 +237,7 @@ export function reportCost(usage: ReportUsage): ReportCost {
     (usage.scheduled ? SCHEDULED_RUN_EXTRA_TRANSITIONS : 0) +
     2 * accounts;
   const taskStates = reportTaskStates(path) + accounts;
-  const lambdaInvocations = taskStates;
+  const lambdaInvocations = taskStates + reportLinkChecks(path);
   const cloudwatch = cloudWatchDollars(usage);
   const stepFunctions = transitions * PRICES.transition;
   const lambda =

@@ -91,7 +91,12 @@ describe('Bench: the cost of a report and of what the stack turns on', () => {
       TEAM.daysPerMonth *
         (TEAM.digestsPerDay * scenario.digest.ssmValues +
           TEAM.commandsPerDay * scenario.command.ssmValues) +
-        reports * LINK_VIEWS_PER_CHART * 3,
+        reports * scenario.linkViewsPerChart * 3,
+    );
+    assert.equal(
+      scenario.linkViewsPerChart,
+      LINK_VIEWS_PER_CHART + 1,
+      "the views and Post's check",
     );
     assert.ok(scenario.monthly.allList > scenario.monthly.oursTotalReused);
   });

@@ -9,6 +9,7 @@ import {
   REPORT_LAMBDA_GB_SECONDS,
   reportCost,
   reportCostLine,
+  reportLinkChecks,
   reportTaskStates,
   reportTransitions,
   SCHEDULED_RUN_EXTRA_TRANSITIONS,
@@ -57,12 +58,12 @@ describe('Function: reportCost', () => {
     // Assess
     assert.equal(single.transitions, REPORT_TRANSITIONS);
     assert.equal(byAccount.transitions, REPORT_TRANSITIONS + 20);
-    assert.equal(byAccount.lambdaInvocations, REPORT_TASK_STATES + 10);
+    assert.equal(byAccount.lambdaInvocations, REPORT_TASK_STATES + 1 + 10);
     assert.equal(
       single.dollars.total,
       10 * PRICES.getMetricDataPerMetric +
         REPORT_TRANSITIONS * PRICES.transition +
-        REPORT_TASK_STATES * PRICES.lambdaRequest +
+        (REPORT_TASK_STATES + 1) * PRICES.lambdaRequest +
         REPORT_LAMBDA_GB_SECONDS * PRICES.lambdaGbSecond +
         executionObservabilityDollars(REPORT_TRANSITIONS, REPORT_TASK_STATES),
     );
@@ -79,16 +80,21 @@ describe('Function: reportCost', () => {
     assert.ok(scheduled.dollars.total > command.dollars.total);
   });
 
-  it('adds the Sign state and its invocation when Post got a presigned link (stable links off)', () => {
+  it("counts the links function's invocation by Post's link check with stable links, Sign's without", () => {
     // Prepare
     const usage = { listMetrics: 1, getMetricData: 1, metrics: 31 };
     // Act
     const stable = reportCost(usage);
     const signed = reportCost({ ...usage, signed: true });
     // Assess
+    assert.deepEqual(
+      [reportLinkChecks({ stableLinks: true }), reportLinkChecks({ stableLinks: false })],
+      [1, 0],
+    );
+    assert.equal(stable.lambdaInvocations, REPORT_TASK_STATES + 1, 'the tasks and the link check');
     assert.equal(signed.transitions, reportTransitions({ stableLinks: false }));
     assert.equal(signed.transitions, stable.transitions + 1);
-    assert.equal(signed.lambdaInvocations, stable.lambdaInvocations + 1);
+    assert.equal(signed.lambdaInvocations, reportTaskStates({ stableLinks: false }));
     assert.ok(signed.dollars.total > stable.dollars.total);
   });
 
