@@ -66,7 +66,7 @@ export function storageVerdict(status: number, body: string): ProbeVerdict {
 }
 
 const WHAT_TO_DO =
-  '`npm run doctor` checks the signer key the links function signs with; `npm run setup` rotates it.';
+  '`npm run doctor` checks the signer key the links function signs with; `npm run setup -- --rotate` replaces it.';
 
 /** The error for a verdict that is not ok: retried when it may pass, else the failure notice. */
 export function probeError(
