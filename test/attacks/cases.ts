@@ -1013,6 +1013,227 @@ export const DEPLOY_CHECKS: { label: string; expected: string }[] = [
   },
 ];
 
+// --- Subscriptions (npm start's bot, local subscription file) ---------------------------------------
+
+export const SUBSCRIPTION_SURFACE =
+  'npm start (ExpressReceiver over HTTP), subscriptions in COSTBOT_LOCAL_DIR';
+
+/**
+ * Channel A holds the subscription the attacks aim at (its id stands for `<A>` in texts and
+ * values); B is another allowed channel. ALLOWED_USER is the one admin (COSTBOT_ADMIN_USERS);
+ * MEMBER is on COSTBOT_ALLOWED_USERS but not an admin.
+ */
+export const CHANNEL_A = ALLOWED_CHANNEL;
+export const CHANNEL_B = 'C0ALLOWED2';
+export const MEMBER = 'U0MEMBER01';
+export const STRANGER = 'U0INTRUDER';
+export const OUTSIDE = 'C0ELSEWHERE';
+export const A_ID = '<A>';
+
+/** What the bot answers a subscription attack with (the rows' expected outcomes). */
+export const SUBSCRIPTION_OUTCOMES = {
+  notFound: `"No subscription … in this channel."; A's subscription untouched, nothing started`,
+  admin: 'ephemeral refusal naming COSTBOT_ADMIN_USERS; subscriptions file unchanged',
+  allowList:
+    'ephemeral refusal naming the allow-list; subscriptions file unchanged, nothing started',
+  invalid: 'ephemeral "button is not valid", before the store is read; nothing removed or started',
+  runs: "one execution of A's subscription, posting to A",
+  lists: "A's subscriptions listed with their buttons",
+} as const;
+export type SubscriptionOutcome = keyof typeof SUBSCRIPTION_OUTCOMES;
+
+/** A subscription command (text as typed after `/aws-cost`) or a click on a list's button. */
+export type SubscriptionAct =
+  | { command: string }
+  | { button: 'remove' | 'run'; value: string | undefined; blockId?: string };
+
+export interface SubscriptionAccessCase {
+  label: string;
+  act: SubscriptionAct;
+  user: string;
+  channel: string;
+  outcome: SubscriptionOutcome;
+}
+
+const COMMANDS: string[] = ['subscribe daily 09:00', 'subscriptions', `unsubscribe ${A_ID}`];
+const BUTTONS = ['remove', 'run'] as const;
+const BUTTON_NAMES = { remove: 'Remove', run: 'Run now' } as const;
+
+/** Values no subscription button ever carries (ids are 1-16 lower-case letters and digits). */
+const NOT_AN_ID: { label: string; value: string | undefined }[] = [
+  { label: '17 characters', value: 'a'.repeat(17) },
+  { label: '2,001 characters', value: 'a'.repeat(2001) },
+  { label: 'upper case', value: 'ABCD1234' },
+  { label: 'a path (../)', value: `../${CHANNEL_A}.abcd1234` },
+  { label: 'JSON naming a channel', value: `{"channel":"${CHANNEL_A}","id":"abcd1234"}` },
+  { label: 'empty', value: '' },
+  { label: 'no value', value: undefined },
+];
+
+export const SUBSCRIPTION_ACCESS_CASES: SubscriptionAccessCase[] = [
+  ...BUTTONS.map(
+    (button): SubscriptionAccessCase => ({
+      label: `${BUTTON_NAMES[button]} clicked in channel B with A's subscription id`,
+      act: { button, value: A_ID },
+      user: ALLOWED_USER,
+      channel: CHANNEL_B,
+      outcome: 'notFound',
+    }),
+  ),
+  {
+    label: "/aws-cost unsubscribe (A's id) typed in channel B",
+    act: { command: `unsubscribe ${A_ID}` },
+    user: ALLOWED_USER,
+    channel: CHANNEL_B,
+    outcome: 'notFound',
+  },
+  ...BUTTONS.map(
+    (button): SubscriptionAccessCase => ({
+      label: `${BUTTON_NAMES[button]} with a block id naming A's subscription and a value naming none`,
+      act: { button, value: 'zzzz0000', blockId: `subscription.${A_ID}` },
+      user: ALLOWED_USER,
+      channel: CHANNEL_A,
+      outcome: 'notFound',
+    }),
+  ),
+  {
+    label: 'a non-admin (COSTBOT_ADMIN_USERS set): /aws-cost subscribe daily 09:00',
+    act: { command: 'subscribe daily 09:00' },
+    user: MEMBER,
+    channel: CHANNEL_A,
+    outcome: 'admin',
+  },
+  {
+    label: "a non-admin: /aws-cost unsubscribe (A's id) in A",
+    act: { command: `unsubscribe ${A_ID}` },
+    user: MEMBER,
+    channel: CHANNEL_A,
+    outcome: 'admin',
+  },
+  {
+    label: "a non-admin: Remove on A's subscription in A",
+    act: { button: 'remove', value: A_ID },
+    user: MEMBER,
+    channel: CHANNEL_A,
+    outcome: 'admin',
+  },
+  {
+    label:
+      "a non-admin: Run now on A's subscription in A (allowed to everyone the allow-lists admit)",
+    act: { button: 'run', value: A_ID },
+    user: MEMBER,
+    channel: CHANNEL_A,
+    outcome: 'runs',
+  },
+  {
+    label: 'a non-admin: /aws-cost subscriptions in A (allowed to everyone the allow-lists admit)',
+    act: { command: 'subscriptions' },
+    user: MEMBER,
+    channel: CHANNEL_A,
+    outcome: 'lists',
+  },
+  ...[
+    ...COMMANDS.map((command): SubscriptionAct => ({ command })),
+    ...BUTTONS.map((button): SubscriptionAct => ({ button, value: A_ID })),
+  ].flatMap((act): SubscriptionAccessCase[] => {
+    const what =
+      'command' in act
+        ? `/aws-cost ${act.command.replace(A_ID, "(A's id)")}`
+        : `${BUTTON_NAMES[act.button]} on A's subscription`;
+    return [
+      {
+        label: `${what} by a user not on COSTBOT_ALLOWED_USERS`,
+        act,
+        user: STRANGER,
+        channel: CHANNEL_A,
+        outcome: 'allowList',
+      },
+      {
+        label: `${what} in a channel not on COSTBOT_ALLOWED_CHANNELS`,
+        act,
+        user: ALLOWED_USER,
+        channel: OUTSIDE,
+        outcome: 'allowList',
+      },
+    ];
+  }),
+  ...BUTTONS.flatMap((button) =>
+    NOT_AN_ID.map(
+      (c): SubscriptionAccessCase => ({
+        label: `${BUTTON_NAMES[button]} whose value is not an id: ${c.label}`,
+        act: { button, value: c.value },
+        user: ALLOWED_USER,
+        channel: CHANNEL_A,
+        outcome: 'invalid',
+      }),
+    ),
+  ),
+];
+
+/** `/aws-cost subscribe …` that does not parse: each grammar class once, and its line (HTML-escaped as sent). */
+export const SUBSCRIBE_ERROR_CASES: { label: string; text: string; says: string }[] = [
+  {
+    label: 'an unknown cadence',
+    text: 'subscribe hourly 09:00',
+    says: 'Unknown schedule "hourly": use daily, weekdays, weekly and a day, or monthly and a day from 1 to 28.',
+  },
+  {
+    label: 'an unknown weekday',
+    text: 'subscribe weekly funday 09:00',
+    says: 'Unknown day "funday": use mon, tue, wed, thu, fri, sat or sun.',
+  },
+  {
+    label: 'a time out of range',
+    text: 'subscribe daily 24:00',
+    says: 'Time "24:00" is not HH:MM from 00:00 to 23:59.',
+  },
+  {
+    label: 'an unknown time zone',
+    text: 'subscribe daily 09:00 Mars/Base',
+    says: 'Unknown time zone "Mars/Base": use an IANA name such as Europe/Paris.',
+  },
+  {
+    label: 'a monthly day past 28',
+    text: 'subscribe monthly 29 09:00',
+    says: 'monthly takes a day from 1 to 28 (every month has it); got "29".',
+  },
+  {
+    label: 'a condition with <, escaped as Slack sends it',
+    text: 'subscribe daily 09:00 if yesterday &lt; 250',
+    says: 'Conditions compare with &gt; only, e.g. "if yesterday &gt; 250"; got "&lt;".',
+  },
+  {
+    label: 'a trailing word',
+    text: 'subscribe daily 09:00 Europe/Paris soon',
+    says: 'Unknown word "soon".',
+  },
+  {
+    label: 'the time given twice',
+    text: 'subscribe daily 09:00 10:00',
+    says: 'The time is given twice ("10:00").',
+  },
+];
+
+/** Limits and Slack's retries on the subscription surface (COSTBOT_MAX_SUBSCRIPTIONS_PER_CHANNEL=2). */
+export const SUBSCRIPTION_DELIVERY_CASES: { label: string; expected: string }[] = [
+  {
+    label: '/aws-cost subscribe delivered three times (X-Slack-Retry-Num 1 and 2)',
+    expected: 'one subscription; the same confirmation (same id) each time',
+  },
+  {
+    label: 'a Run now click delivered twice (X-Slack-Retry-Num 1)',
+    expected: 'one execution',
+  },
+  {
+    label: 'a third /aws-cost subscribe in a channel with COSTBOT_MAX_SUBSCRIPTIONS_PER_CHANNEL=2',
+    expected: 'refused naming COSTBOT_MAX_SUBSCRIPTIONS_PER_CHANNEL; nothing stored',
+  },
+  {
+    label: 'the subscribe that filled the channel, retried by Slack after the limit was reached',
+    expected: 'the same confirmation, not a refusal; still 2 stored',
+  },
+];
+
 // --- The table ---------------------------------------------------------------------------------------
 
 const ONE_LINE = 'one line naming it and what to do, exit status 2, no stack trace';
@@ -1065,6 +1286,8 @@ export function rows(): Row[] {
     BOT_REPLY_FAULT.expected,
   );
   for (const c of SLACK_RETRY_CASES) add('Delivery', RECEIVERS, c.label, 'one execution');
+  for (const c of SUBSCRIPTION_DELIVERY_CASES)
+    add('Delivery', SUBSCRIPTION_SURFACE, c.label, c.expected);
   for (const c of EXTENSION_CASES) {
     add(
       'Delivery',
@@ -1098,6 +1321,8 @@ export function rows(): Row[] {
       c.valid ? 'proceeds' : 'ephemeral refusal; nothing started or signed',
     );
   }
+  for (const c of SUBSCRIPTION_ACCESS_CASES)
+    add('Authorization', SUBSCRIPTION_SURFACE, c.label, SUBSCRIPTION_OUTCOMES[c.outcome]);
   for (const c of SIGNER_KEY_CASES) {
     add(
       'Nothing faked',
@@ -1121,6 +1346,13 @@ export function rows(): Row[] {
       RECEIVERS,
       `/aws-cost with ${c.label}`,
       'ephemeral usage reply, nothing started',
+    );
+  for (const c of SUBSCRIBE_ERROR_CASES)
+    add(
+      'Bad input',
+      SUBSCRIPTION_SURFACE,
+      `/aws-cost ${c.text} (${c.label})`,
+      `one line (${c.says}), then the usage; subscriptions file unchanged`,
     );
   add('Bad input', 'full local run', PAYLOAD_CASE.tried, PAYLOAD_CASE.expected);
   for (const c of RUN_REQUEST_CASES) {
