@@ -378,6 +378,14 @@ function setting<T>(fallback: string, doc: string, kind: Kind<T>): Setting<T> {
   return { default: fallback, doc, kind };
 }
 
+/**
+ * The highest COSTBOT_MAX_SUBSCRIPTIONS_PER_CHANNEL: a channel's list is one Slack message (50
+ * blocks), and the store reads at most this many of a channel's schedules whatever the setting,
+ * so a channel pushed past its limit (two subscribes at the same instant, a lowered setting)
+ * still lists all of them.
+ */
+export const CHANNEL_SUBSCRIPTIONS_CAP = 20;
+
 /** One row per setting: the README's settings table is checked against this list by a test. */
 export const SETTINGS = {
   COSTBOT_BACKEND: setting('local', '`local` (embedded defaults) or `aws`.', oneOf(BACKENDS)),
@@ -492,7 +500,7 @@ export const SETTINGS = {
   COSTBOT_MAX_SUBSCRIPTIONS_PER_CHANNEL: setting(
     '10',
     'Subscriptions a channel may have, 1..20 (the list is one Slack message of 50 blocks at most; one `ListSchedules` page).',
-    integer(1, 20),
+    integer(1, CHANNEL_SUBSCRIPTIONS_CAP),
   ),
   COSTBOT_MAX_SUBSCRIPTIONS: setting(
     '200',

@@ -84,11 +84,14 @@ export interface SubscriptionStore {
   create(subscription: Subscription): Promise<{ created: boolean }>;
   /** The channel's subscriptions, by id. */
   list(channel: string): Promise<Subscription[]>;
+  /** The channel's subscription `id`; null when it has none by that id. */
+  get(channel: string, id: string): Promise<Subscription | null>;
   /**
    * How many exist in `channel`, or in all channels without one (for the limits): names only,
-   * cheaper than {@link list}, which reads each whole.
+   * cheaper than {@link list}, which reads each whole. With `atMost`, counting may stop there
+   * (the answer is then at least `atMost`), so a full group is not paged through before an ack.
    */
-  count(channel?: string): Promise<number>;
+  count(channel?: string, atMost?: number): Promise<number>;
   /** Removes the channel's subscription `id`; false when it had none by that id. */
   remove(channel: string, id: string): Promise<boolean>;
 }

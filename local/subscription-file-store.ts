@@ -88,6 +88,11 @@ export class SubscriptionFileStore implements SubscriptionStore {
       .sort((a, b) => a.id.localeCompare(b.id));
   }
 
+  async get(channel: string, id: string): Promise<Subscription | null> {
+    return (await this.list(channel)).find((s) => s.id === id) ?? null;
+  }
+
+  /** The file is read whole anyway: `atMost` saves nothing here and is not needed. */
   async count(channel?: string): Promise<number> {
     const all = await this.all();
     return channel === undefined ? all.length : all.filter((s) => s.channel === channel).length;

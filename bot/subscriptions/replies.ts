@@ -64,8 +64,23 @@ export function subscribedReply(s: Subscription, now: Date): Reply {
       `Id: \`${s.id}\``,
       `Next runs (${s.timeZone}): ${runs.join(' · ')}`,
       howToRemove(s.id),
+      MEMBERSHIP_REMINDER,
     ].join('\n'),
   };
+}
+
+/** The bot posts with chat:write alone, which reaches only channels it is a member of. */
+const MEMBERSHIP_REMINDER =
+  'Its reports post as costbot: if costbot is not in this channel yet, add it with `/invite @costbot`.';
+
+/**
+ * Why a subscription cannot be made here, or null: a direct message (`D…`) has no channel for
+ * the bot to post to on a schedule.
+ */
+export function placeRefusal(channel: string): string | null {
+  return channel.startsWith('D')
+    ? 'Subscriptions post to a channel, not a direct message: run `/aws-cost subscribe …` in the channel that should get the reports.'
+    : null;
 }
 
 export function removedReply(id: string): Reply {

@@ -9,7 +9,11 @@
  * const subscriptions = schedulerStoreFromConfig(config, process.env); // undefined: not set up
  */
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { awsEnvironment, type CostbotConfig } from '../../common/config.ts';
+import {
+  awsEnvironment,
+  CHANNEL_SUBSCRIPTIONS_CAP,
+  type CostbotConfig,
+} from '../../common/config.ts';
 import { ConfigError } from '../../common/errors.ts';
 import { SchedulerStore } from './scheduler-store.ts';
 
@@ -48,6 +52,6 @@ export function schedulerStoreFromConfig(
   return new SchedulerStore(client, {
     stateMachineArn,
     roleArn: schedulerRoleArn,
-    maxPerChannel: config.maxSubscriptionsPerChannel,
+    maxPerChannel: CHANNEL_SUBSCRIPTIONS_CAP,
   });
 }

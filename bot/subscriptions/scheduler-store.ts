@@ -5,7 +5,7 @@
  *
  * @example
  * const store = new SchedulerStore(new SchedulerClient({ region }), {
- *   stateMachineArn, roleArn: process.env.COSTBOT_SCHEDULER_ROLE_ARN, maxPerChannel: 10,
+ *   stateMachineArn, roleArn: process.env.COSTBOT_SCHEDULER_ROLE_ARN, maxPerChannel: 20,
  * });
  * await store.create(subscription); // { created: true }, or false for a retried request
  * await store.list('C0123ABCD');     // ListSchedules by prefix, then GetSchedule for each
@@ -43,13 +43,14 @@ export interface SchedulerStoreOptions {
   /** The scheduler's execution role (may only start that state machine); passed to each schedule. */
   roleArn: string;
   /**
-   * At most this many of a channel's schedules are read (one GetSchedule each): the per-channel
-   * limit, so a crowded channel cannot make one listing cost more than that.
+   * At most this many of a channel's schedules are read (one GetSchedule each), so a crowded
+   * channel cannot make one listing cost more than that: `CHANNEL_SUBSCRIPTIONS_CAP`, above any
+   * configured limit, so a channel past its limit still lists every subscription it has.
    */
   maxPerChannel: number;
   /** Default `costbot` ({@link SCHEDULE_GROUP}); the stack creates it. */
   groupName?: string;
-  /** GetSchedule calls in flight at once. Default 5: well under the API's rate limit. */
+  /** GetSchedule calls in flight at once. Default 10: well under the API's rate limit. */
   concurrency?: number;
   /** ListSchedules page size, 1..100. Default 100. */
   pageSize?: number;
@@ -133,10 +134,14 @@ export class SchedulerStore implements SubscriptionStore {
       .sort((a, b) => a.id.localeCompare(b.id));
   }
 
-  async count(channel?: string): Promise<number> {
-    if (channel !== undefined)
-      return (await this.namesIn(channel, Number.POSITIVE_INFINITY)).length;
-    return (await this.summaries(undefined, Number.POSITIVE_INFINITY)).length;
+  async get(channel: string, id: string): Promise<Subscription | null> {
+    const found = await this.read(scheduleName(channel, id));
+    return found?.channel === channel ? found : null;
+  }
+
+  async count(channel?: string, atMost = Number.POSITIVE_INFINITY): Promise<number> {
+    if (channel !== undefined) return (await this.namesIn(channel, atMost)).length;
+    return (await this.summaries(undefined, atMost)).length;
   }
 
   /** Names of the channel's schedules, from ListSchedules alone. */

@@ -550,6 +550,11 @@ export class MemorySubscriptionStore implements SubscriptionStore {
     return [...this.byName.values()].filter((s) => s.channel === channel);
   }
 
+  async get(channel: string, id: string): Promise<Subscription | null> {
+    this.record(`get ${channel}.${id}`);
+    return structuredClone(this.byName.get(`${channel}.${id}`)) ?? null;
+  }
+
   async count(channel?: string): Promise<number> {
     this.record(channel === undefined ? 'count' : `count ${channel}`);
     const all = [...this.byName.values()];

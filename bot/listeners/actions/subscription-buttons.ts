@@ -101,9 +101,9 @@ export function createRunSubscriptionAction(deps: SubscriptionButtonDeps) {
     if (!target) return;
     const { channel, id, subscriptions } = target;
     const { store } = subscriptions;
-    let found: Subscription | undefined;
+    let found: Subscription | null;
     try {
-      found = (await store.list(channel)).find((s) => s.id === id);
+      found = await store.get(channel, id);
     } catch (error) {
       subscriptions.log.error('subscription lookup failed', { id, error });
       await tell(respond, {

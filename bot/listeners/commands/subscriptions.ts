@@ -5,9 +5,9 @@
  * short timeouts (`bot/lambda.ts`), `subscribe` counts the channel's and all (names only) at
  * once, and the rest is pure (`bot/subscriptions/replies.ts`).
  *
- * A retried `subscribe` (Slack resends after 3 s) carries the same team and trigger id, so it
- * names the same subscription: the store keeps the first, and the retry gets the same
- * confirmation.
+ * One `subscribe` delivered twice (Slack does not retry slash commands, but a proxy or a
+ * replayed request may repeat one) carries the same team and trigger id, so it names the same
+ * subscription: the store keeps the first, and the repeat gets the same confirmation.
  */
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { explainThrown } from '../../../common/failure-explanation.ts';
@@ -25,6 +25,7 @@ import {
   mayManage,
   NOT_AVAILABLE,
   notFoundReply,
+  placeRefusal,
   type Reply,
   removedReply,
   subscribedReply,
@@ -69,11 +70,15 @@ async function subscribe(
   };
   // Names only (one ListSchedules each, at once), then the create: two round trips before
   // the ack, not a GetSchedule per subscription of the channel.
-  const [inChannel, total] = await Promise.all([store.count(command.channel_id), store.count()]);
+  // Each count stops at its limit: a full group is not paged through before the ack.
+  const [inChannel, total] = await Promise.all([
+    store.count(command.channel_id, deps.limits.perChannel),
+    store.count(undefined, deps.limits.total),
+  ]);
   const refusal = limitRefusal({ channel: inChannel, total }, deps.limits);
   if (refusal) {
-    // A retry of a request that was saved, and filled the channel: confirmed again, not refused.
-    const saved = (await store.list(command.channel_id)).find((s) => s.id === subscription.id);
+    // A repeat of a request that was saved, and filled the channel: confirmed again, not refused.
+    const saved = await store.get(command.channel_id, subscription.id);
     return saved ? subscribedReply(saved, now) : { text: refusal };
   }
   // created: false is a retried request (same team and trigger id): the same subscription.
@@ -100,7 +105,10 @@ async function answer(
     });
   }
   if (!mayManage(deps.adminUsers, command.user_id)) return { text: ADMIN_REFUSAL };
-  if (parsed.kind === 'subscribe') return subscribe(parsed, command, deps, now);
+  if (parsed.kind === 'subscribe') {
+    const refusal = placeRefusal(command.channel_id);
+    return refusal ? { text: refusal } : subscribe(parsed, command, deps, now);
+  }
   const removed = await store.remove(command.channel_id, parsed.id);
   if (removed) deps.log.info('subscription removed', { id: parsed.id, user: command.user_id });
   return removed ? removedReply(parsed.id) : notFoundReply(parsed.id);

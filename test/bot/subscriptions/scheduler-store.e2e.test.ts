@@ -156,6 +156,40 @@ describe('SchedulerStore against moto_server', () => {
     assert.equal(count, 6);
   });
 
+  it("gets one of the channel's subscriptions by id with one GetSchedule, and no other channel's", async (t) => {
+    if (skipWithoutMoto(t, moto)) return;
+    // Prepare
+    const s = store();
+    for (const sub of [WEEKDAYS_PARIS, OTHER_CHANNEL]) await s.create(sub);
+    // Act
+    const [mine, theirs, none] = [
+      await s.get('C0123ABCD', WEEKDAYS_PARIS.id),
+      await s.get('C0123ABCD', OTHER_CHANNEL.id),
+      await s.get(OTHER_CHANNEL.channel, WEEKDAYS_PARIS.id),
+    ];
+    // Assess
+    assert.deepEqual(mine, WEEKDAYS_PARIS);
+    assert.equal(theirs, null);
+    assert.equal(none, null);
+  });
+
+  it('stops counting at atMost, page by page', async (t) => {
+    if (skipWithoutMoto(t, moto)) return;
+    // Prepare: 5 in one channel, pages of 2.
+    for (const id of ['b1', 'b2', 'b3', 'b4', 'b5'])
+      await store().create({ ...MONTHLY_NEW_YORK, id });
+    // Act
+    const [all, bounded, channelBounded] = [
+      await store({ pageSize: 2 }).count(),
+      await store({ pageSize: 2 }).count(undefined, 3),
+      await store({ pageSize: 2 }).count('C0123ABCD', 1),
+    ];
+    // Assess: pages are whole, so a bounded count is at least atMost and short of the total.
+    assert.equal(all, 5);
+    assert.equal(bounded, 4);
+    assert.equal(channelBounded, 2);
+  });
+
   it('counts the subscriptions of every channel, and of one channel (its own only)', async (t) => {
     if (skipWithoutMoto(t, moto)) return;
     // Prepare

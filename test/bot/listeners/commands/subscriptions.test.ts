@@ -262,6 +262,32 @@ describe('Listener: subscriptionCommand (subscribe)', () => {
     assert.match(acks[0]?.text ?? '', /could not be read or changed[\s\S]*scheduler:ListSchedules/);
   });
 
+  for (const [channelId, place] of [
+    ['D0DIRECT1', 'a direct message'],
+    ['C0PUBLIC1', 'a channel'],
+    ['G0PRIVATE', 'a private channel or group'],
+  ] as const) {
+    it(`${channelId.startsWith('D') ? 'refuses' : 'accepts'} a subscription in ${place}`, async () => {
+      // Prepare
+      const store = new MemorySubscriptionStore();
+      const { args, acks } = commandArgs({ channelId });
+
+      // Act
+      await subscriptionCommand(args, SUBSCRIBE, deps(store));
+
+      // Assess
+      const text = acks[0]?.text ?? '';
+      if (channelId.startsWith('D')) {
+        assert.match(text, /^Subscriptions post to a channel, not a direct message/);
+        assert.deepEqual(store.calls, [], 'the store is not asked');
+      } else {
+        assert.match(text, /^Subscribed this channel/);
+        assert.match(text, /\/invite @costbot/);
+        assert.equal(store.byName.size, 1);
+      }
+    });
+  }
+
   it('says subscriptions are not available without a store', async () => {
     // Prepare
     const { args, acks } = commandArgs();
