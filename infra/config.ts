@@ -100,7 +100,7 @@ export interface InfraConfig {
   /** COSTBOT_MAX_SUBSCRIPTIONS_PER_CHANNEL and COSTBOT_MAX_SUBSCRIPTIONS of the bot. */
   maxSubscriptionsPerChannel: number;
   maxSubscriptions: number;
-  /** Prefix of the four SSM parameter names, e.g. `/costbot` → `/costbot/slack/bot-token`. */
+  /** Prefix of the five SSM parameter names, e.g. `/costbot` → `/costbot/slack/bot-token`. */
   parameterPrefix: string;
   /** Add the AWS Parameters and Secrets Lambda Extension to functions that read parameters. */
   parametersExtension: boolean;

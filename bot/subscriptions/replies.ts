@@ -92,7 +92,9 @@ export function notFoundReply(id: string): Reply {
 }
 
 export function runStartedReply(s: Subscription): Reply {
-  const when = s.condition ? ' It posts here if its condition holds.' : ' It posts here.';
+  const when = s.condition
+    ? ' It posts here if its condition holds; if not, it ends without a word (ConditionNotMet), as its scheduled runs do.'
+    : ' It posts here.';
   return { text: `Running \`${s.id}\` now: ${describeSubscription(s)}.${when}` };
 }
 
