@@ -17,6 +17,12 @@
  *   yesterday ≥ the floor; its median and MAD are 0.
  * - Fewer than 7 known baseline days (and not new): no verdict, too little history.
  * - Yesterday unknown: no verdict. Only increases are flagged: a drop in spend pages no one.
+ * - Yesterday the 1st of a month ({@link DailyLine.previousFirst} given): charges billed once a
+ *   month on the 1st (Route 53 hosted zones, Support, Marketplace) would stand out against 28
+ *   ordinary days every month, so the 1st is also judged against the previous month's 1st: a
+ *   spike only when yesterday is ALSO at least the floor above that day's spend. New only when
+ *   that day spent nothing either. With that day unknown, no verdict, unless nothing at all is
+ *   known of the line (no reading: a line that did not exist, new as on any other day).
  *
  * Daily spend comes from the cumulative billing series through the Summarize step's
  * `dailySpend` (month resets included), which hands the lines in.
@@ -46,6 +52,11 @@ const HALF_CENT = 0.005;
 export interface DailyLine {
   name: string;
   daily: (number | null)[];
+  /**
+   * Only when yesterday is the 1st of a month: the line's spend on the previous month's 1st,
+   * null when unknown. Absent on any other day.
+   */
+  previousFirst?: number | null;
 }
 
 export interface AnomalyOptions {
@@ -78,8 +89,12 @@ export function detectAnomaly(line: DailyLine, options: AnomalyOptions = {}): An
     .slice(0, -1)
     .slice(-ANOMALY_PARAMETERS.historyDays)
     .filter((value): value is number => value !== null);
+  const { previousFirst } = line;
+  // The 1st with the previous 1st unknown: a monthly charge cannot be told from a spike.
+  if (previousFirst === null && baseline.length > 0) return null;
+  const history = typeof previousFirst === 'number' ? [...baseline, previousFirst] : baseline;
 
-  if (baseline.every((value) => Math.abs(value) < HALF_CENT)) {
+  if (history.every((value) => Math.abs(value) < HALF_CENT)) {
     return atLeast(yesterday, floor)
       ? {
           name: line.name,
@@ -98,6 +113,7 @@ export function detectAnomaly(line: DailyLine, options: AnomalyOptions = {}): An
   const mad = ANOMALY_PARAMETERS.madScale * median(baseline.map((value) => Math.abs(value - m)));
   const excess = yesterday - m;
   if (yesterday <= m + k * mad || !atLeast(excess, floor)) return null;
+  if (typeof previousFirst === 'number' && !atLeast(yesterday - previousFirst, floor)) return null;
   return {
     name: line.name,
     kind: 'spike',

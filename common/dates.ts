@@ -107,7 +107,9 @@ export const ANOMALY_HISTORY_DAYS = 28;
  * month of the earliest day whose spend is needed (the window's start, the first of the
  * 7 days ending yesterday, or the first of the {@link ANOMALY_HISTORY_DAYS} days before
  * yesterday that are the anomalies' baseline), because a day's spend is the difference from the
- * previous reading of the same month; to asOf's day. At most 60 days (from Jan 1 as of Mar 1),
+ * previous reading of the same month; to asOf's day. That month's 1st is also the previous
+ * month's 1st whenever yesterday is a 1st (no month is shorter than the 28 days), which the
+ * anomalies compare a 1st with (monthly charges). At most 60 days (from Jan 1 as of Mar 1),
  * still one GetMetricData call.
  */
 export function requiredFetchWindow(

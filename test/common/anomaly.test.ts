@@ -14,8 +14,21 @@ import {
  */
 const CYCLING = Array.from({ length: 28 }, (_, i) => [38, 40, 42, 40][i % 4] ?? 0);
 
-function line(history: (number | null)[], yesterday: number | null, name = 'AmazonEC2'): DailyLine {
-  return { name, daily: [...history, yesterday] };
+/** 28 days at $0.00. */
+const ZEROS = Array.from({ length: 28 }, () => 0);
+
+/** `previousFirst` only when given: yesterday is then the 1st of a month. */
+function line(
+  history: (number | null)[],
+  yesterday: number | null,
+  name = 'AmazonEC2',
+  previousFirst?: number | null,
+): DailyLine {
+  return {
+    name,
+    daily: [...history, yesterday],
+    ...(previousFirst === undefined ? {} : { previousFirst }),
+  };
 }
 
 describe('Function: median', () => {
@@ -196,6 +209,102 @@ describe('Function: detectAnomaly', () => {
 
     // Assess
     assert.equal(anomaly?.excess, 2);
+  });
+});
+
+describe('Function: detectAnomaly (yesterday the 1st of a month)', () => {
+  /** 28 ordinary days at $0.04 (Route 53 queries), the 1st's hosted zones on top. */
+  const QUERIES = Array.from({ length: 28 }, () => 0.04);
+
+  it('leaves a monthly charge alone when it equals the previous 1st', () => {
+    // Prepare: $6.04 on the 1st, as on the previous 1st
+    const route53 = line(QUERIES, 6.04, 'AmazonRoute53', 6.04);
+
+    // Act
+    const withPreviousFirst = detectAnomaly(route53);
+    const without = detectAnomaly(line(QUERIES, 6.04, 'AmazonRoute53'));
+
+    // Assess: against the 28 days alone (median $0.04, MAD 0) it is $6 above: a spike every
+    // month; the previous 1st spent the same, $0 more, under the $5 floor
+    assert.equal(withPreviousFirst, null);
+    assert.equal(without?.kind, 'spike');
+  });
+
+  it('flags the 1st when it is also at least the floor above the previous 1st', () => {
+    // Prepare: CYCLING (median $40, MAD 1.4826); the previous 1st spent $50
+    const atFloor = line(CYCLING, 55, 'AmazonEC2', 50);
+    const underFloor = line(CYCLING, 54.99, 'AmazonEC2', 50);
+
+    // Act
+    const verdicts = [detectAnomaly(atFloor), detectAnomaly(underFloor)];
+
+    // Assess: $55 is above 40 + 3 × 1.4826 and $15 above the median, and $5 above the previous
+    // 1st; $54.99 is $4.99 above it. The excess stays against the median
+    assert.deepEqual(verdicts[0], {
+      name: 'AmazonEC2',
+      kind: 'spike',
+      yesterday: 55,
+      median: 40,
+      mad: 1.4826,
+      excess: 15,
+      baselineDays: 28,
+    });
+    assert.equal(verdicts[1], null);
+  });
+
+  it('still needs the ordinary rule on the 1st: far above the previous 1st is not enough', () => {
+    // Prepare: the previous 1st spent $0, yesterday $44.40 is inside k MADs of $40
+    const steady = line(CYCLING, 44.4, 'AmazonEC2', 0);
+
+    // Act
+    const verdict = detectAnomaly(steady);
+
+    // Assess
+    assert.equal(verdict, null);
+  });
+
+  it('gives no verdict on the 1st when the previous 1st is unknown', () => {
+    // Prepare: a monthly charge whose previous 1st has no reading; and a real spike
+    const monthly = { ...line(QUERIES, 6.04, 'AmazonRoute53'), previousFirst: null };
+    const zeros = {
+      ...line(
+        Array.from({ length: 28 }, () => 0),
+        100,
+      ),
+      previousFirst: null,
+    };
+    const spike = { ...line(CYCLING, 182.1), previousFirst: null };
+
+    // Act
+    const verdicts = [monthly, zeros, spike].map((l) => detectAnomaly(l));
+
+    // Assess: a Marketplace charge billed only on the 1st has $0 ordinary days: without its
+    // previous 1st it cannot be told from a new line
+    assert.deepEqual(verdicts, [null, null, null]);
+  });
+
+  it('flags a new line on the 1st: no spend in its history, the previous 1st included', () => {
+    // Prepare: never read before (every day unknown, the previous 1st too); read at $0
+    // everywhere; and a charge billed only on the 1st, $100 on the previous 1st as well
+    const unseen = line(
+      Array.from({ length: 28 }, () => null),
+      9.5,
+      'AmazonBedrock',
+      null,
+    );
+    const zeros = line(ZEROS, 12, 'AmazonBedrock', 0);
+    const marketplace = line(ZEROS, 100, 'AWSMarketplace', 100);
+
+    // Act
+    const verdicts = [unseen, zeros, marketplace].map((l) => detectAnomaly(l));
+
+    // Assess: the Marketplace line has spent before (on the previous 1st): not new, and not
+    // $5 above that day
+    assert.equal(verdicts[0]?.kind, 'new');
+    assert.equal(verdicts[0]?.baselineDays, 0);
+    assert.equal(verdicts[1]?.kind, 'new');
+    assert.equal(verdicts[1]?.excess, 12);
+    assert.equal(verdicts[2], null);
   });
 });
 

@@ -72,9 +72,11 @@
  * - anomalies: each breakdown series' spend on yesterday and on each of the 28 days before it,
  *   judged by `common/anomaly.ts` (median and MAD, $5 floor); amounts rounded to cents. Days
  *   are measured by {@link measuredDailySpend}: as above, the 1st of a month counts its whole
- *   cumulative value, but a day without a reading, or right after such a gap, is unknown
- *   (skipped), never $0 nor two days' spend. Fetch reads that far back (`requiredFetchWindow`);
- *   days before `fetched.from` are unknown.
+ *   cumulative value, but a day without a reading, right after such a gap, or a month's first
+ *   reading after the 1st is unknown (skipped), never $0 nor several days' spend. When yesterday
+ *   is the 1st, each line's spend on the previous month's 1st is handed in too (monthly
+ *   charges). Fetch reads that far back (`requiredFetchWindow`); days before `fetched.from` are
+ *   unknown.
  *
  * Empty data never throws: zeros and nulls, an empty `top`, a chart without series.
  */
@@ -207,8 +209,9 @@ export function dailySpend(
  * Each day's own spend, for judging single days (anomalies): {@link dailySpend}, except that a
  * day without a reading is unknown (null), not $0, and so is a day whose reading follows such a
  * gap within its month (its difference holds several days' spend, which would read as a spike).
- * The first reading of a month still counts its whole value: the 1st after the reset, or a line
- * that first appears mid-month.
+ * A month's first reading is the day's own spend only on the 1st (the metric just reset);
+ * later in the month it holds everything since the 1st (missing readings, or a line that first
+ * appears mid-month and is judged from its second reading on), so it is unknown too.
  */
 export function measuredDailySpend(
   series: DailySeries,
@@ -222,10 +225,7 @@ export function measuredDailySpend(
   return daysBetween(from, to).map((day, i) => {
     if (!read.has(day)) return null;
     const previous = addDays(day, -1);
-    const afterGap =
-      monthOf(previous) === monthOf(day) &&
-      !read.has(previous) &&
-      points.some((point) => point.date < day && monthOf(point.date) === monthOf(day));
+    const afterGap = monthOf(previous) === monthOf(day) && !read.has(previous);
     return afterGap ? null : (spend[i] ?? null);
   });
 }
@@ -362,7 +362,10 @@ export function summarize(
     style: 'stacked',
   };
 
-  // Anomalies: each line's yesterday against its own previous days.
+  // Anomalies: each line's yesterday against its own previous days, and on the 1st also
+  // against the previous month's 1st (monthly charges), which Fetch's window starts on.
+  const previousFirst =
+    yesterday === monthStart(yesterday) ? monthStart(addDays(yesterday, -1)) : undefined;
   const anomalies = detectAnomalies(
     breakdown.map((item) => ({
       name: item.name,
@@ -372,6 +375,12 @@ export function summarize(
         yesterday,
         spendOptions,
       ),
+      ...(previousFirst === undefined
+        ? {}
+        : {
+            previousFirst:
+              measuredDailySpend(item, previousFirst, previousFirst, spendOptions)[0] ?? null,
+          }),
     })),
   ).map(
     (anomaly): Anomaly => ({
