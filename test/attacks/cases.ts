@@ -1013,10 +1013,10 @@ export const DEPLOY_CHECKS: { label: string; expected: string }[] = [
   },
 ];
 
-// --- Subscriptions (npm start's bot, local subscription file) ---------------------------------------
+// --- Subscriptions (both receivers, each with its store) ------------------------------------------
 
 export const SUBSCRIPTION_SURFACE =
-  'npm start (ExpressReceiver over HTTP), subscriptions in COSTBOT_LOCAL_DIR';
+  'bot/lambda.ts (Function URL v2, schedules on moto_server) and npm start (ExpressReceiver, local file)';
 
 /**
  * Channel A holds the subscription the attacks aim at (its id stands for `<A>` in texts and
@@ -1033,9 +1033,9 @@ export const A_ID = '<A>';
 /** What the bot answers a subscription attack with (the rows' expected outcomes). */
 export const SUBSCRIPTION_OUTCOMES = {
   notFound: `"No subscription … in this channel."; A's subscription untouched, nothing started`,
-  admin: 'ephemeral refusal naming COSTBOT_ADMIN_USERS; subscriptions file unchanged',
+  admin: 'ephemeral refusal naming COSTBOT_ADMIN_USERS; no subscription stored or removed',
   allowList:
-    'ephemeral refusal naming the allow-list; subscriptions file unchanged, nothing started',
+    'ephemeral refusal naming the allow-list; no subscription stored or removed, nothing started',
   invalid: 'ephemeral "button is not valid", before the store is read; nothing removed or started',
   runs: "one execution of A's subscription, posting to A",
   lists: "A's subscriptions listed with their buttons",
@@ -1352,7 +1352,7 @@ export function rows(): Row[] {
       'Bad input',
       SUBSCRIPTION_SURFACE,
       `/aws-cost ${c.text} (${c.label})`,
-      `one line (${c.says}), then the usage; subscriptions file unchanged`,
+      `one line (${c.says}), then the usage; nothing stored`,
     );
   add('Bad input', 'full local run', PAYLOAD_CASE.tried, PAYLOAD_CASE.expected);
   for (const c of RUN_REQUEST_CASES) {

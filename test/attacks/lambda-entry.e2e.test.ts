@@ -1,21 +1,13 @@
 /**
- * Attacks on the deployed bot: `bot/lambda.ts` itself, imported as Lambda imports it, reading
- * its secrets from SSM and starting executions on Step Functions, both moto_server. Requests
+ * Attacks on the deployed bot: `bot/lambda.ts` itself, imported as Lambda imports it
+ * (`lambda-bot.ts`), reading its secrets from SSM and starting executions on Step Functions, both moto_server. Requests
  * arrive as Function URL (payload 2.0) events; replies to a loopback `response_url`.
  */
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { CreateStateMachineCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import {
-  functionUrlEvent as functionUrlRequest,
-  type ResponseSink,
-  settle,
-  startResponseSink,
-} from '../bot/support.ts';
-import { type MotoServer, motoEnv, startMoto } from '../support/moto.ts';
+import { functionUrlEvent as functionUrlRequest, settle } from '../bot/support.ts';
 import {
   ALLOWED_CHANNEL,
   ALLOWED_USER,
@@ -24,6 +16,7 @@ import {
   LAMBDA_BODY_CASES,
   LAMBDA_EVENT_CASES,
 } from './cases.ts';
+import { type DeployedBot, startDeployedBot } from './lambda-bot.ts';
 import {
   type Answer,
   clickBody,
@@ -33,8 +26,6 @@ import {
 } from './slack-requests.ts';
 
 const SECRET = 'lambda-attack-signing-secret-0123456789';
-
-type Handler = (event: unknown, context: unknown) => Promise<{ statusCode: number; body?: string }>;
 
 /** A Function URL event (payload 2.0) as Lambda hands it over; without `body` when undefined. */
 function functionUrlEvent(
@@ -53,90 +44,34 @@ function functionUrlEvent(
 }
 
 describe('Attacks: bot/lambda.ts on moto_server (SSM, Step Functions)', () => {
-  let moto: MotoServer | null;
-  let sink: ResponseSink;
-  let handler: Handler;
-  let sfn: SFNClient;
-  let stateMachineArn = '';
-  const saved = { ...process.env };
+  let bot: DeployedBot | null;
 
   before(async () => {
-    moto = await startMoto();
-    if (!moto) return;
-    sink = await startResponseSink();
-    const env = motoEnv(moto);
-    const clientConfig = {
-      endpoint: moto.endpoint,
-      region: env.AWS_REGION,
-      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-    };
-    const ssm = new SSMClient(clientConfig);
-    const parameters: Record<string, string> = {
-      '/costbot/slack/bot-token': 'xoxb-lambda-attack-token',
-      '/costbot/slack/signing-secret': SECRET,
-      '/costbot/signer/access-key-id': 'AKIAIOSFODNN7EXAMPLE',
-      '/costbot/signer/secret-access-key': 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
-    };
-    for (const [Name, Value] of Object.entries(parameters)) {
-      await ssm.send(
-        new PutParameterCommand({ Name, Value, Type: 'SecureString', Overwrite: true }),
-      );
-    }
-    sfn = new SFNClient(clientConfig);
-    const created = await sfn.send(
-      new CreateStateMachineCommand({
-        name: 'costbot-report',
-        roleArn: 'arn:aws:iam::123456789012:role/costbot-state-machine',
-        definition: JSON.stringify({
-          StartAt: 'Done',
-          States: { Done: { Type: 'Pass', End: true } },
-        }),
-      }),
-    );
-    stateMachineArn = created.stateMachineArn ?? '';
-    Object.assign(process.env, env, {
-      COSTBOT_BACKEND: 'aws',
-      COSTBOT_STATE_MACHINE_ARN: stateMachineArn,
-      COSTBOT_ALLOWED_USERS: ALLOWED_USER,
-      COSTBOT_ALLOWED_CHANNELS: ALLOWED_CHANNEL,
-      SLACK_API_URL: `${sink.url}/api/`,
-      LOG_LEVEL: 'error',
+    bot = await startDeployedBot({
+      secret: SECRET,
+      env: { COSTBOT_ALLOWED_USERS: ALLOWED_USER, COSTBOT_ALLOWED_CHANNELS: ALLOWED_CHANNEL },
     });
-    delete process.env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT;
-    delete process.env.AWS_SESSION_TOKEN;
-    ({ handler } = (await import('../../bot/lambda.ts')) as unknown as { handler: Handler });
   });
 
   after(async () => {
-    process.env = saved;
-    await sink?.close();
-    await moto?.stop();
+    await bot?.stop();
   });
 
-  async function send(event: unknown): Promise<Answer> {
-    const result = await handler(event, {
-      awsRequestId: 'attack',
-      functionName: 'costbot-bot',
-      getRemainingTimeInMillis: () => 10_000,
-    });
-    return { status: result.statusCode, body: result.body ?? '' };
+  function deployed(): DeployedBot {
+    if (!bot) throw new Error('moto_server is required for these attacks');
+    return bot;
   }
 
-  async function started(): Promise<string[]> {
-    const out = await sfn.send(new ListExecutionsCommand({ stateMachineArn }));
-    return (out.executions ?? []).map((e) => e.name ?? '');
-  }
+  const send = (event: unknown) => deployed().send(event);
+  const started = () => deployed().started();
 
-  const target = (): Target => {
-    if (!moto) throw new Error('moto_server is required for these attacks');
-    return {
-      secret: SECRET,
-      sink,
-      send: (body, headers) => send(functionUrlEvent(body, headers)),
-      started,
-      settle: () => settle(50),
-    };
-  };
+  const target = (): Target => ({
+    secret: SECRET,
+    sink: deployed().sink,
+    send: (body, headers) => send(functionUrlEvent(body, headers)),
+    started,
+    settle: () => settle(50),
+  });
 
   describeSlackRequestAttacks(it, target);
 
