@@ -286,7 +286,9 @@ export function fixedMonthlyCosts(settings: StackCostSettings): FixedCost[] {
     {
       item: `failure alarm: metric math over ${settings.alarmMetrics} metrics, standard resolution`,
       listDollars: alarm,
-      afterFreeTierDollars: settings.alarmMetrics > FREE_TIER.alarmMetrics ? alarm : 0,
+      // The free tier covers the first metrics; only those beyond it are billed.
+      afterFreeTierDollars:
+        Math.max(0, settings.alarmMetrics - FREE_TIER.alarmMetrics) * PRICES.alarmMetricMonth,
       freeTier: `${FREE_TIER.alarmMetrics} alarm metrics a month, shared with every alarm of the account`,
     },
   ];

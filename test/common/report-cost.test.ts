@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   executionObservabilityDollars,
-  FREE_TIER,
   fixedMonthlyCosts,
   PRICES,
   REPORT_LAMBDA_GB_SECONDS,
@@ -123,16 +122,24 @@ describe('Function: fixedMonthlyCosts', () => {
   it('bills a metric-math alarm per metric it reads, free within 10 alarm metrics', () => {
     // Act
     const [alarm, ...rest] = fixedMonthlyCosts({ alarmMetrics: 3, alarmTopicKey: false });
-    const [many] = fixedMonthlyCosts({
-      alarmMetrics: FREE_TIER.alarmMetrics + 1,
-      alarmTopicKey: false,
-    });
     // Assess
     assert.equal(rest.length, 0, 'no key without alarmTopicKey');
     assert.equal(alarm?.listDollars, 3 * 0.1);
     assert.equal(alarm?.afterFreeTierDollars, 0);
     assert.match(alarm?.freeTier ?? '', /10 alarm metrics a month/);
-    assert.equal(many?.afterFreeTierDollars, many?.listDollars);
+  });
+
+  it('bills after the free tier only the alarm metrics beyond the 10 free ones', () => {
+    // Act
+    const [ten] = fixedMonthlyCosts({ alarmMetrics: 10, alarmTopicKey: false });
+    const [eleven] = fixedMonthlyCosts({ alarmMetrics: 11, alarmTopicKey: false });
+    const [thirteen] = fixedMonthlyCosts({ alarmMetrics: 13, alarmTopicKey: false });
+
+    // Assess: $0.10 a metric a month; 11 metrics list at $1.10, of which 1 is beyond the tier
+    assert.equal(ten?.afterFreeTierDollars, 0);
+    assert.ok(Math.abs((eleven?.listDollars ?? 0) - 1.1) < 1e-9);
+    assert.ok(Math.abs((eleven?.afterFreeTierDollars ?? 0) - 0.1) < 1e-9);
+    assert.ok(Math.abs((thirteen?.afterFreeTierDollars ?? 0) - 0.3) < 1e-9);
   });
 
   it('adds the topic key at $1 a month, which no free tier covers', () => {

@@ -17,8 +17,13 @@ import { ChartLinkBrokenError, ChartLinkUnavailableError } from '../../../common
 /** Each call's limit: two calls stay far inside Post's 30 s task timeout with Slack's 10 s. */
 export const LINK_PROBE_TIMEOUT_MS = 2_000;
 
-/** What one hop answered: usable, or why not and whether trying again may help. */
-export type ProbeVerdict = { ok: true } | { ok: false; transient: boolean; reason: string };
+/**
+ * What one hop answered: usable, or why not, whether trying again may help and, when it is not
+ * the signer key's doing, what to do instead of checking and rotating the key.
+ */
+export type ProbeVerdict =
+  | { ok: true }
+  | { ok: false; transient: boolean; reason: string; whatToDo?: string };
 
 /** How the checked link answered. */
 export interface LinkProbeResult {
@@ -57,11 +62,27 @@ export function s3ErrorCode(body: string): string | undefined {
 /** S3 codes that are S3's own passing trouble, not the link's. */
 const TRANSIENT_S3_CODES = new Set(['SlowDown', 'ServiceUnavailable', 'InternalError']);
 
+/**
+ * A 404 NoSuchKey comes after S3 accepted the signature (a key without s3:ListBucket gets 403
+ * AccessDenied for a missing object instead), so the key is fine and the object is not there.
+ */
+const MISSING_CHART =
+  'The signer key is not at fault (S3 accepted its signature): the chart object is missing from the bucket the links function signs for. It was deleted, or the links function reads another bucket or prefix than the Render step stores charts in (compare their settings).';
+
 /** What S3's answer to a ranged GET of the presigned URL means. */
 export function storageVerdict(status: number, body: string): ProbeVerdict {
   if (status === 206 || status === 200) return { ok: true };
   const code = s3ErrorCode(body);
-  const reason = `S3 refused the presigned URL it redirects to (HTTP ${status}${code ? ` ${code}` : ''})`;
+  const answer = `HTTP ${status}${code ? ` ${code}` : ''}`;
+  if (status === 404 && code === 'NoSuchKey') {
+    return {
+      ok: false,
+      transient: false,
+      reason: `S3 has no chart object where the link points (${answer})`,
+      whatToDo: MISSING_CHART,
+    };
+  }
+  const reason = `S3 refused the presigned URL it redirects to (${answer})`;
   return { ok: false, transient: status >= 500 || TRANSIENT_S3_CODES.has(code ?? ''), reason };
 }
 
@@ -79,7 +100,7 @@ export function probeError(
         options,
       )
     : new ChartLinkBrokenError(
-        `The chart's link does not open, so the report was not posted with a broken chart: ${verdict.reason}. ${WHAT_TO_DO}`,
+        `The chart's link does not open, so the report was not posted with a broken chart: ${verdict.reason}. ${verdict.whatToDo ?? WHAT_TO_DO}`,
         options,
       );
 }

@@ -152,6 +152,19 @@ describe('Function: createLinkProbe', () => {
     assert.match(error.message, /npm run setup/);
   });
 
+  it('S3 without the chart object (404 NoSuchKey): ChartLinkBrokenError saying the object is missing, not the key', async () => {
+    // Prepare
+    const { fetch } = scripted(redirect, () => new Response(s3Error('NoSuchKey'), { status: 404 }));
+    // Act
+    const error = await rejection(createLinkProbe({ fetch })(LINK));
+    // Assess
+    assert.ok(error instanceof ChartLinkBrokenError);
+    assert.match(error.message, /HTTP 404 NoSuchKey/);
+    assert.match(error.message, /chart object is missing/);
+    assert.match(error.message, /signer key is not at fault/);
+    assert.doesNotMatch(error.message, /--rotate/);
+  });
+
   it('the links endpoint throttled: ChartLinkUnavailableError, S3 not asked', async () => {
     // Prepare
     const { fetch, calls } = scripted(() => new Response('', { status: 429 }));
