@@ -30,6 +30,11 @@ export interface SlackBotProps {
   parameters: CostbotParameters;
   /** Where the bot creates, lists and removes subscriptions. */
   subscriptions: Subscriptions;
+  /**
+   * Messages carry stable links (CDK context `stableLinks`): no message has a "Refresh link"
+   * button, so the bot needs no signer key and its role may not read one.
+   */
+  stableLinks: boolean;
   /** IANA time zone of a subscription that names none (the digest's). */
   timeZone: string;
   environment: Record<string, string>;
@@ -90,8 +95,9 @@ export class SlackBot extends Construct {
     props.parameters.grantRead(bot.role, [
       names.slackBotToken,
       names.slackSigningSecret,
-      names.signerAccessKeyId,
-      names.signerSecretAccessKey,
+      // "Refresh link" re-signs a presigned link in the bot; stable links re-sign in the links
+      // function alone.
+      ...(props.stableLinks ? [] : [names.signerAccessKeyId, names.signerSecretAccessKey]),
     ]);
     acknowledgeKmsKeyWildcard(bot.role);
     this.function = bot.function;

@@ -164,6 +164,7 @@ export class CostbotStack extends Stack {
         parameters: this.parameters,
         subscriptions: this.subscriptions,
         timeZone: config.scheduleTimeZone,
+        stableLinks: config.stableLinks,
       });
       new CfnOutput(this, OUTPUTS.botUrl, {
         value: this.bot.url.url,

@@ -392,8 +392,6 @@ describe('Least privilege (IAM policy simulation of the synthesized stacks)', ()
       allowed: [
         { action: 'states:StartExecution', resource: stateMachineArn },
         ...readSlack(),
-        // The "Refresh link" button re-signs a chart link in the bot.
-        ...readSigner(),
         decryptVia(VIA_SSM),
         // Subscriptions: schedules of the costbot group, run as the scheduler role.
         { action: 'scheduler:CreateSchedule', resource: schedule(SCHEDULE_GROUP) },
@@ -436,6 +434,8 @@ describe('Least privilege (IAM policy simulation of the synthesized stacks)', ()
           resource: `arn:aws:states:${REGION}:${ACCOUNT}:execution:${stateMachineArn.split(':').pop()}:x`,
         },
         ...readParameter(parameterNames.linkKey),
+        // Stable links (the default): no "Refresh link" button, so no signer key to read.
+        ...readSigner(),
         { action: 'ssm:GetParameter', resource: ssmArn('/costbot/other') },
         { action: 'ssm:PutParameter', resource: ssmArn(parameterNames.slackBotToken) },
         { action: 'kms:Decrypt', resource: KEY },
@@ -600,14 +600,18 @@ describe('Least privilege (IAM policy simulation of the synthesized stacks)', ()
             parameterNames.signerSecretAccessKey,
           ],
         ],
+        [stack.bot.role, [parameterNames.slackBotToken, parameterNames.slackSigningSecret]],
         [
-          stack.bot.role,
+          // With stableLinks=false the "Refresh link" button re-signs in the bot.
+          off.stack.bot?.role ?? assert.fail('stableLinks=false has the bot'),
           [
             parameterNames.slackBotToken,
             parameterNames.slackSigningSecret,
             parameterNames.signerAccessKeyId,
             parameterNames.signerSecretAccessKey,
           ],
+          off.stack,
+          off.template,
         ],
       ];
       for (const [role, names, owner = stack, tpl = template] of expected) {
