@@ -14,6 +14,7 @@ import { synthesizeDefinition } from '../../../infra/state-machine/synth.ts';
 import { machineFor } from '../../../local/runner.ts';
 import { SLACK_TIMEOUT_MS } from '../../../workflows/steps/post/delivery.ts';
 import { RECORD_TIMEOUT_MS } from '../../../workflows/steps/post/delivery-record.ts';
+import { LINK_PROBE_TIMEOUT_MS } from '../../../workflows/steps/post/link-probe.ts';
 
 // asl-validator 4 is CommonJS (`module.exports = validator`) and ships no types.
 interface AslValidationError {
@@ -470,13 +471,14 @@ describe('state machine definition (synthesized from the CDK construct, stable l
       });
     }
 
-    it('gives every Slack call a timeout that fits, with the record, inside Post’s 30 s', () => {
+    it('gives every Slack call a timeout that fits, with the record and the link check, inside Post’s 30 s', () => {
       // Act
       const post = state(STATES.post).TimeoutSeconds as number;
       const failure = state(STATES.failure).TimeoutSeconds as number;
 
-      // Assess: one Slack call and three S3 calls of the delivery record, at their limits.
-      const worstMs = SLACK_TIMEOUT_MS + 3 * RECORD_TIMEOUT_MS;
+      // Assess: one Slack call, three S3 calls of the delivery record and the link check's two
+      // calls, each at its limit.
+      const worstMs = SLACK_TIMEOUT_MS + 3 * RECORD_TIMEOUT_MS + 2 * LINK_PROBE_TIMEOUT_MS;
       assert.ok(worstMs < 25_000, `${worstMs} ms fits the Post function's 25 s`);
       assert.equal(post, 30);
       assert.equal(failure, 30);
