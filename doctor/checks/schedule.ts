@@ -38,7 +38,8 @@ export function scheduleResults(ctx: CheckContext): CheckResult[] {
         id,
         title,
         status: 'ok',
-        detail: `${inZone} ${timeZone}${isUtc(timeZone) ? '' : ` (${utc(next)})`}, in ${formatDuration(next.getTime() - ctx.now.getTime())}: ${cron}.`,
+        // The schedule is the deployment's (CDK context): npm start fires only its subscriptions.
+        detail: `${inZone} ${timeZone}${isUtc(timeZone) ? '' : ` (${utc(next)})`}, in ${formatDuration(next.getTime() - ctx.now.getTime())}: ${cron}, as deployed (CDK context scheduleCron).`,
       },
     ];
   } catch (error) {

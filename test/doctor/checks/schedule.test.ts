@@ -19,7 +19,7 @@ describe('Check: the schedule', () => {
 
     // Assess
     assert.equal(result.status, 'ok');
-    assert.equal(result.detail, 'Mon, 23 Nov 2026, 06:30 UTC, in 18 hours: cron(30 6 * * ? *).');
+    assert.equal(result.detail, 'Mon, 23 Nov 2026, 06:30 UTC, in 18 hours: cron(30 6 * * ? *), as deployed (CDK context scheduleCron).');
   });
 
   it('warns about a schedule that never runs again', async () => {
@@ -58,7 +58,7 @@ describe('Check: the schedule', () => {
     assert.equal(result.status, 'ok');
     assert.equal(
       result.detail,
-      'Mon, 23 Nov 2026, 09:00 Europe/Berlin (2026-11-23 08:00 UTC), in 20 hours: cron(0 9 ? * MON-FRI *).',
+      'Mon, 23 Nov 2026, 09:00 Europe/Berlin (2026-11-23 08:00 UTC), in 20 hours: cron(0 9 ? * MON-FRI *), as deployed (CDK context scheduleCron).',
     );
   });
 
