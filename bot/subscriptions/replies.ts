@@ -33,11 +33,12 @@ export function limitRefusal(
   counts: { channel: number; total: number },
   limits: { perChannel: number; total: number },
 ): string | null {
+  // Counting stops at a limit, so a count may be short of the true number: the limit is quoted.
   if (counts.channel >= limits.perChannel) {
-    return `This channel has ${counts.channel} subscriptions, the most it may have (COSTBOT_MAX_SUBSCRIPTIONS_PER_CHANNEL=${limits.perChannel}). Remove one first: \`/aws-cost subscriptions\` lists them.`;
+    return `This channel has the most subscriptions it may have, ${limits.perChannel} (COSTBOT_MAX_SUBSCRIPTIONS_PER_CHANNEL=${limits.perChannel}; deployed, CDK context maxSubscriptionsPerChannel). Remove one first: \`/aws-cost subscriptions\` lists them.`;
   }
   if (counts.total >= limits.total) {
-    return `This workspace has ${counts.total} subscriptions, the most costbot keeps (COSTBOT_MAX_SUBSCRIPTIONS=${limits.total}). Remove one first, here or in another channel.`;
+    return `This workspace has the most subscriptions costbot keeps, ${limits.total} (COSTBOT_MAX_SUBSCRIPTIONS=${limits.total}; deployed, CDK context maxSubscriptions). Remove one first, here or in another channel.`;
   }
   return null;
 }
