@@ -29,11 +29,16 @@ export function renderForTerminal(message: SlackMessage): string {
   return message.blocks.flatMap(blockText).join('\n');
 }
 
+/** `#costs` for a channel given by name, `C0123ABCD` for one given by id, as Slack shows them. */
+function channelLabel(channel: string): string {
+  return /^[CGD][A-Z0-9]+$/.test(channel) ? channel : `#${channel.replace(/^#/, '')}`;
+}
+
 export function terminalDelivery(write: (text: string) => void): SlackDelivery {
   let ts = 0;
   return {
     async postMessage(channel, message) {
-      write(`\n#${channel.replace(/^#/, '')}\n${renderForTerminal(message)}\n`);
+      write(`\n${channelLabel(channel)}\n${renderForTerminal(message)}\n`);
       ts += 1;
       return {
         via: 'terminal',
@@ -42,7 +47,7 @@ export function terminalDelivery(write: (text: string) => void): SlackDelivery {
       };
     },
     async respond(_responseUrl, channel, message) {
-      write(`\n#${channel.replace(/^#/, '')} (reply)\n${renderForTerminal(message)}\n`);
+      write(`\n${channelLabel(channel)} (reply)\n${renderForTerminal(message)}\n`);
       return { via: 'terminal', channel };
     },
   };
