@@ -160,17 +160,26 @@ export const USAGE = [
   '• `/aws-cost help`: this help',
 ].join('\n');
 
+/** What a mistyped subscription command is shown: its own three lines, not all of {@link USAGE}. */
+export const SUBSCRIPTION_USAGE = [
+  '*Subscriptions* (`/aws-cost help` lists every command):',
+  ...USAGE.split('\n').filter((line) => /^• `\/aws-cost (?:un)?subscri/.test(line)),
+].join('\n');
+
 /**
- * The reply for a bad command: the error, then {@link USAGE}. The error is escaped for mrkdwn
- * without escaping twice: `&amp;` `&lt;` `&gt;` already in it (as in every `parseCommand` error)
- * are kept, any other `&` and every raw `<` `>` is escaped, so no text can form markup.
+ * The reply for a bad command: the error, then the usage of what was typed ({@link
+ * SUBSCRIPTION_USAGE} after `subscribe`, `subscriptions` or `unsubscribe`, else {@link USAGE}).
+ * The error is escaped for mrkdwn without escaping twice: `&amp;` `&lt;` `&gt;` already in it
+ * (as in every `parseCommand` error) are kept, any other `&` and every raw `<` `>` is escaped,
+ * so no text can form markup.
  */
-export function usageReply(error: string): string {
+export function usageReply(error: string, text = ''): string {
   const safe = error
     .replace(/&(?!(?:amp|lt|gt);)/g, '&amp;')
     .replaceAll('<', '&lt;')
     .replaceAll('>', '&gt;');
-  return `${safe}\n\n${USAGE}`;
+  const usage = /^\s*(?:un)?subscri(?:be|ptions)\b/i.test(text) ? SUBSCRIPTION_USAGE : USAGE;
+  return `${safe}\n\n${usage}`;
 }
 
 const PERIODS: Record<string, PeriodPreset> = {

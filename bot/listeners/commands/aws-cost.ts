@@ -74,7 +74,7 @@ export function createAwsCostCommand(deps: CommandDeps) {
     const { command, ack, respond } = args;
     const parsed = parseCommand(command.text ?? '');
     if (!parsed.ok) {
-      await ack({ response_type: 'ephemeral', text: usageReply(parsed.error) });
+      await ack({ response_type: 'ephemeral', text: usageReply(parsed.error, command.text ?? '') });
       return;
     }
     if (parsed.command.kind === 'help') {

@@ -6,6 +6,7 @@ import {
   type ParsedCommand,
   type ParseResult,
   parseCommand,
+  SUBSCRIPTION_USAGE,
   USAGE,
   usageReply,
 } from '../../../bot/command/parse.ts';
@@ -791,4 +792,26 @@ describe('Function: usageReply', () => {
     assert.ok(!reply.includes('&amp;lt;'), reply);
     assert.ok(!reply.includes('<!channel>'), reply);
   });
+
+  for (const text of [
+    'subscribe weekly funday 08:00',
+    '  Subscribe daily',
+    'subscriptions now',
+    'UNSUBSCRIBE',
+    'unsubscribe a b',
+  ]) {
+    it(`shows only the subscription commands' usage after "${text}"`, () => {
+      // Act
+      const reply = usageReply('Bad.', text);
+      // Assess
+      assert.equal(reply, `Bad.\n\n${SUBSCRIPTION_USAGE}`);
+      assert.equal(SUBSCRIPTION_USAGE.split('\n').length, 4, 'a title and three commands');
+    });
+  }
+
+  for (const text of ['', 'service', 'chart cost 24h', 'subscriber', 'digest subscribe']) {
+    it(`shows the whole usage after "${text}"`, () => {
+      assert.equal(usageReply('Bad.', text), `Bad.\n\n${USAGE}`);
+    });
+  }
 });
