@@ -19,7 +19,10 @@ describe('Check: the schedule', () => {
 
     // Assess
     assert.equal(result.status, 'ok');
-    assert.equal(result.detail, 'Mon, 23 Nov 2026, 06:30 UTC, in 18 hours: cron(30 6 * * ? *), as deployed (CDK context scheduleCron).');
+    assert.equal(
+      result.detail,
+      'Mon, 23 Nov 2026, 06:30 UTC, in 18 hours: cron(30 6 * * ? *), as deployed (CDK context scheduleCron).',
+    );
   });
 
   it('warns about a schedule that never runs again', async () => {
