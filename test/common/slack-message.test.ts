@@ -17,6 +17,7 @@ import {
   usd,
   utcStamp,
 } from '../../common/slack-message.ts';
+import { EC2_SPIKE } from '../support/cost-summary.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures
@@ -516,16 +517,6 @@ describe('Function: escapeMrkdwn', () => {
 });
 
 describe('Function: reportMessage (anomalies and conditions)', () => {
-  const EC2: Anomaly = {
-    name: 'AmazonEC2',
-    kind: 'spike',
-    yesterday: 182.1,
-    median: 40.05,
-    mad: 2.97,
-    excess: 142.05,
-    baselineDays: 28,
-  };
-
   /** The section listing the anomalous lines, if any. */
   function unusualText(m: SlackMessage): string | undefined {
     return blocksOf(m, 'section')
@@ -535,10 +526,10 @@ describe('Function: reportMessage (anomalies and conditions)', () => {
 
   it('lists each anomalous line with what it spent against what baseline, and marks it in the top list', () => {
     // Prepare
-    const bedrock: Anomaly = { ...EC2, name: 'AmazonBedrock', kind: 'new', yesterday: 9.5 };
+    const bedrock: Anomaly = { ...EC2_SPIKE, name: 'AmazonBedrock', kind: 'new', yesterday: 9.5 };
 
     // Act
-    const m = message({ summary: { anomalies: [EC2, bedrock] } });
+    const m = message({ summary: { anomalies: [EC2_SPIKE, bedrock] } });
 
     // Assess
     assert.equal(
@@ -567,7 +558,7 @@ describe('Function: reportMessage (anomalies and conditions)', () => {
 
   it('lists five anomalous lines and counts the rest, names escaped', () => {
     // Prepare
-    const many = Array.from({ length: 7 }, (_, i) => ({ ...EC2, name: `<!here>${i}` }));
+    const many = Array.from({ length: 7 }, (_, i) => ({ ...EC2_SPIKE, name: `<!here>${i}` }));
 
     // Act
     const m = message({ summary: { anomalies: many, topBy: 'account' } });
@@ -592,7 +583,7 @@ describe('Function: reportMessage (anomalies and conditions)', () => {
         kind: 'digest',
         subscription: { id: 'k3m9x2qa', condition: { kind: 'anomaly' } },
       }),
-      summary: summary({ anomalies: [EC2] }),
+      summary: summary({ anomalies: [EC2_SPIKE] }),
       chart: CHART,
       link: link(),
       gate,

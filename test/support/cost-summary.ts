@@ -1,5 +1,5 @@
 /** A cost report's figures with nothing to rank or chart: $100 month to date, no history. */
-import type { CostSummary } from '../../common/contract.ts';
+import type { Anomaly, CostSummary } from '../../common/contract.ts';
 
 export const COST_SUMMARY: CostSummary = {
   currency: 'USD',
@@ -16,4 +16,15 @@ export const COST_SUMMARY: CostSummary = {
   forecast: null,
   anomalies: [],
   chart: { title: 'Daily spend', unit: 'USD per day', dates: [], series: [], style: 'stacked' },
+};
+
+/** An EC2 spike as the detector reports it: the reports' and the gate's tests read it alike. */
+export const EC2_SPIKE: Anomaly = {
+  name: 'AmazonEC2',
+  kind: 'spike',
+  yesterday: 182.1,
+  median: 40.05,
+  mad: 2.97,
+  excess: 142.05,
+  baselineDays: 28,
 };

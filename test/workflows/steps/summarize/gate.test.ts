@@ -1,13 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type {
-  Anomaly,
-  CostSummary,
-  MetricSummary,
-  ReportRequest,
-} from '../../../../common/contract.ts';
+import type { CostSummary, MetricSummary, ReportRequest } from '../../../../common/contract.ts';
 import { evaluateGate } from '../../../../workflows/steps/summarize/gate.ts';
 import { createSummarizeHandler } from '../../../../workflows/steps/summarize/handler.ts';
+import { EC2_SPIKE } from '../../../support/cost-summary.ts';
 
 function cost(overrides: Partial<CostSummary> = {}): CostSummary {
   return {
@@ -28,16 +24,6 @@ function cost(overrides: Partial<CostSummary> = {}): CostSummary {
     ...overrides,
   };
 }
-
-const EC2_SPIKE: Anomaly = {
-  name: 'AmazonEC2',
-  kind: 'spike',
-  yesterday: 182.1,
-  median: 40.05,
-  mad: 2.97,
-  excess: 142.05,
-  baselineDays: 28,
-};
 
 describe('Function: evaluateGate', () => {
   it('posts without a condition', () => {
