@@ -16,6 +16,7 @@
  * const e = explainAccessDenied(error);
  * if (e) await say(formatExplanation(e));
  */
+import { escapeMrkdwn } from './slack-message.ts';
 
 export interface AccessDeniedExplanation {
   /** As given by AWS, e.g. arn:aws:sts::123456789012:assumed-role/costbot-fetch/costbot-fetch-fn. */
@@ -673,11 +674,6 @@ export function explainAccessDenied(error: unknown): AccessDeniedExplanation | n
     // A bug here must not replace the error being reported.
     return null;
   }
-}
-
-/** Slack mrkdwn control characters: with these escaped, text from AWS cannot become a mention or link. */
-function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /** Inline code, unless the value itself has a backtick that would end the span early. */
