@@ -56,9 +56,14 @@ export function escapeMrkdwn(text: string): string {
   return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 }
 
-/** What {@link escapeMrkdwn} escaped, back as plain text (for places outside Slack). */
+/**
+ * Slack's three entities decoded in one pass (`&amp;lt;` is `&lt;`, not `<`): what
+ * {@link escapeMrkdwn} escaped, or what a person typed, back as plain text.
+ */
 export function plainText(mrkdwn: string): string {
-  return mrkdwn.replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&');
+  return mrkdwn.replace(/&(amp|lt|gt);/g, (_, name: string) =>
+    name === 'amp' ? '&' : name === 'lt' ? '<' : '>',
+  );
 }
 
 export function usd(amount: number): string {

@@ -96,7 +96,7 @@ import {
   isMetricPeriod,
   METRIC_PERIOD_NAMES,
 } from '../../common/metric-period.ts';
-import { escapeMrkdwn } from '../../common/slack-message.ts';
+import { escapeMrkdwn, plainText } from '../../common/slack-message.ts';
 import {
   type Cadence,
   MAX_MONTH_DAY,
@@ -766,10 +766,7 @@ export function parseCommand(text: string): ParseResult {
   if (markup) {
     return fail(`Mentions, channels and links cannot be used here; got ${quote(markup[0])}.`);
   }
-  const words = text
-    .replace(/&(amp|lt|gt);/g, (_, name: string) =>
-      name === 'amp' ? '&' : name === 'lt' ? '<' : '>',
-    )
+  const words = plainText(text)
     .split(/\s+/)
     .filter((word) => word !== '');
   if (words.length > MAX_WORDS) return fail('Too many words.');

@@ -12,6 +12,7 @@ import {
   escapeMrkdwn,
   failureMessage,
   MAX_IMAGE_URL,
+  plainText,
   reportMessage,
   type SlackMessage,
   usd,
@@ -513,6 +514,20 @@ describe('Function: escapeMrkdwn', () => {
 
     // Assess
     assert.equal(escaped, 'a &amp; b &lt;c&gt; *d* _e_');
+  });
+});
+
+describe('Function: plainText', () => {
+  it('decodes the three entities in one pass, undoing escapeMrkdwn', () => {
+    // Prepare
+    const typed = 'if yesterday &gt; 250 &amp;lt; &quot;';
+
+    // Act
+    const plain = plainText(typed);
+
+    // Assess: `&amp;lt;` was a typed `&lt;`; other entities are not Slack's to decode.
+    assert.equal(plain, 'if yesterday > 250 &lt; &quot;');
+    assert.equal(plainText(escapeMrkdwn('a & b <c> &lt;')), 'a & b <c> &lt;');
   });
 });
 
